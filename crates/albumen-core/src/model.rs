@@ -1,0 +1,162 @@
+//! Plain catalog data shared by the database, the scanner and the web layer.
+
+use serde::Serialize;
+
+use crate::id::{AlbumId, PhotoId, UserId};
+
+/// What a user may do beyond what policies grant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Permissions {
+    /// Administers users, groups, policies and settings; implies every other permission.
+    pub admin: bool,
+    /// "Can see all photos": bypasses album and photo policies.
+    pub can_see_all: bool,
+    /// May start a library scan.
+    pub can_scan: bool,
+}
+
+impl Permissions {
+    pub const ADMIN: Self = Self {
+        admin: true,
+        can_see_all: true,
+        can_scan: true,
+    };
+
+    pub fn sees_all(self) -> bool {
+        self.admin || self.can_see_all
+    }
+
+    pub fn scans(self) -> bool {
+        self.admin || self.can_scan
+    }
+
+    /// Names as used by the API and the CLI.
+    pub fn names(self) -> Vec<&'static str> {
+        [
+            (self.admin, "admin"),
+            (self.can_see_all, "can_see_all"),
+            (self.can_scan, "can_scan"),
+        ]
+        .into_iter()
+        .filter_map(|(on, name)| on.then_some(name))
+        .collect()
+    }
+
+    /// Parses API/CLI permission names; unknown names are an error naming the culprit.
+    pub fn from_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Result<Self, String> {
+        let mut perms = Self::default();
+        for name in names {
+            match name {
+                "admin" => perms.admin = true,
+                "can_see_all" => perms.can_see_all = true,
+                "can_scan" => perms.can_scan = true,
+                other => {
+                    return Err(format!(
+                        "unknown permission {other:?} (expected admin, can_see_all or can_scan)"
+                    ));
+                }
+            }
+        }
+        Ok(perms)
+    }
+}
+
+/// A user account as the application sees it (never with its password hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub permissions: Permissions,
+    pub disabled: bool,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// An album with the number of photos the viewer may see.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Album {
+    pub id: AlbumId,
+    /// Library-relative folder path, NFC, `/`-separated.
+    pub path: String,
+    pub category: String,
+    pub name: String,
+    /// `YYYY-MM-DD`; `None` for an album with no dated photo and no date in its name.
+    pub date: Option<String>,
+    /// Visible, present photos.
+    pub photo_count: i64,
+    /// The first visible photo, shown as the album's cover.
+    pub cover: Option<PhotoId>,
+}
+
+/// Image or video.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    Image,
+    Video,
+}
+
+impl MediaKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Image => "image",
+            Self::Video => "video",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "image" => Some(Self::Image),
+            "video" => Some(Self::Video),
+            _ => None,
+        }
+    }
+}
+
+/// A photo (or video) in the catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Photo {
+    pub id: PhotoId,
+    pub album_id: AlbumId,
+    pub filename: String,
+    /// Library-relative path, NFC, `/`-separated.
+    pub path: String,
+    pub kind: MediaKind,
+    /// Bytes.
+    pub size: i64,
+    /// Content fingerprint (hex); previews and ETags derive from it.
+    pub fingerprint: String,
+    /// `YYYY-MM-DDTHH:MM:SS`, local time of the camera.
+    pub taken_at: Option<String>,
+    /// Stored pixel size, before EXIF orientation.
+    pub width: u32,
+    pub height: u32,
+    /// EXIF orientation 1..=8.
+    pub orientation: u8,
+    pub camera: Option<String>,
+}
+
+impl Photo {
+    /// Size as displayed, after EXIF orientation (5..=8 swap the axes).
+    pub fn display_size(&self) -> (u32, u32) {
+        if (5..=8).contains(&self.orientation) {
+            (self.height, self.width)
+        } else {
+            (self.width, self.height)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn permission_names_round_trip() {
+        let perms = Permissions::from_names(["can_scan", "can_see_all"]).expect("valid names");
+        assert!(perms.sees_all() && perms.scans() && !perms.admin);
+        assert_eq!(perms.names(), ["can_see_all", "can_scan"]);
+        assert!(Permissions::from_names(["root"]).is_err());
+        assert!(Permissions::ADMIN.sees_all() && Permissions::ADMIN.scans());
+    }
+}

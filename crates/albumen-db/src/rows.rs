@@ -1,0 +1,68 @@
+//! Row → model mapping, shared by both backends (sqlx `Any` rows).
+
+use albumen_core::model::{Album, MediaKind, Permissions, Photo, User};
+use albumen_core::{AlbumId, PhotoId, UserId};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::{RepoError, Result};
+
+pub(crate) const USER_COLUMNS: &str =
+    "u.id, u.username, u.is_admin, u.can_see_all, u.can_scan, u.disabled, u.created_at";
+
+pub(crate) fn user(row: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: UserId::new(row.try_get("id")?),
+        username: row.try_get("username")?,
+        permissions: Permissions {
+            admin: flag(row, "is_admin")?,
+            can_see_all: flag(row, "can_see_all")?,
+            can_scan: flag(row, "can_scan")?,
+        },
+        disabled: flag(row, "disabled")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+pub(crate) const PHOTO_COLUMNS: &str = "p.id, p.album_id, p.filename, p.path, p.kind, p.size, \
+     p.fingerprint, p.taken_at, p.width, p.height, p.orientation, p.camera";
+
+pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Photo {
+        id: PhotoId::new(row.try_get("id")?),
+        album_id: AlbumId::new(row.try_get("album_id")?),
+        filename: row.try_get("filename")?,
+        path: row.try_get("path")?,
+        kind: MediaKind::parse(&kind).ok_or_else(|| RepoError::Corrupt(format!("kind {kind}")))?,
+        size: row.try_get("size")?,
+        fingerprint: row.try_get("fingerprint")?,
+        taken_at: row.try_get("taken_at")?,
+        width: int(row, "width")?,
+        height: int(row, "height")?,
+        orientation: int(row, "orientation")?,
+        camera: row.try_get("camera")?,
+    })
+}
+
+/// Expects `a.*` columns plus `photo_count` and `cover`.
+pub(crate) fn album(row: &AnyRow) -> Result<Album> {
+    Ok(Album {
+        id: AlbumId::new(row.try_get("id")?),
+        path: row.try_get("path")?,
+        category: row.try_get("category")?,
+        name: row.try_get("name")?,
+        date: row.try_get("date")?,
+        photo_count: row.try_get("photo_count")?,
+        cover: row.try_get::<Option<i64>, _>("cover")?.map(PhotoId::new),
+    })
+}
+
+pub(crate) fn flag(row: &AnyRow, column: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(column)? != 0)
+}
+
+fn int<T: TryFrom<i64>>(row: &AnyRow, column: &str) -> Result<T> {
+    let raw: i64 = row.try_get(column)?;
+    T::try_from(raw).map_err(|_| RepoError::Corrupt(format!("{column} = {raw}")))
+}

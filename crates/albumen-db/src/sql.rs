@@ -1,0 +1,493 @@
+//! The [`Repo`] implementation shared by both backends. Every statement here must mean the same
+//! on SQLite and PostgreSQL: `$n` placeholders, `ON CONFLICT … DO UPDATE`, `RETURNING`, explicit
+//! `NULLS FIRST/LAST`, and byte-order text comparison (PostgreSQL columns use `COLLATE "C"`).
+
+use albumen_core::access::{AlbumFacts, PhotoFacts, VisibilityScope};
+use albumen_core::model::{Album, Photo, User};
+use albumen_core::{AlbumId, PhotoId, UserId};
+use async_trait::async_trait;
+use sqlx::any::AnyRow;
+use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
+
+use crate::repo::{
+    AlbumUpsert, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo,
+    ScanOutcome, ScanRecord, SessionRecord,
+};
+use crate::visibility::{album_visible, photo_visible};
+use crate::{Backend, RepoError, Result, rows};
+
+#[derive(Debug, Clone)]
+pub(crate) struct SqlRepo {
+    pub(crate) pool: Pool<Any>,
+    pub(crate) backend: Backend,
+}
+
+impl SqlRepo {
+    /// A transaction that will write. SQLite takes the write lock up front (`BEGIN IMMEDIATE`),
+    /// so two writers queue on the busy timeout instead of failing on lock upgrade.
+    async fn begin_write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Present albums matching `condition`, with the scope's photo count and cover.
+    fn album_select(scope: &VisibilityScope, condition: &str) -> String {
+        let pv = photo_visible(scope);
+        format!(
+            "SELECT a.id, a.path, a.category, a.name, a.date, \
+               (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
+                  AND p.missing_since IS NULL AND {pv}) AS photo_count, \
+               (SELECT p.id FROM photos p WHERE p.album_id = a.id \
+                  AND p.missing_since IS NULL AND {pv} \
+                  ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id LIMIT 1) AS cover \
+             FROM albums a WHERE a.missing_since IS NULL AND {condition}"
+        )
+    }
+}
+
+/// SQL assembled in this file from constant fragments (column lists, visibility conditions);
+/// request data only ever travels as bind parameters.
+fn trusted(sql: String) -> AssertSqlSafe<String> {
+    AssertSqlSafe(sql)
+}
+
+fn outcome_str(outcome: ScanOutcome) -> &'static str {
+    match outcome {
+        ScanOutcome::Completed => "completed",
+        ScanOutcome::Failed => "failed",
+    }
+}
+
+fn scan_record(row: &AnyRow) -> Result<ScanRecord> {
+    let outcome: String = row.try_get("outcome")?;
+    Ok(ScanRecord {
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        outcome: match outcome.as_str() {
+            "completed" => ScanOutcome::Completed,
+            "failed" => ScanOutcome::Failed,
+            other => return Err(RepoError::Corrupt(format!("scan outcome {other}"))),
+        },
+        files: row.try_get("files")?,
+        albums: row.try_get("albums")?,
+        photos: row.try_get("photos")?,
+        added: row.try_get("added")?,
+        updated: row.try_get("updated")?,
+        missing: row.try_get("missing")?,
+        problems: row.try_get("problems")?,
+        error: row.try_get("error")?,
+    })
+}
+
+#[async_trait]
+impl Repo for SqlRepo {
+    async fn create_user(&self, user: &NewUser) -> Result<User> {
+        let p = user.permissions;
+        let row = sqlx::query(
+            "INSERT INTO users (username, password_hash, is_admin, can_see_all, can_scan, \
+               disabled, created_at) VALUES ($1, $2, $3, $4, $5, 0, $6) RETURNING id",
+        )
+        .bind(&user.username)
+        .bind(&user.password_hash)
+        .bind(i64::from(p.admin))
+        .bind(i64::from(p.can_see_all))
+        .bind(i64::from(p.can_scan))
+        .bind(user.now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(RepoError::on_unique("user"))?;
+        Ok(User {
+            id: UserId::new(row.try_get("id")?),
+            username: user.username.clone(),
+            permissions: p,
+            disabled: false,
+            created_at: user.now,
+        })
+    }
+
+    async fn user_credentials(&self, username: &str) -> Result<Option<(User, String)>> {
+        let sql = format!(
+            "SELECT {}, u.password_hash FROM users u WHERE u.username = $1",
+            rows::USER_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(username)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok((rows::user(&r)?, r.try_get("password_hash")?)))
+            .transpose()
+    }
+
+    async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let sql = format!("SELECT {} FROM users u WHERE u.id = $1", rows::USER_COLUMNS);
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::user).transpose()
+    }
+
+    async fn list_users(&self) -> Result<Vec<User>> {
+        let sql = format!(
+            "SELECT {} FROM users u ORDER BY u.username",
+            rows::USER_COLUMNS
+        );
+        let all = sqlx::query(trusted(sql)).fetch_all(&self.pool).await?;
+        all.iter().map(rows::user).collect()
+    }
+
+    async fn count_users(&self) -> Result<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get("n")?)
+    }
+
+    async fn create_session(&self, session: &NewSession) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&session.token_hash)
+        .bind(session.user_id.get())
+        .bind(&session.csrf_token)
+        .bind(session.created_at)
+        .bind(session.expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(RepoError::on_unique("session"))?;
+        Ok(())
+    }
+
+    async fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>> {
+        let sql = format!(
+            "SELECT {}, s.csrf_token, s.expires_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+            rows::USER_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(token_hash)
+            .bind(now)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(SessionRecord {
+                user: rows::user(&r)?,
+                csrf_token: r.try_get("csrf_token")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, now: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>> {
+        let sql = format!(
+            "{} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
+            Self::album_select(scope, album_visible(scope))
+        );
+        let all = sqlx::query(trusted(sql)).fetch_all(&self.pool).await?;
+        all.iter().map(rows::album).collect()
+    }
+
+    async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
+        // The caller authorized this album; the scope only shapes its counts.
+        let sql = Self::album_select(scope, "a.id = $1");
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::album).transpose()
+    }
+
+    async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
+        let sql = format!(
+            "SELECT {} FROM photos p JOIN albums a ON a.id = p.album_id \
+             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
+             ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
+            rows::PHOTO_COLUMNS,
+            photo_visible(scope)
+        );
+        let all = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_all(&self.pool)
+            .await?;
+        all.iter().map(rows::photo).collect()
+    }
+
+    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
+        let sql = format!(
+            "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
+            rows::PHOTO_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(rows::photo).transpose()
+    }
+
+    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+        let row =
+            sqlx::query("SELECT a.id FROM albums a WHERE a.id = $1 AND a.missing_since IS NULL")
+                .bind(id.get())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|_| AlbumFacts { id, policy: None }))
+    }
+
+    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        let row = sqlx::query(
+            "SELECT p.album_id FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(PhotoFacts {
+                id,
+                album: AlbumFacts {
+                    id: AlbumId::new(r.try_get("album_id")?),
+                    policy: None,
+                },
+                policy: None,
+            })
+        })
+        .transpose()
+    }
+
+    async fn catalog_files(&self) -> Result<Vec<CatalogFile>> {
+        let all = sqlx::query(
+            "SELECT id, path, size, mtime_ns, fingerprint, \
+               CASE WHEN missing_since IS NULL THEN 0 ELSE 1 END AS missing FROM photos",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        all.iter()
+            .map(|r| {
+                Ok(CatalogFile {
+                    id: PhotoId::new(r.try_get("id")?),
+                    path: r.try_get("path")?,
+                    size: r.try_get("size")?,
+                    mtime_ns: r.try_get("mtime_ns")?,
+                    fingerprint: r.try_get("fingerprint")?,
+                    missing: rows::flag(r, "missing")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn upsert_albums(&self, albums: &[AlbumUpsert], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for album in albums {
+            sqlx::query(
+                "INSERT INTO albums (path, category, name, name_date, date, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $4, $5, $5) \
+                 ON CONFLICT (path) DO UPDATE SET category = excluded.category, \
+                   name = excluded.name, name_date = excluded.name_date, \
+                   updated_at = excluded.updated_at",
+            )
+            .bind(&album.path)
+            .bind(&album.category)
+            .bind(&album.name)
+            .bind(&album.name_date)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn upsert_photos(&self, photos: &[PhotoUpsert], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for p in photos {
+            sqlx::query(
+                "INSERT INTO photos (album_id, path, filename, kind, size, mtime_ns, fingerprint, \
+                   taken_at, width, height, orientation, camera, missing_since, created_at, \
+                   updated_at) \
+                 VALUES ((SELECT id FROM albums WHERE path = $1), $2, $3, $4, $5, $6, $7, $8, \
+                   $9, $10, $11, $12, NULL, $13, $13) \
+                 ON CONFLICT (path) DO UPDATE SET album_id = excluded.album_id, \
+                   filename = excluded.filename, kind = excluded.kind, size = excluded.size, \
+                   mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, \
+                   taken_at = excluded.taken_at, width = excluded.width, \
+                   height = excluded.height, orientation = excluded.orientation, \
+                   camera = excluded.camera, missing_since = NULL, \
+                   updated_at = excluded.updated_at",
+            )
+            .bind(&p.album_path)
+            .bind(&p.path)
+            .bind(&p.filename)
+            .bind(p.kind.as_str())
+            .bind(p.size)
+            .bind(p.mtime_ns)
+            .bind(&p.fingerprint)
+            .bind(&p.taken_at)
+            .bind(i64::from(p.width))
+            .bind(i64::from(p.height))
+            .bind(i64::from(p.orientation))
+            .bind(&p.camera)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn mark_missing(&self, ids: &[PhotoId], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE photos SET missing_since = $1 WHERE id = $2 AND missing_since IS NULL",
+            )
+            .bind(now)
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn refresh_albums(&self, now: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE albums SET \
+               date = COALESCE(name_date, (SELECT substr(MIN(p.taken_at), 1, 10) FROM photos p \
+                 WHERE p.album_id = albums.id AND p.missing_since IS NULL)), \
+               missing_since = CASE WHEN EXISTS (SELECT 1 FROM photos p \
+                   WHERE p.album_id = albums.id AND p.missing_since IS NULL) \
+                 THEN NULL ELSE COALESCE(missing_since, $1) END",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn record_problem(&self, problem: &Problem) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO problems (path, stage, reason, photo_id, seen_at) \
+             VALUES ($1, $2, $3, (SELECT id FROM photos WHERE path = $1), $4) \
+             ON CONFLICT (path, stage) DO UPDATE SET reason = excluded.reason, \
+               photo_id = excluded.photo_id, seen_at = excluded.seen_at",
+        )
+        .bind(&problem.path)
+        .bind(problem.stage.as_str())
+        .bind(&problem.reason)
+        .bind(problem.seen_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_problem(&self, path: &str, stage: ProblemStage) -> Result<()> {
+        sqlx::query("DELETE FROM problems WHERE path = $1 AND stage = $2")
+            .bind(path)
+            .bind(stage.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn problems(&self) -> Result<Vec<Problem>> {
+        let all =
+            sqlx::query("SELECT path, stage, reason, seen_at FROM problems ORDER BY path, stage")
+                .fetch_all(&self.pool)
+                .await?;
+        all.iter()
+            .map(|r| {
+                let stage: String = r.try_get("stage")?;
+                Ok(Problem {
+                    path: r.try_get("path")?,
+                    stage: ProblemStage::parse(&stage)
+                        .ok_or_else(|| RepoError::Corrupt(format!("problem stage {stage}")))?,
+                    reason: r.try_get("reason")?,
+                    seen_at: r.try_get("seen_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_scan(&self, scan: &ScanRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO scans (started_at, finished_at, outcome, files, albums, photos, added, \
+               updated, missing, problems, error) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(scan.started_at)
+        .bind(scan.finished_at)
+        .bind(outcome_str(scan.outcome))
+        .bind(scan.files)
+        .bind(scan.albums)
+        .bind(scan.photos)
+        .bind(scan.added)
+        .bind(scan.updated)
+        .bind(scan.missing)
+        .bind(scan.problems)
+        .bind(&scan.error)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn last_scan(&self) -> Result<Option<ScanRecord>> {
+        let row = sqlx::query(
+            "SELECT started_at, finished_at, outcome, files, albums, photos, added, updated, \
+               missing, problems, error FROM scans ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(scan_record).transpose()
+    }
+
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, \
+               expires_at = excluded.expires_at \
+             WHERE leases.holder = excluded.holder OR leases.expires_at <= $4",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,111 @@
+//! The formats we render, and sniffing them from magic bytes.
+
+use crate::MediaError;
+
+/// An image container format the pipeline can decode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// JPEG / JFIF / EXIF.
+    Jpeg,
+    /// PNG (APNG renders its default image).
+    Png,
+    /// GIF (the first frame is rendered).
+    Gif,
+    /// WebP, lossy or lossless (the first frame of an animation is rendered).
+    Webp,
+    /// Baseline TIFF (the first image is rendered).
+    Tiff,
+}
+
+impl Format {
+    /// The MIME type of the original file.
+    pub fn mime(self) -> &'static str {
+        match self {
+            Self::Jpeg => "image/jpeg",
+            Self::Png => "image/png",
+            Self::Gif => "image/gif",
+            Self::Webp => "image/webp",
+            Self::Tiff => "image/tiff",
+        }
+    }
+
+    /// Maps a file extension (without the dot, any case) to a format, so a scanner can skip
+    /// files it will never render without reading them. `jfif` is accepted too, as browsers
+    /// on Windows save JPEGs under that name.
+    pub fn from_extension(ext: &str) -> Option<Format> {
+        let ext = ext.to_ascii_lowercase();
+        match ext.as_str() {
+            "jpg" | "jpeg" | "jpe" | "jfif" => Some(Self::Jpeg),
+            "png" => Some(Self::Png),
+            "gif" => Some(Self::Gif),
+            "webp" => Some(Self::Webp),
+            "tif" | "tiff" => Some(Self::Tiff),
+            _ => None,
+        }
+    }
+
+    /// The `image` crate's name for the format (for the non-JPEG decode path).
+    pub(crate) fn image_format(self) -> image::ImageFormat {
+        match self {
+            Self::Jpeg => image::ImageFormat::Jpeg,
+            Self::Png => image::ImageFormat::Png,
+            Self::Gif => image::ImageFormat::Gif,
+            Self::Webp => image::ImageFormat::WebP,
+            Self::Tiff => image::ImageFormat::Tiff,
+        }
+    }
+}
+
+/// Identifies the format from magic bytes; the file extension is never trusted.
+pub(crate) fn sniff(data: &[u8]) -> Result<Format, MediaError> {
+    if data.is_empty() {
+        return Err(MediaError::Empty);
+    }
+    if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        return Ok(Format::Jpeg);
+    }
+    if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        return Ok(Format::Png);
+    }
+    if data.starts_with(b"GIF87a") || data.starts_with(b"GIF89a") {
+        return Ok(Format::Gif);
+    }
+    if data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
+        return Ok(Format::Webp);
+    }
+    if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
+        return Ok(Format::Tiff);
+    }
+    Err(MediaError::unsupported(name_unsupported(data)))
+}
+
+/// Names common formats we do not render, so logs and the UI can say what the file was.
+fn name_unsupported(data: &[u8]) -> &'static str {
+    if data.starts_with(b"II+\0") || data.starts_with(b"MM\0+") {
+        return "bigtiff";
+    }
+    if data.len() >= 12 && &data[4..8] == b"ftyp" {
+        return match &data[8..12] {
+            b"avif" | b"avis" => "avif",
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => "heic",
+            b"qt  " => "quicktime",
+            _ => "iso-bmff (video?)",
+        };
+    }
+    if data.starts_with(b"BM") {
+        return "bmp";
+    }
+    if data.starts_with(b"8BPS") {
+        return "psd";
+    }
+    if data.starts_with(b"%PDF") {
+        return "pdf";
+    }
+    if data.starts_with(&[0x00, 0x00, 0x01, 0x00]) {
+        return "ico";
+    }
+    if data.starts_with(&[0xFF, 0x0A]) || data.starts_with(b"\0\0\0\x0cJXL ") {
+        return "jpeg-xl";
+    }
+    "unknown"
+}

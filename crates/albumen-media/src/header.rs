@@ -1,0 +1,196 @@
+//! Hand-rolled header readers: dimensions (and a few decode-relevant facts) straight from the
+//! first bytes of a file. They never allocate pixels and never read past the slice, so probing a
+//! hostile 30000×30000 header costs microseconds.
+
+use crate::{Format, MediaError};
+
+/// What the container header says, before any decoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Header {
+    pub(crate) format: Format,
+    /// Stored (pre-orientation) size.
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    /// JPEG sample precision (8 for ordinary files); 8 for other formats.
+    pub(crate) precision: u8,
+    /// TIFF carries Orientation in its own IFD0, which we already walk; other formats need EXIF.
+    pub(crate) tiff_orientation: Option<u8>,
+}
+
+/// Reads the header of `data`, whose format was already sniffed.
+pub(crate) fn read(format: Format, data: &[u8]) -> Result<Header, MediaError> {
+    let mut header = Header {
+        format,
+        width: 0,
+        height: 0,
+        precision: 8,
+        tiff_orientation: None,
+    };
+    match format {
+        Format::Jpeg => {
+            let (w, h, precision) = jpeg(data)?;
+            (header.width, header.height, header.precision) = (w, h, precision);
+        }
+        Format::Png => (header.width, header.height) = png(data)?,
+        Format::Gif => (header.width, header.height) = gif(data)?,
+        Format::Webp => (header.width, header.height) = webp(data)?,
+        Format::Tiff => {
+            let (w, h, orientation) = tiff(data)?;
+            (header.width, header.height, header.tiff_orientation) = (w, h, orientation);
+        }
+    }
+    if header.width == 0 || header.height == 0 {
+        return Err(MediaError::corrupt(format!(
+            "{} header declares a zero dimension",
+            format.mime()
+        )));
+    }
+    Ok(header)
+}
+
+fn truncated(what: &str) -> MediaError {
+    MediaError::corrupt(format!("{what} header is truncated"))
+}
+
+fn be16(d: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(d.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be32(d: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le16(d: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(d.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn le24(d: &[u8], at: usize) -> Option<u32> {
+    let b = d.get(at..at + 3)?;
+    Some(u32::from(b[0]) | u32::from(b[1]) << 8 | u32::from(b[2]) << 16)
+}
+
+fn le32(d: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(d.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Walks JPEG marker segments up to the first SOFn and returns (width, height, precision).
+fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
+    let mut pos = 2; // after SOI
+    loop {
+        // Markers may be preceded by any number of 0xFF fill bytes.
+        if *d.get(pos).ok_or_else(|| truncated("JPEG"))? != 0xFF {
+            return Err(MediaError::corrupt("JPEG marker expected"));
+        }
+        while d.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let marker = *d.get(pos).ok_or_else(|| truncated("JPEG"))?;
+        pos += 1;
+        match marker {
+            // Standalone markers carry no length.
+            0x01 | 0xD0..=0xD7 => continue,
+            0xD8 => return Err(MediaError::corrupt("JPEG has a nested SOI")),
+            0xD9 | 0xDA => return Err(MediaError::corrupt("JPEG has no frame header")),
+            _ => {}
+        }
+        let len = usize::from(be16(d, pos).ok_or_else(|| truncated("JPEG"))?);
+        if len < 2 {
+            return Err(MediaError::corrupt("JPEG segment length below 2"));
+        }
+        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            let precision = *d.get(pos + 2).ok_or_else(|| truncated("JPEG"))?;
+            let height = be16(d, pos + 3).ok_or_else(|| truncated("JPEG"))?;
+            let width = be16(d, pos + 5).ok_or_else(|| truncated("JPEG"))?;
+            if height == 0 {
+                // The height would come from a DNL marker after the first scan; libjpeg
+                // rejects these too.
+                return Err(MediaError::unsupported("JPEG with DNL-defined height"));
+            }
+            return Ok((u32::from(width), u32::from(height), precision));
+        }
+        pos += len;
+    }
+}
+
+fn png(d: &[u8]) -> Result<(u32, u32), MediaError> {
+    // Signature (8), IHDR length (4), "IHDR" (4), width (4), height (4).
+    if d.get(12..16).is_some_and(|t| t != b"IHDR") {
+        return Err(MediaError::corrupt("PNG does not start with IHDR"));
+    }
+    let w = be32(d, 16).ok_or_else(|| truncated("PNG"))?;
+    let h = be32(d, 20).ok_or_else(|| truncated("PNG"))?;
+    // The PNG spec caps dimensions at 2^31 - 1.
+    if w > i32::MAX as u32 || h > i32::MAX as u32 {
+        return Err(MediaError::corrupt("PNG dimension out of range"));
+    }
+    Ok((w, h))
+}
+
+fn gif(d: &[u8]) -> Result<(u32, u32), MediaError> {
+    // Logical screen descriptor right after the 6-byte signature.
+    let w = le16(d, 6).ok_or_else(|| truncated("GIF"))?;
+    let h = le16(d, 8).ok_or_else(|| truncated("GIF"))?;
+    Ok((u32::from(w), u32::from(h)))
+}
+
+fn webp(d: &[u8]) -> Result<(u32, u32), MediaError> {
+    let chunk = d.get(12..16).ok_or_else(|| truncated("WebP"))?;
+    match chunk {
+        b"VP8 " => {
+            // 3-byte frame tag, 3-byte start code, then 14-bit width and height.
+            if d.get(23..26).ok_or_else(|| truncated("WebP"))? != [0x9D, 0x01, 0x2A] {
+                return Err(MediaError::corrupt("WebP VP8 start code missing"));
+            }
+            let w = le16(d, 26).ok_or_else(|| truncated("WebP"))? & 0x3FFF;
+            let h = le16(d, 28).ok_or_else(|| truncated("WebP"))? & 0x3FFF;
+            Ok((u32::from(w), u32::from(h)))
+        }
+        b"VP8L" => {
+            if *d.get(20).ok_or_else(|| truncated("WebP"))? != 0x2F {
+                return Err(MediaError::corrupt("WebP VP8L signature missing"));
+            }
+            let bits = le32(d, 21).ok_or_else(|| truncated("WebP"))?;
+            Ok(((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1))
+        }
+        b"VP8X" => {
+            let w = le24(d, 24).ok_or_else(|| truncated("WebP"))? + 1;
+            let h = le24(d, 27).ok_or_else(|| truncated("WebP"))? + 1;
+            Ok((w, h))
+        }
+        _ => Err(MediaError::corrupt("WebP has an unknown first chunk")),
+    }
+}
+
+/// Reads ImageWidth, ImageLength and Orientation from IFD0.
+fn tiff(d: &[u8]) -> Result<(u32, u32, Option<u8>), MediaError> {
+    let little = d.starts_with(b"II");
+    let u16_at = |at: usize| if little { le16(d, at) } else { be16(d, at) };
+    let u32_at = |at: usize| if little { le32(d, at) } else { be32(d, at) };
+    let ifd = u32_at(4).ok_or_else(|| truncated("TIFF"))? as usize;
+    let count = u16_at(ifd).ok_or_else(|| truncated("TIFF"))?;
+    let (mut width, mut height, mut orientation) = (None, None, None);
+    for i in 0..usize::from(count) {
+        let entry = ifd + 2 + i * 12;
+        let tag = u16_at(entry).ok_or_else(|| truncated("TIFF"))?;
+        let typ = u16_at(entry + 2).ok_or_else(|| truncated("TIFF"))?;
+        // A single SHORT or LONG value is stored inline, left-justified in the value field.
+        let value = match typ {
+            3 => u16_at(entry + 8).map(u32::from),
+            4 => u32_at(entry + 8),
+            _ => None,
+        };
+        match tag {
+            0x0100 => width = value,
+            0x0101 => height = value,
+            0x0112 => orientation = value.and_then(|v| u8::try_from(v).ok()),
+            _ => {}
+        }
+    }
+    match (width, height) {
+        (Some(w), Some(h)) => Ok((w, h, orientation.filter(|o| (1..=8).contains(o)))),
+        _ => Err(MediaError::corrupt(
+            "TIFF IFD0 lacks ImageWidth/ImageLength",
+        )),
+    }
+}

@@ -1,0 +1,39 @@
+//! Albumen's image pipeline: pure CPU, synchronous, bytes in and bytes out.
+//!
+//! * [`probe`] reads format, size, orientation, capture time and camera from a file's head
+//!   without decoding pixels (library scans).
+//! * [`render`] / [`render_all`] produce JPEG thumbnails and previews: limits are checked from
+//!   the header first, JPEGs are decoded by libjpeg-turbo at a reduced DCT scale, resized with
+//!   Lanczos3, oriented per EXIF and encoded with libjpeg-turbo.
+//! * [`placeholder`] is the grey stand-in for originals that cannot be rendered.
+//!
+//! No paths, no IO, no async: callers run this on blocking threads.
+
+mod decode;
+mod encode;
+mod error;
+mod exif;
+mod format;
+mod guard;
+mod header;
+mod limits;
+mod orient;
+mod pipeline;
+mod placeholder;
+mod preset;
+mod probe;
+mod raster;
+mod resize;
+
+pub use error::MediaError;
+pub use format::Format;
+pub use limits::Limits;
+pub use pipeline::{Rendered, render, render_all};
+pub use placeholder::placeholder;
+pub use preset::{Fit, Preset};
+pub use probe::{Probe, probe};
+
+/// Version of the rendering output. Bump whenever the pixels or bytes produced for the same
+/// input and preset change (resampling, orientation, encoder settings); it is part of the
+/// cache key, so a bump invalidates stale thumbnails.
+pub const PIPELINE_VERSION: u32 = 1;

@@ -1,0 +1,130 @@
+//! Golden images: rendered outputs compared with committed expectations (tiny PNGs in
+//! `tests/golden/`), with a tolerance for SIMD rounding differences between CPUs.
+//!
+//! After an intended output change (and a `PIPELINE_VERSION` bump), inspect the images
+//! written to `target/golden-out/`, then re-bless with:
+//!
+//!     ALBUMEN_BLESS=1 cargo test -p albumen-media golden
+
+use std::path::PathBuf;
+
+use albumen_media::{Fit, Limits, Preset, placeholder, render};
+use image::{DynamicImage, ImageFormat};
+
+use crate::fixtures::*;
+
+/// Largest mean absolute channel difference accepted.
+const MAX_MEAN_DIFF: f64 = 1.5;
+/// Largest single channel difference accepted.
+const MAX_PIXEL_DIFF: u8 = 40;
+
+fn cases() -> Vec<(&'static str, Vec<u8>, Preset)> {
+    let alpha = image::RgbaImage::from_fn(120, 90, |x, y| {
+        let [r, g, b] = scene(120, 90)(x, y);
+        image::Rgba([r, g, b, (x * 255 / 119) as u8])
+    });
+    vec![
+        (
+            "jpeg_scene_contain64",
+            jpeg(480, 320, 92, scene(480, 320)),
+            preset(64, 64, Fit::Contain),
+        ),
+        (
+            "jpeg_orient6_crop48",
+            with_exif(&jpeg(480, 320, 92, scene(480, 320)), &Exif::orientation(6)),
+            preset(48, 48, Fit::Crop),
+        ),
+        (
+            "png_alpha_contain64",
+            encode_with(&DynamicImage::ImageRgba8(alpha), ImageFormat::Png),
+            preset(64, 64, Fit::Contain),
+        ),
+        (
+            "tiff_orient3_crop40x24",
+            tiff_rgb(200, 100, Some(3), scene(200, 100)),
+            preset(40, 24, Fit::Crop),
+        ),
+    ]
+}
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// `target/golden-out`, found from the test binary's location (target/<profile>/deps/…).
+fn out_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let target = exe
+        .ancestors()
+        .nth(3)
+        .map(PathBuf::from)
+        .unwrap_or_else(std::env::temp_dir);
+    target.join("golden-out")
+}
+
+fn check(name: &str, jpeg: &[u8], failures: &mut Vec<String>) {
+    let (w, h, px) = decode(jpeg);
+    let actual = image::RgbImage::from_raw(w, h, px).unwrap();
+    let path = golden_dir().join(format!("{name}.png"));
+    if std::env::var_os("ALBUMEN_BLESS").is_some() {
+        std::fs::create_dir_all(golden_dir()).unwrap();
+        actual.save(&path).unwrap();
+        return;
+    }
+    let problem = match image::open(&path) {
+        Err(_) => Some(format!(
+            "{name}: no golden at {}; verify the output, then bless",
+            path.display()
+        )),
+        Ok(expected) => {
+            let expected = expected.to_rgb8();
+            if expected.dimensions() != actual.dimensions() {
+                Some(format!(
+                    "{name}: size {:?}, expected {:?}",
+                    actual.dimensions(),
+                    expected.dimensions()
+                ))
+            } else {
+                let diffs: Vec<u8> = expected
+                    .as_raw()
+                    .iter()
+                    .zip(actual.as_raw())
+                    .map(|(a, b)| a.abs_diff(*b))
+                    .collect();
+                let mean = diffs.iter().map(|d| f64::from(*d)).sum::<f64>() / diffs.len() as f64;
+                let max = diffs.iter().copied().max().unwrap_or(0);
+                (mean > MAX_MEAN_DIFF || max > MAX_PIXEL_DIFF)
+                    .then(|| format!("{name}: mean diff {mean:.2} (max {MAX_MEAN_DIFF}), max diff {max} (max {MAX_PIXEL_DIFF})"))
+            }
+        }
+    };
+    if let Some(problem) = problem {
+        let out = out_dir();
+        std::fs::create_dir_all(&out).unwrap();
+        let written = out.join(format!("{name}.png"));
+        actual.save(&written).unwrap();
+        failures.push(format!(
+            "{problem}; actual written to {}",
+            written.display()
+        ));
+    }
+}
+
+#[test]
+fn golden_images() {
+    let mut failures = Vec::new();
+    for (name, data, preset) in cases() {
+        let out = render(&data, &preset, &Limits::default()).unwrap();
+        check(name, &out.bytes, &mut failures);
+    }
+    check(
+        "placeholder_64x48",
+        &placeholder(&preset(64, 48, Fit::Crop)).bytes,
+        &mut failures,
+    );
+    assert!(
+        failures.is_empty(),
+        "golden mismatches (re-bless with ALBUMEN_BLESS=1 once verified):\n{}",
+        failures.join("\n")
+    );
+}

@@ -1,0 +1,14 @@
+//! Integration tests for albumen-media. All inputs are generated here (see `fixtures`); only
+//! the tiny expected outputs under `tests/golden/` are committed.
+
+#![allow(clippy::unwrap_used)]
+
+mod fixtures;
+mod formats;
+mod golden;
+mod limits;
+mod orientation;
+mod probe;
+mod render;
+mod robustness;
+mod timing;

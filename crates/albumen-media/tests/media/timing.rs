@@ -1,0 +1,69 @@
+//! A rough speed check on a 24 MP JPEG, not run by default:
+//!
+//!     cargo test --release -p albumen-media timing -- --ignored --nocapture
+
+use std::time::Instant;
+
+use albumen_media::{Fit, Limits, Preset, render_all};
+use turbojpeg::{PixelFormat, Subsamp};
+
+use crate::fixtures::*;
+
+#[test]
+#[ignore = "timing; run explicitly in --release"]
+fn timing_24mp_preview_and_thumb() {
+    // Gradients plus per-pixel noise: roughly the entropy of a q92 camera JPEG.
+    let (w, h) = (6000u32, 4000u32);
+    let mut rng = Rng(7);
+    let base = scene(w, h);
+    let mut buf = Vec::with_capacity((w * h * 3) as usize);
+    for y in 0..h {
+        for x in 0..w {
+            let n = rng.next();
+            for (i, c) in base(x, y).into_iter().enumerate() {
+                let noise = ((n >> (i * 8)) & 0x1F) as i16 - 16;
+                buf.push((i16::from(c) + noise).clamp(0, 255) as u8);
+            }
+        }
+    }
+    let img = turbojpeg::Image {
+        pixels: buf.as_slice(),
+        width: w as usize,
+        pitch: w as usize * 3,
+        height: h as usize,
+        format: PixelFormat::RGB,
+    };
+    let data = turbojpeg::compress(img, 92, Subsamp::Sub2x2)
+        .unwrap()
+        .to_vec();
+    let data = with_exif(&data, &Exif::orientation(6));
+    let presets = [
+        Preset {
+            width: 1600,
+            height: 1600,
+            fit: Fit::Contain,
+            quality: 85,
+        },
+        Preset {
+            width: 256,
+            height: 256,
+            fit: Fit::Crop,
+            quality: 85,
+        },
+    ];
+    let mut times = Vec::new();
+    for _ in 0..7 {
+        let start = Instant::now();
+        let out = render_all(&data, &presets, &Limits::default()).unwrap();
+        times.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!((out[0].width, out[0].height), (1067, 1600));
+    }
+    times.sort_by(f64::total_cmp);
+    eprintln!(
+        "24 MP JPEG ({:.1} MB) -> 1600 contain + 256 crop: median {:.1} ms/image (min {:.1}, max {:.1})",
+        data.len() as f64 / 1e6,
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1]
+    );
+}

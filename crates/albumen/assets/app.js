@@ -1,0 +1,7 @@
+// Keyboard navigation on photo pages: ← previous, → next, Esc back to the album.
+document.addEventListener("keydown", (event) => {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea")) return;
+  const target = { ArrowLeft: "prev", ArrowRight: "next", Escape: "up" }[event.key];
+  const link = target && document.querySelector(`[data-key="${target}"]`);
+  if (link) { event.preventDefault(); link.click(); }
+});

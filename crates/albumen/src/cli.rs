@@ -1,0 +1,105 @@
+//! The command line: `albumen serve | scan | user | config`. One file per subcommand.
+
+mod config_cmd;
+mod scan_cmd;
+mod serve;
+mod user;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{
+    Config, DataOverride, DatabaseOverride, LibraryOverride, Overrides, ServerOverride,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "albumen",
+    version,
+    about = "A self-hosted photo gallery with granular access control"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every subcommand understands; they override the file and the environment.
+#[derive(Debug, Args)]
+pub struct CommonArgs {
+    /// Configuration file [default: ./albumen.toml if present]
+    #[arg(long, global = true, env = "ALBUMEN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The folder of photos (library.path)
+    #[arg(long, global = true)]
+    pub library: Option<PathBuf>,
+    /// Where the catalog and the preview cache are kept (data.dir)
+    #[arg(long, global = true)]
+    pub data: Option<PathBuf>,
+    /// Catalog database URL, sqlite://… or postgres://… (database.url)
+    #[arg(long, global = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the gallery (scanning the library in the background)
+    Serve(serve::ServeArgs),
+    /// Scan the library into the catalog
+    Scan(scan_cmd::ScanArgs),
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(user::UserCommand),
+    /// Show or check the configuration
+    #[command(subcommand)]
+    Config(config_cmd::ConfigCommand),
+}
+
+impl CommonArgs {
+    fn overrides(&self) -> Overrides {
+        Overrides {
+            library: self.library.clone().map(|path| LibraryOverride { path }),
+            data: self.data.clone().map(|dir| DataOverride { dir }),
+            server: None,
+            database: self
+                .database_url
+                .clone()
+                .map(|url| DatabaseOverride { url }),
+        }
+    }
+
+    fn load(&self, extra: impl FnOnce(&mut Overrides)) -> anyhow::Result<Config> {
+        let mut overrides = self.overrides();
+        extra(&mut overrides);
+        Ok(Config::load(self.config.as_deref(), &overrides)?)
+    }
+}
+
+/// Runs the parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve(args) => serve::run(&cli.common, args).await,
+        Command::Scan(args) => scan_cmd::run(&cli.common, args).await,
+        Command::User(command) => user::run(&cli.common, command).await,
+        Command::Config(command) => config_cmd::run(&cli.common, &command),
+    }
+}
+
+/// Overrides for `serve --bind`.
+fn bind_override(bind: Option<std::net::SocketAddr>) -> impl FnOnce(&mut Overrides) {
+    move |o| o.server = bind.map(|bind| ServerOverride { bind })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

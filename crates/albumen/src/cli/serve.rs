@@ -1,0 +1,96 @@
+//! `albumen serve`: open the catalog, create the first administrator if there is none, scan in
+//! the background and serve until interrupted.
+
+use std::net::SocketAddr;
+
+use albumen_core::model::Permissions;
+use anyhow::Context;
+use clap::Args;
+
+use super::{CommonArgs, bind_override};
+use crate::auth;
+use crate::state::AppState;
+
+/// Environment variable with the first administrator's password (otherwise one is generated).
+pub(super) const ADMIN_PASSWORD_ENV: &str = "ALBUMEN_ADMIN_PASSWORD";
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (server.bind)
+    #[arg(long)]
+    pub bind: Option<SocketAddr>,
+}
+
+pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<()> {
+    let config = common.load(bind_override(args.bind))?;
+    let library = config.library.path.clone();
+    anyhow::ensure!(
+        library.is_dir(),
+        "the library folder {} does not exist (set it with --library DIR or library.path)",
+        library.display()
+    );
+    let bind = config.server.bind;
+    let scan_on_start = config.server.scan_on_start;
+    let state = AppState::open(config).await?;
+    create_first_admin(&state).await?;
+    if scan_on_start {
+        state.scans.start(state.repo.clone(), library.clone())?;
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let address = listener.local_addr()?;
+    println!(
+        "Albumen is serving {} at http://{address}/",
+        library.display()
+    );
+    let app = crate::build_app(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+/// On an empty catalog, creates `admin` with the password from `ALBUMEN_ADMIN_PASSWORD`, or a
+/// random one printed this once.
+async fn create_first_admin(state: &AppState) -> anyhow::Result<()> {
+    if state.repo.count_users().await? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match std::env::var(ADMIN_PASSWORD_ENV) {
+        Ok(password) if !password.is_empty() => (password, false),
+        _ => (super::user::random_password(), true),
+    };
+    auth::create_user(state.repo.as_ref(), "admin", &password, Permissions::ADMIN)
+        .await
+        .with_context(|| format!("cannot create the first administrator ({ADMIN_PASSWORD_ENV})"))?;
+    if generated {
+        println!(
+            "Created the administrator account.\n  username: admin\n  password: {password}\n  (shown only once)"
+        );
+    } else {
+        println!(
+            "Created the administrator account 'admin' with the password from {ADMIN_PASSWORD_ENV}."
+        );
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {},
+        () = terminate => {},
+    }
+}

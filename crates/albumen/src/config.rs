@@ -1,0 +1,349 @@
+//! Configuration: compiled-in defaults, then `albumen.toml`, then `ALBUMEN__SECTION__KEY`
+//! environment variables, then command-line flags. Validated once; the typed value is passed
+//! down in `AppState` (no global).
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use albumen_media::{Fit, Preset};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+
+/// Read from the working directory when no `--config` is given, if it exists.
+pub const DEFAULT_FILE: &str = "albumen.toml";
+
+/// The prefix of environment overrides: `ALBUMEN__SERVER__BIND=0.0.0.0:8080`.
+pub const ENV_PREFIX: &str = "ALBUMEN__";
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub server: ServerConfig,
+    pub library: LibraryConfig,
+    pub data: DataConfig,
+    pub database: DatabaseConfig,
+    pub previews: PreviewsConfig,
+    pub auth: AuthConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub bind: SocketAddr,
+    /// Scan the library in the background when the server starts.
+    pub scan_on_start: bool,
+    /// Directory whose `*.html` files override the built-in templates (optional).
+    pub templates_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LibraryConfig {
+    /// The folder of originals. Albumen never writes to it.
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DataConfig {
+    /// Where the SQLite catalog and the preview cache live unless configured elsewhere.
+    pub dir: PathBuf,
+    /// Preview cache folder; defaults to `<data.dir>/cache`. Safe to delete at any time.
+    pub cache_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DatabaseConfig {
+    /// `sqlite://…` or `postgres://…`; defaults to `<data.dir>/albumen.db`.
+    pub url: Option<String>,
+    pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PreviewsConfig {
+    /// Decodes running at once; 0 means one per CPU core.
+    pub workers: usize,
+    /// Originals above this many pixels are refused before decoding.
+    pub max_pixels: u64,
+    /// Named sizes. `thumb` and `standard` are used by the web UI.
+    pub presets: BTreeMap<String, PresetConfig>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresetConfig {
+    pub width: u32,
+    pub height: u32,
+    /// `crop` fills the box and trims the overflow; `fit` keeps the whole picture inside it.
+    pub mode: PresetMode,
+    pub quality: u8,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PresetMode {
+    Crop,
+    Fit,
+}
+
+impl PresetConfig {
+    pub fn preset(self) -> Preset {
+        Preset {
+            width: self.width,
+            height: self.height,
+            fit: match self.mode {
+                PresetMode::Crop => Fit::Crop,
+                PresetMode::Fit => Fit::Contain,
+            },
+            quality: self.quality,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AuthConfig {
+    /// How long a login lasts.
+    pub session_days: u32,
+    /// Mark the session cookie `Secure` (set when the server is reached over HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            scan_on_start: true,
+            templates_dir: None,
+        }
+    }
+}
+
+impl Default for LibraryConfig {
+    fn default() -> Self {
+        Self {
+            path: PathBuf::from("photos"),
+        }
+    }
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("albumen-data"),
+            cache_dir: None,
+        }
+    }
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        Self {
+            url: None,
+            max_connections: 8,
+        }
+    }
+}
+
+impl Default for PreviewsConfig {
+    fn default() -> Self {
+        let preset = |width, height, mode, quality| PresetConfig {
+            width,
+            height,
+            mode,
+            quality,
+        };
+        Self {
+            workers: 0,
+            max_pixels: 100_000_000,
+            presets: BTreeMap::from([
+                // 2× the 128 px grid cell, for high-DPI screens.
+                ("thumb".to_owned(), preset(256, 256, PresetMode::Crop, 82)),
+                (
+                    "standard".to_owned(),
+                    preset(1600, 1600, PresetMode::Fit, 85),
+                ),
+            ]),
+        }
+    }
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        Self {
+            session_days: 30,
+            secure_cookies: false,
+        }
+    }
+}
+
+/// A configuration that cannot be used, with the key at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Load(Box<figment::Error>),
+    #[error("invalid value for `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+/// Command-line values that override every other source (only those given).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub library: Option<LibraryOverride>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data: Option<DataOverride>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<ServerOverride>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseOverride>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LibraryOverride {
+    pub path: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DataOverride {
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerOverride {
+    pub bind: SocketAddr,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DatabaseOverride {
+    pub url: String,
+}
+
+impl Config {
+    /// Loads and validates the layered configuration from the file (or `./albumen.toml` if it
+    /// exists), the process environment and the flags. A file named explicitly must exist.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> Result<Self, ConfigError> {
+        let file = match file {
+            Some(path) if !path.is_file() => {
+                return Err(ConfigError::Invalid {
+                    key: "--config".to_owned(),
+                    reason: format!("{} does not exist", path.display()),
+                });
+            }
+            Some(path) => Toml::file_exact(path),
+            None if Path::new(DEFAULT_FILE).is_file() => Toml::file_exact(DEFAULT_FILE),
+            None => Toml::string(""),
+        };
+        Self::from_layers(file, Env::prefixed(ENV_PREFIX).split("__"), overrides)
+    }
+
+    /// Merges the layers in precedence order and validates the result.
+    pub fn from_layers(
+        file: impl figment::Provider,
+        env: impl figment::Provider,
+        overrides: &Overrides,
+    ) -> Result<Self, ConfigError> {
+        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+            .merge(file)
+            .merge(env)
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(|e| ConfigError::Load(Box::new(e)))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |key: &str, reason: &str| ConfigError::Invalid {
+            key: key.to_owned(),
+            reason: reason.to_owned(),
+        };
+        for required in ["thumb", "standard"] {
+            if !self.previews.presets.contains_key(required) {
+                return Err(invalid(
+                    &format!("previews.presets.{required}"),
+                    "this preset is required by the web interface",
+                ));
+            }
+        }
+        for (name, preset) in &self.previews.presets {
+            let key = |field: &str| format!("previews.presets.{name}.{field}");
+            if !valid_preset_name(name) {
+                return Err(invalid(
+                    &format!("previews.presets.{name}"),
+                    "preset names use lowercase letters, digits, '-' and '_' (at most 32)",
+                ));
+            }
+            for (field, value) in [("width", preset.width), ("height", preset.height)] {
+                if !(16..=8192).contains(&value) {
+                    return Err(invalid(&key(field), "must be between 16 and 8192 pixels"));
+                }
+            }
+            if !(1..=100).contains(&preset.quality) {
+                return Err(invalid(&key("quality"), "must be between 1 and 100"));
+            }
+        }
+        if self.previews.max_pixels < 1_000_000 {
+            return Err(invalid("previews.max_pixels", "must be at least 1000000"));
+        }
+        if self.auth.session_days == 0 || self.auth.session_days > 3650 {
+            return Err(invalid("auth.session_days", "must be between 1 and 3650"));
+        }
+        if self.database.max_connections == 0 {
+            return Err(invalid("database.max_connections", "must be at least 1"));
+        }
+        if let Some(url) = &self.database.url {
+            albumen_db::Backend::from_url(url)
+                .map_err(|e| invalid("database.url", &e.to_string()))?;
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database
+            .url
+            .clone()
+            .unwrap_or_else(|| albumen_db::sqlite::url_for_path(&self.data.dir.join("albumen.db")))
+    }
+
+    pub fn cache_dir(&self) -> PathBuf {
+        self.data
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| self.data.dir.join("cache"))
+    }
+
+    pub fn preview_workers(&self) -> usize {
+        match self.previews.workers {
+            0 => std::thread::available_parallelism().map_or(2, usize::from),
+            n => n,
+        }
+    }
+
+    /// The effective configuration as TOML, with the database password hidden.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database.url = Some(albumen_db::redact_url(&self.database_url()));
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}\n"))
+    }
+}
+
+/// Names end up in URLs (`/media/photos/1/preview/thumb`), so keep them tame.
+pub fn valid_preset_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The documented example configuration printed by `albumen config example`.
+pub const EXAMPLE: &str = include_str!("../../../config/albumen.example.toml");
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,19 @@
+//! Albumen: a self-hosted photo gallery with granular access control.
+//!
+//! The binary is a thin shell over [`cli`]; the server is [`web::build_app`] over an
+//! [`state::AppState`].
+
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod gallery;
+pub mod preview;
+pub mod scan;
+pub mod state;
+pub mod storage;
+pub mod templates;
+pub mod web;
+
+pub use state::AppState;
+pub use web::build_app;

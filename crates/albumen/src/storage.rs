@@ -1,0 +1,186 @@
+//! The only module that reads media bytes. Originals come from the library (read-only);
+//! previews live in the cache (read-write, disposable). Every function that returns bytes of a
+//! photo takes a [`Grant`] for that photo, which only `albumen_core::access` can create.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use albumen_core::access::{Action, Grant};
+use albumen_core::model::Photo;
+use bytes::Bytes;
+use object_store::local::LocalFileSystem;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// A grant for another photo or a weaker action: a programming error, never a user error.
+    #[error("grant does not cover this photo")]
+    NotGranted,
+    #[error("{0} is not in the library")]
+    Missing(String),
+    #[error("library path {0:?} is not a plain relative path")]
+    BadPath(String),
+    #[error("reading the library failed: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("cache storage failed: {0}")]
+    Cache(#[from] object_store::Error),
+}
+
+/// A stored preview's name: derived from content and settings only, never from request input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheKey(object_store::path::Path);
+
+impl CacheKey {
+    /// `previews/ab/abcdef…-<settings hash>.jpg`: sharded by fingerprint so no folder grows huge.
+    pub fn preview(fingerprint: &str, settings_hash: &str) -> Self {
+        let shard = fingerprint.get(..2).unwrap_or("00");
+        Self(object_store::path::Path::from(format!(
+            "previews/{shard}/{fingerprint}-{settings_hash}.jpg"
+        )))
+    }
+
+    pub fn as_str(&self) -> &str {
+        self.0.as_ref()
+    }
+}
+
+/// An original opened for streaming.
+#[derive(Debug)]
+pub struct OpenOriginal {
+    pub file: tokio::fs::File,
+    pub len: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Storage {
+    library_root: PathBuf,
+    cache: Arc<dyn ObjectStore>,
+}
+
+impl Storage {
+    /// A library folder and a local cache folder (created if needed).
+    pub fn local(library_root: &Path, cache_dir: &Path) -> Result<Self, StorageError> {
+        std::fs::create_dir_all(cache_dir)?;
+        Ok(Self {
+            library_root: library_root.to_path_buf(),
+            cache: Arc::new(LocalFileSystem::new_with_prefix(cache_dir)?),
+        })
+    }
+
+    pub fn library_root(&self) -> &Path {
+        &self.library_root
+    }
+
+    /// The whole original in memory, to render a preview (sizes are bounded by the scan).
+    pub async fn read_original(&self, grant: &Grant, photo: &Photo) -> Result<Bytes, StorageError> {
+        let path = self.original_path(grant, photo, Action::View)?;
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "storage is the one place that reads originals"
+        )]
+        let bytes = tokio::fs::read(&path).await;
+        bytes.map(Bytes::from).map_err(|e| self.io_error(e, photo))
+    }
+
+    /// The original for download.
+    pub async fn open_original(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+    ) -> Result<OpenOriginal, StorageError> {
+        let path = self.original_path(grant, photo, Action::Download)?;
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "storage is the one place that reads originals"
+        )]
+        let file = tokio::fs::File::open(&path).await;
+        let file = file.map_err(|e| self.io_error(e, photo))?;
+        let len = file.metadata().await?.len();
+        Ok(OpenOriginal { file, len })
+    }
+
+    /// A cached preview of the granted photo, if present.
+    pub async fn cached_preview(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+        key: &CacheKey,
+    ) -> Result<Option<Bytes>, StorageError> {
+        if !grant.covers(photo.id, Action::View) {
+            return Err(StorageError::NotGranted);
+        }
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "storage is the one place that reads the cache"
+        )]
+        let found = self.cache.get(&key.0).await;
+        match found {
+            Ok(result) => Ok(Some(result.bytes().await?)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Stores a rendered preview (atomically: readers never see a partial file).
+    pub async fn store_preview(&self, key: &CacheKey, bytes: Bytes) -> Result<(), StorageError> {
+        self.cache.put(&key.0, PutPayload::from(bytes)).await?;
+        Ok(())
+    }
+
+    fn original_path(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+        action: Action,
+    ) -> Result<PathBuf, StorageError> {
+        if !grant.covers(photo.id, action) {
+            return Err(StorageError::NotGranted);
+        }
+        library_path(&self.library_root, &photo.path)
+    }
+
+    fn io_error(&self, err: std::io::Error, photo: &Photo) -> StorageError {
+        if err.kind() == std::io::ErrorKind::NotFound {
+            StorageError::Missing(photo.path.clone())
+        } else {
+            StorageError::Io(err)
+        }
+    }
+}
+
+/// Joins a catalog path to the library root, refusing anything but plain relative components.
+/// Catalog paths come from the scanner, never from requests; this is defence in depth.
+pub fn library_path(root: &Path, relative: &str) -> Result<PathBuf, StorageError> {
+    let rel = Path::new(relative);
+    let plain = !relative.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
+    if plain {
+        Ok(root.join(rel))
+    } else {
+        Err(StorageError::BadPath(relative.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn library_paths_stay_inside_the_root() {
+        let root = Path::new("/lib");
+        assert_eq!(
+            library_path(root, "2013_01_19_Snow/a b.jpg").ok(),
+            Some(PathBuf::from("/lib/2013_01_19_Snow/a b.jpg"))
+        );
+        for bad in ["", "/etc/passwd", "../x.jpg", "a/../../x.jpg", "./a.jpg"] {
+            assert!(library_path(root, bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn cache_keys_shard_by_fingerprint() {
+        assert_eq!(
+            CacheKey::preview("abcdef", "123").0.as_ref(),
+            "previews/ab/abcdef-123.jpg"
+        );
+    }
+}

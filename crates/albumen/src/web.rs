@@ -1,0 +1,74 @@
+//! The HTTP surface: one router for HTML pages, the JSON API, media and assets.
+
+pub mod api;
+pub mod assets;
+pub mod error;
+pub mod html;
+pub mod login;
+pub mod media;
+pub mod session;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::from_fn_with_state;
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+/// No external resources, no framing, no inline script: the pages need nothing else.
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self' data:; \
+     style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+     base-uri 'none'";
+
+/// The application. `serve` and every test build it here.
+pub fn build_app(state: AppState) -> Router {
+    let security_headers = [
+        ("content-security-policy", CONTENT_SECURITY_POLICY),
+        ("x-content-type-options", "nosniff"),
+        ("x-frame-options", "DENY"),
+        ("referrer-policy", "same-origin"),
+    ];
+    let mut app = Router::new()
+        .route("/", get(html::index_page))
+        .route("/albums/{id}", get(html::album_page))
+        .route("/photos/{id}", get(html::photo_page))
+        .route("/login", get(login::login_page).post(login::login_submit))
+        .route("/logout", post(login::logout_submit))
+        .route(
+            "/api/v1/session",
+            get(api::get_session)
+                .post(api::create_session)
+                .delete(api::delete_session),
+        )
+        .route("/api/v1/albums", get(api::list_albums))
+        .route("/api/v1/albums/{id}", get(api::get_album))
+        .route("/api/v1/scan", get(api::scan_status).post(api::start_scan))
+        .route("/media/photos/{id}/preview/{preset}", get(media::preview))
+        .route("/media/photos/{id}/original", get(media::original))
+        .route("/assets/{name}", get(assets::asset))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(html::not_found)
+        .layer(from_fn_with_state(state.clone(), session::resolve_viewer))
+        .layer(from_fn_with_state(state.clone(), html::render_errors));
+    for (name, value) in security_headers {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static(name),
+            HeaderValue::from_static(value),
+        ));
+    }
+    app.layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(120),
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,179 @@
+//! The JSON API, version 1. Wire types live here, not in the domain crates.
+
+use albumen_core::AlbumId;
+use albumen_core::model::{Album, Photo, User};
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::gallery;
+use crate::scan::ScanStatus;
+use crate::state::AppState;
+use crate::web::error::AppError;
+use crate::web::html::parse_id;
+use crate::web::login::{end_session, start_session};
+use crate::web::session::Viewer;
+
+#[derive(Debug, Serialize)]
+pub struct UserDto {
+    id: albumen_core::UserId,
+    username: String,
+    permissions: Vec<&'static str>,
+}
+
+impl From<&User> for UserDto {
+    fn from(user: &User) -> Self {
+        Self {
+            id: user.id,
+            username: user.username.clone(),
+            permissions: user.permissions.names(),
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlbumDto {
+    id: AlbumId,
+    name: String,
+    date: Option<String>,
+    category: String,
+    photo_count: i64,
+}
+
+impl From<Album> for AlbumDto {
+    fn from(album: Album) -> Self {
+        Self {
+            id: album.id,
+            name: album.name,
+            date: album.date,
+            category: album.category,
+            photo_count: album.photo_count,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct PhotoDto {
+    id: albumen_core::PhotoId,
+    filename: String,
+    date: Option<String>,
+    /// Displayed size, after EXIF orientation.
+    width: u32,
+    height: u32,
+}
+
+impl From<Photo> for PhotoDto {
+    fn from(photo: Photo) -> Self {
+        let (width, height) = photo.display_size();
+        Self {
+            id: photo.id,
+            filename: photo.filename,
+            date: photo.taken_at,
+            width,
+            height,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct AlbumDetailDto {
+    #[serde(flatten)]
+    album: AlbumDto,
+    photos: Vec<PhotoDto>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Credentials {
+    username: String,
+    password: String,
+}
+
+/// `POST /api/v1/session`: logs in; the response sets the session cookie and carries the CSRF
+/// token that state-changing requests must send in `X-CSRF-Token`.
+pub async fn create_session(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Json(credentials): Json<Credentials>,
+) -> Result<Response, AppError> {
+    let (login, headers) = start_session(
+        &state,
+        &viewer,
+        &credentials.username,
+        &credentials.password,
+    )
+    .await?;
+    let body = json!({ "csrf_token": login.csrf_token, "user": UserDto::from(&login.user) });
+    Ok((headers, Json(body)).into_response())
+}
+
+/// `GET /api/v1/session`: who is logged in, and the CSRF token.
+pub async fn get_session(viewer: Viewer) -> Result<Json<serde_json::Value>, AppError> {
+    let user = viewer.user.as_ref().ok_or(AppError::Unauthenticated)?;
+    Ok(Json(
+        json!({ "csrf_token": viewer.csrf_token, "user": UserDto::from(user) }),
+    ))
+}
+
+/// `DELETE /api/v1/session`: logs out.
+pub async fn delete_session(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    let headers = end_session(&state, &viewer).await?;
+    Ok((StatusCode::NO_CONTENT, headers).into_response())
+}
+
+/// `GET /api/v1/albums`: the albums the viewer may see, newest first.
+pub async fn list_albums(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<AlbumDto>>, AppError> {
+    let albums = gallery::albums(state.repo.as_ref(), viewer.subject()).await?;
+    Ok(Json(albums.into_iter().map(AlbumDto::from).collect()))
+}
+
+/// `GET /api/v1/albums/{id}`: one album with the photos the viewer may see.
+pub async fn get_album(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Json<AlbumDetailDto>, AppError> {
+    let id: AlbumId = parse_id(&id)?;
+    let (album, photos) = gallery::album(state.repo.as_ref(), viewer.subject(), id).await?;
+    Ok(Json(AlbumDetailDto {
+        album: album.into(),
+        photos: photos.into_iter().map(PhotoDto::from).collect(),
+    }))
+}
+
+fn require_scanner(viewer: &Viewer) -> Result<(), AppError> {
+    match &viewer.user {
+        None => Err(AppError::Unauthenticated),
+        Some(user) if user.permissions.scans() => Ok(()),
+        Some(_) => Err(AppError::Forbidden),
+    }
+}
+
+/// `GET /api/v1/scan`: the running scan's progress and the last report.
+pub async fn scan_status(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<ScanStatus>, AppError> {
+    require_scanner(&viewer)?;
+    Ok(Json(state.scans.status()))
+}
+
+/// `POST /api/v1/scan`: starts a scan in the background (202), or 409 if one is running.
+pub async fn start_scan(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    require_scanner(&viewer)?;
+    state
+        .scans
+        .start(state.repo.clone(), state.config.library.path.clone())?;
+    Ok((StatusCode::ACCEPTED, Json(state.scans.status())).into_response())
+}

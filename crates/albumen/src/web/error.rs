@@ -1,0 +1,148 @@
+//! The one error type at the web edge. Every variant maps to a status and a stable code in one
+//! exhaustive match; internal details are logged, never sent.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::auth::AuthError;
+use crate::preview::PreviewError;
+use crate::scan::ScanError;
+use crate::storage::StorageError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Nonexistent *and* not allowed: one answer, so a denial reveals nothing.
+    #[error("not found")]
+    NotFound,
+    #[error("login required")]
+    Unauthenticated,
+    #[error("invalid username or password")]
+    InvalidCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("missing or invalid CSRF token")]
+    Csrf,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0} already exists")]
+    Conflict(&'static str),
+    #[error("a scan is already running")]
+    ScanRunning,
+    #[error("internal error")]
+    Internal(String),
+}
+
+/// What an error response carries for the HTML error page renderer.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub message: &'static str,
+}
+
+impl AppError {
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        Self::Internal(err.to_string())
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::NotFound => (StatusCode::NOT_FOUND, "not-found"),
+            Self::Unauthenticated => (StatusCode::UNAUTHORIZED, "login-required"),
+            Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid-credentials"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+            Self::Csrf => (StatusCode::FORBIDDEN, "csrf-failed"),
+            Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
+            Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Self::ScanRunning => (StatusCode::CONFLICT, "scan-running"),
+            Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+
+    /// The text shown to people: fixed per variant except for validation messages we wrote.
+    fn public_message(&self) -> String {
+        match self {
+            Self::Internal(detail) => {
+                tracing::error!(%detail, "request failed");
+                "Something went wrong on the server.".to_owned()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn page_message(&self) -> &'static str {
+        match self {
+            Self::NotFound => "This page does not exist, or you are not allowed to see it.",
+            Self::Unauthenticated | Self::InvalidCredentials => "Please log in.",
+            Self::Forbidden | Self::Csrf => {
+                "This request was refused. Reload the page and try again."
+            }
+            Self::BadRequest(_) | Self::Conflict(_) | Self::ScanRunning => {
+                "The request could not be carried out."
+            }
+            Self::Internal(_) => "Something went wrong on the server.",
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        let body = json!({"error": {"code": code, "message": self.public_message()}});
+        let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(ErrorInfo {
+            status,
+            message: self.page_message(),
+        });
+        response
+    }
+}
+
+impl From<albumen_db::RepoError> for AppError {
+    fn from(err: albumen_db::RepoError) -> Self {
+        match err {
+            albumen_db::RepoError::Conflict(what) => Self::Conflict(what),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<AuthError> for AppError {
+    fn from(err: AuthError) -> Self {
+        match err {
+            AuthError::InvalidCredentials => Self::InvalidCredentials,
+            AuthError::InvalidInput(message) => Self::BadRequest(message),
+            AuthError::Repo(err) => err.into(),
+            AuthError::Hash(detail) => Self::Internal(detail),
+        }
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(err: StorageError) -> Self {
+        match err {
+            // The catalog is ahead of the disk; to the viewer the file simply is not there.
+            StorageError::Missing(_) => Self::NotFound,
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<PreviewError> for AppError {
+    fn from(err: PreviewError) -> Self {
+        match err {
+            PreviewError::Storage(err) => err.into(),
+            PreviewError::Worker(detail) => Self::Internal(detail),
+        }
+    }
+}
+
+impl From<ScanError> for AppError {
+    fn from(err: ScanError) -> Self {
+        match err {
+            ScanError::AlreadyRunning => Self::ScanRunning,
+            other => Self::internal(other),
+        }
+    }
+}

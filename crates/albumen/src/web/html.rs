@@ -1,0 +1,159 @@
+//! Server-rendered pages: the album index, album pages and photo pages.
+
+use albumen_core::model::Album;
+use albumen_core::{AlbumId, PhotoId};
+use axum::extract::{Path, Request, State};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::gallery;
+use crate::state::AppState;
+use crate::web::assets::ASSET_VERSION;
+use crate::web::error::{AppError, ErrorInfo};
+use crate::web::session::Viewer;
+
+/// Renders a page with the context every page shares (viewer, CSRF token, asset version).
+pub fn render(
+    state: &AppState,
+    viewer: &Viewer,
+    name: &str,
+    mut context: Value,
+) -> Result<Html<String>, AppError> {
+    if let Some(map) = context.as_object_mut() {
+        map.insert(
+            "viewer".to_owned(),
+            json!(viewer.user.as_ref().map(|u| json!({
+                "username": u.username,
+                "admin": u.permissions.admin,
+            }))),
+        );
+        map.insert("csrf_token".to_owned(), json!(viewer.csrf_token));
+        map.insert("asset_v".to_owned(), json!(ASSET_VERSION.as_str()));
+    }
+    state
+        .templates
+        .render(name, context)
+        .map(Html)
+        .map_err(AppError::internal)
+}
+
+/// Parses a path id; a malformed one is answered exactly like a hidden one.
+pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+#[derive(Serialize)]
+struct Year {
+    year: String,
+    albums: Vec<Album>,
+}
+
+pub async fn index_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Html<String>, AppError> {
+    let albums = gallery::albums(state.repo.as_ref(), viewer.subject()).await?;
+    let mut years: Vec<Year> = Vec::new();
+    for album in albums {
+        let year = album
+            .date
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .unwrap_or("Undated")
+            .to_owned();
+        match years.last_mut() {
+            Some(last) if last.year == year => last.albums.push(album),
+            _ => years.push(Year {
+                year,
+                albums: vec![album],
+            }),
+        }
+    }
+    render(&state, &viewer, "index.html", json!({ "years": years }))
+}
+
+pub async fn album_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id: AlbumId = parse_id(&id)?;
+    let (album, photos) = gallery::album(state.repo.as_ref(), viewer.subject(), id).await?;
+    let photos: Vec<_> = photos
+        .iter()
+        .map(|p| json!({"id": p.id, "filename": p.filename}))
+        .collect();
+    render(
+        &state,
+        &viewer,
+        "album.html",
+        json!({ "album": album, "photos": photos }),
+    )
+}
+
+pub async fn photo_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Result<Html<String>, AppError> {
+    let id: PhotoId = parse_id(&id)?;
+    let page = gallery::photo_in_album(state.repo.as_ref(), viewer.subject(), id).await?;
+    let (width, height) = page.photo.display_size();
+    render(
+        &state,
+        &viewer,
+        "photo.html",
+        json!({
+            "photo": {
+                "id": page.photo.id,
+                "filename": page.photo.filename,
+                "taken_at": page.photo.taken_at,
+                "camera": page.photo.camera,
+                "width": width,
+                "height": height,
+            },
+            "album": page.album.map(|a| json!({"id": a.id, "name": a.name})),
+            "prev": page.previous,
+            "next": page.next,
+            "position": page.position,
+            "total": page.total,
+        }),
+    )
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// Middleware: error responses outside the JSON API become HTML pages. The page depends only
+/// on the status and the viewer, so a denial looks exactly like a missing object.
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    let Some(info) = response.extensions().get::<ErrorInfo>().copied() else {
+        return response;
+    };
+    if is_api {
+        return response;
+    }
+    let viewer = response
+        .extensions()
+        .get::<Viewer>()
+        .cloned()
+        .unwrap_or_else(Viewer::anonymous);
+    let context = json!({ "status": info.status.as_u16(), "message": info.message });
+    match render(&state, &viewer, "error.html", context) {
+        Ok(page) => {
+            let mut page = (info.status, page).into_response();
+            page.extensions_mut().insert(info);
+            page
+        }
+        Err(_) => response,
+    }
+}

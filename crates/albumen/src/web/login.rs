@@ -1,0 +1,148 @@
+//! Logging in and out, for the HTML pages and the JSON API alike.
+
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::auth::{self, AuthError, Login};
+use crate::state::AppState;
+use crate::web::error::AppError;
+use crate::web::html::render;
+use crate::web::session::{Viewer, clear_session_cookie, session_cookie};
+
+/// Logs in and returns the `Set-Cookie` header for the new session.
+pub async fn start_session(
+    state: &AppState,
+    viewer: &Viewer,
+    username: &str,
+    password: &str,
+) -> Result<(Login, HeaderMap), AppError> {
+    let login = auth::login(
+        state.repo.as_ref(),
+        username,
+        password,
+        state.config.auth.session_days,
+    )
+    .await?;
+    // A new session replaces whatever the browser had.
+    end_session(state, viewer).await?;
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        SET_COOKIE,
+        session_cookie(
+            &login.token,
+            i64::from(state.config.auth.session_days) * 86_400,
+            state.config.auth.secure_cookies,
+        ),
+    );
+    Ok((login, headers))
+}
+
+/// Deletes the viewer's session, if any, and returns the header that clears the cookie.
+pub async fn end_session(state: &AppState, viewer: &Viewer) -> Result<HeaderMap, AppError> {
+    if let Some(hash) = &viewer.session_hash {
+        state.repo.delete_session(hash).await?;
+    }
+    let mut headers = HeaderMap::new();
+    headers.insert(
+        SET_COOKIE,
+        clear_session_cookie(state.config.auth.secure_cookies),
+    );
+    Ok(headers)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+/// Only same-site absolute paths, so the login form cannot be used as an open redirect.
+fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
+            path
+        }
+        _ => "/",
+    }
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<NextQuery>,
+) -> Result<Html<String>, AppError> {
+    let next = safe_next(query.next.as_deref());
+    render(
+        &state,
+        &viewer,
+        "login.html",
+        json!({ "next": next, "username": "", "error": null }),
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login_submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, AppError> {
+    let next = safe_next(form.next.as_deref()).to_owned();
+    match start_session(&state, &viewer, &form.username, &form.password).await {
+        Ok((_, mut headers)) => {
+            headers.insert(LOCATION, next.parse().map_err(AppError::internal)?);
+            Ok((StatusCode::SEE_OTHER, headers).into_response())
+        }
+        Err(AppError::InvalidCredentials) => {
+            let page = render(
+                &state,
+                &viewer,
+                "login.html",
+                json!({
+                    "next": next,
+                    "username": form.username,
+                    "error": AuthError::InvalidCredentials.to_string(),
+                }),
+            )?;
+            Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(other) => Err(other),
+    }
+}
+
+pub async fn logout_submit(
+    State(state): State<AppState>,
+    viewer: Viewer,
+) -> Result<Response, AppError> {
+    let mut headers = end_session(&state, &viewer).await?;
+    headers.insert(LOCATION, "/".parse().map_err(AppError::internal)?);
+    Ok((StatusCode::SEE_OTHER, headers).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_a_local_path() {
+        assert_eq!(safe_next(Some("/albums/3")), "/albums/3");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "/\\evil.example",
+            "albums",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_next(None), "/");
+    }
+}

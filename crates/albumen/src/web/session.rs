@@ -1,0 +1,222 @@
+//! Who is asking, resolved once per request from the session cookie, and the CSRF guard for
+//! every state-changing request.
+
+use albumen_core::access::Subject;
+use albumen_core::model::User;
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::auth::session::{COOKIE as SESSION_COOKIE, hash_token, plausible_token, tokens_match};
+use crate::clock::unix_now;
+use crate::state::AppState;
+use crate::web::error::AppError;
+
+/// Header for the CSRF token on API requests.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// Form field for the CSRF token on HTML forms.
+pub const CSRF_FIELD: &str = "csrf_token";
+/// Forms are small; anything bigger is not a login or logout form.
+const FORM_LIMIT: usize = 64 * 1024;
+
+/// The person (or nobody) behind a request.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub csrf_token: Option<String>,
+    pub session_hash: Option<String>,
+    subject: Subject,
+}
+
+impl Viewer {
+    pub fn anonymous() -> Self {
+        Self {
+            user: None,
+            csrf_token: None,
+            session_hash: None,
+            subject: Subject::anonymous(),
+        }
+    }
+
+    pub fn subject(&self) -> &Subject {
+        &self.subject
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_else(Viewer::anonymous))
+    }
+}
+
+/// Middleware: looks the session up, refuses cross-site and token-less state changes, and
+/// leaves the [`Viewer`] in the request for handlers (and in the response, for error pages).
+pub async fn resolve_viewer(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    match guard(&state, request).await {
+        Ok((request, viewer)) => {
+            let mut response = next.run(request).await;
+            response.extensions_mut().insert(viewer);
+            response
+        }
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewer), AppError> {
+    let viewer = viewer_from_cookie(state, request.headers()).await?;
+    if !is_safe(request.method()) {
+        refuse_cross_site(request.headers())?;
+        if let Some(expected) = &viewer.csrf_token {
+            request = require_csrf_token(expected, request).await?;
+        }
+    }
+    request.extensions_mut().insert(viewer.clone());
+    Ok((request, viewer))
+}
+
+async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| plausible_token(t)) else {
+        return Ok(Viewer::anonymous());
+    };
+    let hash = hash_token(token);
+    let Some(session) = state.repo.session(&hash, unix_now()).await? else {
+        return Ok(Viewer::anonymous());
+    };
+    let user = session.user;
+    Ok(Viewer {
+        subject: Subject::user(user.id, [], user.permissions),
+        user: Some(user),
+        csrf_token: Some(session.csrf_token),
+        session_hash: Some(hash),
+    })
+}
+
+fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Browsers say where a request comes from; a state change from another site is refused even
+/// without a session (that would be login CSRF).
+fn refuse_cross_site(headers: &HeaderMap) -> Result<(), AppError> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if header("sec-fetch-site") == Some("cross-site") {
+        return Err(AppError::Csrf);
+    }
+    if let (Some(origin), Some(host)) = (header(ORIGIN.as_str()), header(HOST.as_str())) {
+        let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+        if origin == "null" || origin_host != host {
+            return Err(AppError::Csrf);
+        }
+    }
+    Ok(())
+}
+
+/// The token comes in the `X-CSRF-Token` header (API) or the `csrf_token` form field (HTML).
+async fn require_csrf_token(expected: &str, request: Request) -> Result<Request, AppError> {
+    if let Some(given) = request
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        return if tokens_match(expected, given) {
+            Ok(request)
+        } else {
+            Err(AppError::Csrf)
+        };
+    }
+    let is_form = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Csrf);
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::BadRequest("form too large".to_owned()))?;
+    let matches = form_urlencoded::parse(&bytes)
+        .any(|(key, value)| key == CSRF_FIELD && tokens_match(expected, &value));
+    if !matches {
+        return Err(AppError::Csrf);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The value of one cookie from the `Cookie` header(s).
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// `Set-Cookie` for a new session: HttpOnly (no script access), SameSite=Lax (not sent on
+/// cross-site subrequests or form posts).
+pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let value = format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
+    );
+    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+pub fn clear_session_cookie(secure: bool) -> HeaderValue {
+    session_cookie("", 0, secure)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cookies_among_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("a=1; albumen_session=xyz; b=2"),
+        );
+        assert_eq!(cookie(&headers, "albumen_session"), Some("xyz"));
+        assert_eq!(cookie(&headers, "c"), None);
+    }
+
+    #[test]
+    fn cross_site_requests_are_refused() {
+        let mut headers = HeaderMap::new();
+        headers.insert(HOST, HeaderValue::from_static("photos.example"));
+        headers.insert(ORIGIN, HeaderValue::from_static("https://photos.example"));
+        assert!(refuse_cross_site(&headers).is_ok());
+        headers.insert(ORIGIN, HeaderValue::from_static("https://evil.example"));
+        assert!(refuse_cross_site(&headers).is_err());
+        headers.remove(ORIGIN);
+        headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+        assert!(refuse_cross_site(&headers).is_err());
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_and_lax() {
+        let value = session_cookie("abc", 60, true);
+        let text = value.to_str().expect("ascii");
+        assert!(
+            text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("Secure")
+        );
+    }
+}

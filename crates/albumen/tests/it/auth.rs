@@ -1,0 +1,211 @@
+use albumen_core::model::Permissions;
+use axum::body::Body;
+use axum::http::{Method, Request, header};
+
+use crate::common::{PASSWORD, TestApp};
+
+#[tokio::test]
+async fn login_sets_an_http_only_cookie_and_returns_a_csrf_token() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let reply = t
+        .call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(serde_json::json!({"username": "ann", "password": PASSWORD})),
+        )
+        .await;
+    assert_eq!(reply.status, 200);
+    let cookie = reply.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("albumen_session="));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let body = reply.json();
+    assert_eq!(body["csrf_token"].as_str().unwrap().len(), 32);
+    assert_eq!(body["user"]["username"], "ann");
+}
+
+#[tokio::test]
+async fn wrong_passwords_and_unknown_users_get_the_same_401() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let attempt = |username: &str, password: &str| {
+        t.call(
+            Method::POST,
+            "/api/v1/session",
+            None,
+            Some(serde_json::json!({"username": username, "password": password})),
+        )
+    };
+    let wrong = attempt("ann", "not the password").await;
+    let unknown = attempt("nobody", "not the password").await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(unknown.status, 401);
+    assert_eq!(wrong.body, unknown.body);
+    assert!(wrong.header("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn each_login_gets_a_new_session_and_logout_ends_it() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let first = t.login("ann").await;
+    let second = t.login("ann").await;
+    assert_ne!(first.cookie, second.cookie);
+    assert_eq!(
+        t.get("/api/v1/session", Some(&first)).await.json()["user"]["username"],
+        "ann"
+    );
+
+    let out = t
+        .call(Method::DELETE, "/api/v1/session", Some(&first), None)
+        .await;
+    assert_eq!(out.status, 204);
+    assert!(out.header("set-cookie").unwrap().contains("Max-Age=0"));
+    assert_eq!(t.get("/api/v1/session", Some(&first)).await.status, 401);
+    assert_eq!(
+        t.get("/api/v1/session", Some(&second)).await.status,
+        200,
+        "other sessions live on"
+    );
+}
+
+#[tokio::test]
+async fn state_changes_with_the_cookie_need_the_csrf_token() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let session = t.login("ann").await;
+    let logout = |token: Option<&str>| {
+        let mut request = Request::builder()
+            .method(Method::DELETE)
+            .uri("/api/v1/session")
+            .header(header::COOKIE, &session.cookie);
+        if let Some(token) = token {
+            request = request.header("x-csrf-token", token);
+        }
+        request.body(Body::empty()).unwrap()
+    };
+    let refused = t.send(logout(None)).await;
+    assert_eq!(refused.status, 403);
+    assert_eq!(refused.json()["error"]["code"], "csrf-failed");
+    assert_eq!(
+        t.send(logout(Some("0123456789abcdef0123456789abcdef")))
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        t.get("/api/v1/session", Some(&session)).await.status,
+        200,
+        "still logged in"
+    );
+
+    // The HTML form carries the token as a field.
+    let form = |body: String| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/logout")
+            .header(header::COOKIE, &session.cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    assert_eq!(
+        t.send(form("csrf_token=wrong".to_owned())).await.status,
+        403
+    );
+    let done = t.send(form(format!("csrf_token={}", session.csrf))).await;
+    assert_eq!(done.status, 303);
+    assert_eq!(t.get("/api/v1/session", Some(&session)).await.status, 401);
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_even_without_a_session() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let request = Request::builder()
+        .method(Method::POST)
+        .uri("/login")
+        .header(header::HOST, "gallery.example")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("username=ann&password={PASSWORD}")))
+        .unwrap();
+    let reply = t.send(request).await;
+    assert_eq!(reply.status, 403);
+    assert!(reply.header("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn the_login_form_logs_in_and_redirects_to_a_local_page_only() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let login = |next: &str, password: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "username=ann&password={}&next={}",
+                password.replace(' ', "+"),
+                next
+            )))
+            .unwrap()
+    };
+    let ok = t.send(login("%2Falbums%2F7", PASSWORD)).await;
+    assert_eq!(ok.status, 303);
+    assert_eq!(ok.header("location"), Some("/albums/7"));
+    let cookie = ok
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    let page = t
+        .send(
+            Request::builder()
+                .uri("/")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        page.text().contains("ann"),
+        "the page shows who is logged in"
+    );
+
+    let offsite = t.send(login("https%3A%2F%2Fevil.example", PASSWORD)).await;
+    assert_eq!(offsite.header("location"), Some("/"));
+
+    let wrong = t.send(login("%2F", "nope nope nope")).await;
+    assert_eq!(wrong.status, 401);
+    assert!(wrong.text().contains("invalid username or password"));
+    assert!(wrong.header("set-cookie").is_none());
+}
+
+#[tokio::test]
+async fn garbage_cookies_are_anonymous() {
+    let t = TestApp::new().await;
+    for cookie in [
+        "albumen_session=nonsense",
+        "albumen_session=",
+        &format!("albumen_session={}", "a".repeat(64)),
+    ] {
+        let reply = t
+            .send(
+                Request::builder()
+                    .uri("/api/v1/session")
+                    .header(header::COOKIE, cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, 401, "{cookie}");
+    }
+}

@@ -1,0 +1,198 @@
+//! `TestApp`: a fresh library folder, data folder and SQLite catalog per test, and the real
+//! router driven in-process.
+
+use std::path::{Path, PathBuf};
+
+use albumen::config::Config;
+use albumen::scan::{Progress, ScanReport};
+use albumen::{AppState, auth, build_app};
+use albumen_core::model::{Permissions, User};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use serde_json::Value;
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub dir: TempDir,
+    pub state: AppState,
+    pub app: Router,
+}
+
+/// A logged-in browser: its cookie and CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(adjust: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("library")).expect("library dir");
+        let mut config = Config::default();
+        config.library.path = dir.path().join("library");
+        config.data.dir = dir.path().join("data");
+        config.previews.workers = 2;
+        adjust(&mut config);
+        let state = AppState::open(config).await.expect("state opens");
+        let app = build_app(state.clone());
+        Self { dir, state, app }
+    }
+
+    pub fn library(&self) -> PathBuf {
+        self.dir.path().join("library")
+    }
+
+    /// Writes a file into the library, creating folders.
+    pub fn add(&self, relative: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.library().join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    pub async fn scan(&self) -> ScanReport {
+        self.try_scan().await.expect("scan succeeds")
+    }
+
+    pub async fn try_scan(&self) -> Result<ScanReport, albumen::scan::ScanError> {
+        albumen::scan::scan(
+            &self.state.repo,
+            &self.state.config.library.path,
+            std::sync::Arc::new(Progress::default()),
+        )
+        .await
+    }
+
+    pub async fn create_user(&self, name: &str, permissions: Permissions) -> User {
+        auth::create_user(self.state.repo.as_ref(), name, PASSWORD, permissions)
+            .await
+            .expect("user created")
+    }
+
+    pub async fn admin(&self) -> Session {
+        self.create_user("admin", Permissions::ADMIN).await;
+        self.login("admin").await
+    }
+
+    pub async fn login(&self, name: &str) -> Session {
+        let reply = self
+            .call(
+                Method::POST,
+                "/api/v1/session",
+                None,
+                Some(serde_json::json!({"username": name, "password": PASSWORD})),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.text());
+        let set_cookie = reply.header("set-cookie").expect("cookie set").to_owned();
+        let cookie = set_cookie.split(';').next().expect("pair").to_owned();
+        Session {
+            cookie,
+            csrf: reply.json()["csrf_token"]
+                .as_str()
+                .expect("csrf token")
+                .to_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
+        self.call(Method::GET, path, session, None).await
+    }
+
+    /// A request with the session cookie (if any) and, for JSON bodies, the CSRF header.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        session: Option<&Session>,
+        json: Option<Value>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if let Some(session) = session {
+            request = request
+                .header(header::COOKIE, &session.cookie)
+                .header("x-csrf-token", &session.csrf);
+        }
+        let body = match json {
+            Some(json) => {
+                request = request.header(header::CONTENT_TYPE, "application/json");
+                Body::from(json.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(request.body(body).expect("request")).await
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body")
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// Decodes an image response and returns its size.
+pub fn image_size(bytes: &[u8]) -> (u32, u32) {
+    let img = image::load_from_memory(bytes).expect("a decodable image");
+    (img.width(), img.height())
+}
+
+pub fn files_under(dir: &Path) -> usize {
+    walk(dir).len()
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .flat_map(|e| {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path)
+            } else {
+                vec![path]
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,129 @@
+use albumen_core::access::VisibilityScope;
+
+use crate::common::TestApp;
+use crate::fixtures::{Exif, jpeg};
+
+#[tokio::test]
+async fn the_index_lists_albums_newest_first_with_thumbnails() {
+    let t = TestApp::new().await;
+    t.add("2012_06_01_Summer/a.jpg", &jpeg(32, 32, &Exif::default()));
+    t.add(
+        "2013_01_19_Snow in Paris/a.jpg",
+        &jpeg(32, 32, &Exif::default()),
+    );
+    t.add(
+        "2011_12_24_Xmas & <Family>/a.jpg",
+        &jpeg(32, 32, &Exif::default()),
+    );
+    t.scan().await;
+    let admin = t.admin().await;
+    let page = t.get("/", Some(&admin)).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.header("content-type")
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let html = page.text();
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    assert!(at("Snow in Paris") < at("Summer") && at("Summer") < at("Xmas"));
+    assert!(
+        html.contains("Xmas &amp; &lt;Family&gt;"),
+        "names are escaped"
+    );
+    assert!(html.contains("19 January 2013"));
+    assert_eq!(html.matches("/preview/thumb").count(), 3);
+}
+
+#[tokio::test]
+async fn album_and_photo_pages_link_through_the_album_in_order() {
+    let t = TestApp::new().await;
+    for (name, taken) in [
+        ("c.jpg", "2020:01:01 10:00:03"),
+        ("a.jpg", "2020:01:01 10:00:01"),
+        ("b.jpg", "2020:01:01 10:00:02"),
+    ] {
+        t.add(&format!("Trip/{name}"), &jpeg(32, 32, &Exif::taken(taken)));
+    }
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = t
+        .state
+        .repo
+        .list_albums(&VisibilityScope::Everything)
+        .await
+        .unwrap()[0]
+        .clone();
+    let photos = t
+        .state
+        .repo
+        .album_photos(&VisibilityScope::Everything, album.id)
+        .await
+        .unwrap();
+    let ids: Vec<_> = photos.iter().map(|p| p.id.get()).collect();
+    assert_eq!(
+        photos
+            .iter()
+            .map(|p| p.filename.as_str())
+            .collect::<Vec<_>>(),
+        ["a.jpg", "b.jpg", "c.jpg"]
+    );
+
+    let page = t
+        .get(&format!("/albums/{}", album.id), Some(&admin))
+        .await
+        .text();
+    let links: Vec<_> = ids
+        .iter()
+        .map(|id| page.find(&format!("href=\"/photos/{id}\"")).unwrap())
+        .collect();
+    assert!(links.windows(2).all(|w| w[0] < w[1]), "grid in album order");
+
+    let middle = t
+        .get(&format!("/photos/{}", ids[1]), Some(&admin))
+        .await
+        .text();
+    assert!(middle.contains(&format!("href=\"/photos/{}\" rel=\"prev\"", ids[0])));
+    assert!(middle.contains(&format!("href=\"/photos/{}\" rel=\"next\"", ids[2])));
+    assert!(middle.contains(&format!("/media/photos/{}/preview/standard", ids[1])));
+    assert!(middle.contains("2 / 3"));
+    let first = t
+        .get(&format!("/photos/{}", ids[0]), Some(&admin))
+        .await
+        .text();
+    assert!(!first.contains("rel=\"prev\""));
+}
+
+#[tokio::test]
+async fn pages_load_nothing_from_other_sites() {
+    let t = TestApp::new().await;
+    t.add("Trip/a.jpg", &jpeg(32, 32, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    for path in ["/", "/login", "/albums/1", "/photos/1", "/nope"] {
+        let reply = t.get(path, Some(&admin)).await;
+        let csp = reply.header("content-security-policy").unwrap();
+        assert!(csp.contains("default-src 'none'"), "{path}");
+        let html = reply.text();
+        assert!(
+            !html.contains("http://") && !html.contains("https://"),
+            "{path} references another site"
+        );
+    }
+    let css = t.get("/assets/app.css", None).await;
+    assert_eq!(css.status, 200);
+    assert!(css.header("cache-control").unwrap().contains("immutable"));
+}
+
+#[tokio::test]
+async fn the_login_page_and_a_private_index_for_anonymous_visitors() {
+    let t = TestApp::new().await;
+    let login = t.get("/login", None).await;
+    assert_eq!(login.status, 200);
+    assert!(login.text().contains("name=\"password\""));
+    let index = t.get("/", None).await.text();
+    assert!(index.contains("href=\"/login\""));
+}

@@ -1,0 +1,12 @@
+//! Albumen's integration tests: one binary, the real router in-process, a fresh temporary
+//! library, cache and SQLite catalog per test.
+#![allow(clippy::unwrap_used, unreachable_pub)]
+
+mod access;
+mod auth;
+mod cli;
+mod common;
+mod fixtures;
+mod html;
+mod media;
+mod scan;
