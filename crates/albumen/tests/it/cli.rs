@@ -104,3 +104,82 @@ fn serve_refuses_a_missing_library() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("library folder"));
 }
+
+/// A minimal HTTP/1.1 exchange over a real socket.
+fn http(addr: &str, request: &str) -> (u16, String, String) {
+    use std::io::Read;
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, head.to_owned(), body.to_owned())
+}
+
+#[test]
+fn serve_creates_the_admin_scans_and_answers_on_a_socket() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("photos/2013_01_19_Snow in Paris")).unwrap();
+    std::fs::write(
+        dir.path().join("photos/2013_01_19_Snow in Paris/a.jpg"),
+        jpeg(32, 32, &Exif::default()),
+    )
+    .unwrap();
+    let mut server = albumen(dir.path())
+        .env("ALBUMEN_ADMIN_PASSWORD", "first admin password")
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let addr = loop {
+        let line = lines.next().expect("server printed its address").unwrap();
+        if let Some(rest) = line.split("at http://").nth(1) {
+            break rest.trim_end_matches('/').to_owned();
+        }
+        printed.push(line);
+    };
+    assert!(printed.iter().any(|l| l.contains("'admin'")), "{printed:?}");
+    assert!(dir.path().join("data/albumen.db").is_file());
+
+    let body = r#"{"username":"admin","password":"first admin password"}"#;
+    let (status, head, reply) = http(
+        &addr,
+        &format!(
+            "POST /api/v1/session HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    assert_eq!(status, 200, "{reply}");
+    let cookie = head
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: "))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    // The background scan finishes quickly on one photo.
+    let mut albums = String::new();
+    for _ in 0..100 {
+        let (_, _, body) = http(
+            &addr,
+            &format!(
+                "GET /api/v1/albums HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nConnection: close\r\n\r\n"
+            ),
+        );
+        albums = body;
+        if albums.contains("Snow in Paris") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    server.kill().unwrap();
+    let _ = server.wait();
+    assert!(albums.contains("Snow in Paris"), "{albums}");
+}
