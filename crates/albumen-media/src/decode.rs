@@ -51,9 +51,10 @@ pub(crate) fn decode(
     }
     match decode_turbo(data, need, limits) {
         Ok(img) => Ok(img),
-        // libjpeg-turbo reports even benign warnings ("extraneous bytes before marker",
-        // premature end) as failures. A second, independent decoder decides whether the file
-        // is usable; if it also fails, libjpeg-turbo's message is the more informative one.
+        // libjpeg-turbo reports warnings such as "Premature end of JPEG file" (a truncated
+        // upload) as failures although it decoded what was there. A second, independent
+        // decoder (zune-jpeg via `image`, full size) decides whether the file is usable; if it
+        // also fails, libjpeg-turbo's message is the more informative one.
         Err(Turbo::Input(msg)) => {
             decode_with_image(data, header).map_err(|_| MediaError::Corrupt(msg))
         }

@@ -8,8 +8,8 @@ use std::io::Cursor;
 
 use ::exif::{In, Tag, Value};
 
-use crate::Format;
 use crate::guard::no_panic;
+use crate::{Format, header};
 
 /// The EXIF facts the gallery uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,11 +49,12 @@ fn parse(format: Format, data: &[u8]) -> Option<::exif::Exif> {
     let result = match format {
         // GIF has no EXIF.
         Format::Gif => return None,
-        // A TIFF file *is* an EXIF structure; read_raw avoids the container sniffing.
+        // A TIFF file *is* an EXIF structure.
         Format::Tiff => reader.read_raw(data.to_vec()),
-        Format::Jpeg | Format::Png | Format::Webp => {
-            reader.read_from_container(&mut Cursor::new(data))
-        }
+        // Our own segment walk stops at the first scan; kamadak's container reader would scan
+        // the whole entropy-coded body of a file without EXIF.
+        Format::Jpeg => reader.read_raw(header::jpeg_exif(data)?.to_vec()),
+        Format::Png | Format::Webp => reader.read_from_container(&mut Cursor::new(data)),
     };
     result.or_else(|e| e.distill_partial_result(|_| {})).ok()
 }

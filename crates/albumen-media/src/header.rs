@@ -73,8 +73,13 @@ fn le32(d: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(d.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// Walks JPEG marker segments up to the first SOFn and returns (width, height, precision).
-fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
+/// Calls `visit(marker, payload)` for each marker segment between SOI and the first scan,
+/// until `visit` returns true. The last payload may be cut short when `d` is only the head of
+/// the file. Errors when the structure is broken or `d` ends first.
+fn walk_jpeg<'a>(
+    d: &'a [u8],
+    mut visit: impl FnMut(u8, &'a [u8]) -> bool,
+) -> Result<(), MediaError> {
     let mut pos = 2; // after SOI
     loop {
         // Markers may be preceded by any number of 0xFF fill bytes.
@@ -97,20 +102,50 @@ fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
         if len < 2 {
             return Err(MediaError::corrupt("JPEG segment length below 2"));
         }
-        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
-        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-            let precision = *d.get(pos + 2).ok_or_else(|| truncated("JPEG"))?;
-            let height = be16(d, pos + 3).ok_or_else(|| truncated("JPEG"))?;
-            let width = be16(d, pos + 5).ok_or_else(|| truncated("JPEG"))?;
-            if height == 0 {
-                // The height would come from a DNL marker after the first scan; libjpeg
-                // rejects these too.
-                return Err(MediaError::unsupported("JPEG with DNL-defined height"));
-            }
-            return Ok((u32::from(width), u32::from(height), precision));
+        let payload = &d[(pos + 2).min(d.len())..(pos + len).min(d.len())];
+        if visit(marker, payload) {
+            return Ok(());
         }
         pos += len;
     }
+}
+
+/// Dimensions and sample precision from the first SOFn segment.
+fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
+    let mut frame = None;
+    walk_jpeg(d, |marker, payload| {
+        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+        let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
+        if is_sof {
+            frame = Some(payload);
+        }
+        is_sof
+    })?;
+    let sof = frame.ok_or_else(|| truncated("JPEG"))?;
+    let (Some(&precision), Some(height), Some(width)) = (sof.first(), be16(sof, 1), be16(sof, 3))
+    else {
+        return Err(truncated("JPEG"));
+    };
+    if height == 0 {
+        // The height would come from a DNL marker after the first scan; libjpeg rejects
+        // these too.
+        return Err(MediaError::unsupported("JPEG with DNL-defined height"));
+    }
+    Ok((u32::from(width), u32::from(height), precision))
+}
+
+/// The TIFF structure inside the first APP1 "Exif" segment, if any (possibly cut short).
+pub(crate) fn jpeg_exif(d: &[u8]) -> Option<&[u8]> {
+    const EXIF_ID: &[u8] = b"Exif\0\0";
+    let mut found = None;
+    // A walk error after the segment was found does not matter; before, it means "no EXIF".
+    let _ = walk_jpeg(d, |marker, payload| {
+        if marker == 0xE1 && payload.starts_with(EXIF_ID) {
+            found = Some(&payload[EXIF_ID.len()..]);
+        }
+        found.is_some()
+    });
+    found
 }
 
 fn png(d: &[u8]) -> Result<(u32, u32), MediaError> {
@@ -192,5 +227,58 @@ fn tiff(d: &[u8]) -> Result<(u32, u32, Option<u8>), MediaError> {
         _ => Err(MediaError::corrupt(
             "TIFF IFD0 lacks ImageWidth/ImageLength",
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn riff(chunk: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+        let mut d = b"RIFF\0\0\0\0WEBP".to_vec();
+        d.extend_from_slice(chunk);
+        d.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+        d.extend_from_slice(payload);
+        d
+    }
+
+    #[test]
+    fn webp_lossy_dims_ignore_scale_bits() {
+        // Frame tag, start code, then 14-bit sizes whose top two bits are upscaling hints.
+        let mut payload = vec![0x10, 0x02, 0x00, 0x9D, 0x01, 0x2A];
+        payload.extend_from_slice(&(640u16 | 0x4000).to_le_bytes());
+        payload.extend_from_slice(&480u16.to_le_bytes());
+        let h = read(Format::Webp, &riff(b"VP8 ", &payload)).expect("header");
+        assert_eq!((h.width, h.height), (640, 480));
+    }
+
+    #[test]
+    fn webp_extended_canvas_dims() {
+        let mut payload = vec![0x10, 0, 0, 0];
+        payload.extend_from_slice(&[0x7F, 0x0C, 0x00]); // 3199 + 1
+        payload.extend_from_slice(&[0x00, 0x00, 0x01]); // 65536 + 1
+        let h = read(Format::Webp, &riff(b"VP8X", &payload)).expect("header");
+        assert_eq!((h.width, h.height), (3200, 65537));
+    }
+
+    #[test]
+    fn jpeg_walk_skips_fill_bytes_and_standalone_markers() {
+        let mut d = vec![0xFF, 0xD8];
+        d.extend_from_slice(&[0xFF, 0xE0, 0x00, 0x04, 0xAA, 0xBB]); // APP0
+        d.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xD3]); // fill bytes + RST3
+        d.extend_from_slice(&[
+            0xFF, 0xC2, 0x00, 0x0B, 12, 0x01, 0x2C, 0x00, 0xC8, 3, 0, 0, 0,
+        ]);
+        let h = read(Format::Jpeg, &d).expect("header");
+        assert_eq!((h.width, h.height, h.precision), (200, 300, 12));
+    }
+
+    #[test]
+    fn jpeg_without_frame_header_is_corrupt() {
+        let d = [0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x02];
+        assert!(matches!(
+            read(Format::Jpeg, &d),
+            Err(MediaError::Corrupt(_))
+        ));
     }
 }

@@ -43,15 +43,15 @@ pub fn render_all(
     let orientation = header
         .tiff_orientation
         .unwrap_or_else(|| exif::read(format, data).orientation);
-    let swap = orientation >= 5;
-    let to_stored = |(w, h): (u32, u32)| if swap { (h, w) } else { (w, h) };
-    let display = to_stored((header.width, header.height));
+    // Converts sizes between stored and display space (the swap is its own inverse).
+    let swap = |(w, h): (u32, u32)| if orientation >= 5 { (h, w) } else { (w, h) };
+    let display = swap((header.width, header.height));
 
     let plans: Vec<Plan> = presets.iter().map(|p| plan(p, display)).collect();
     // The decode must satisfy the most demanding preset.
     let need = plans
         .iter()
-        .map(|p| to_stored(p.need))
+        .map(|p| swap(p.need))
         .fold((1, 1), |a, n| (a.0.max(n.0), a.1.max(n.1)));
     let decoded = decode::decode(data, &header, need, limits)?;
 
@@ -60,7 +60,7 @@ pub fn render_all(
         .zip(&plans)
         .map(|(preset, plan)| {
             // Resize in stored orientation, then orient the small result.
-            let small = resize::resize(&decoded, to_stored(plan.out), plan.crop)?;
+            let small = resize::resize(&decoded, swap(plan.out), plan.crop)?;
             let shown = orient::apply(small, orientation);
             Ok(Rendered {
                 bytes: encode::jpeg(&shown, preset.quality)?,

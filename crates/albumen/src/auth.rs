@@ -109,6 +109,8 @@ pub async fn login(
         expires_at,
     })
     .await?;
+    // Logins are rare and the delete is indexed: a cheap moment to forget stale sessions.
+    repo.delete_expired_sessions(now).await?;
     Ok(Login {
         user,
         token,

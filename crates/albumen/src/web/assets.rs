@@ -1,4 +1,4 @@
-//! The stylesheet and script, compiled into the binary and served with far-future caching; page
+//! The stylesheet, script and icon, compiled into the binary and served with far-future caching; page
 //! links carry a content hash so a new release is fetched at once.
 
 use std::sync::LazyLock;
@@ -12,11 +12,13 @@ use crate::web::error::AppError;
 
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
+const ICON: &str = include_str!("../../assets/icon.svg");
 
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = blake3::Hasher::new();
     hasher.update(CSS.as_bytes());
     hasher.update(JS.as_bytes());
+    hasher.update(ICON.as_bytes());
     hasher.finalize().to_hex()[..12].to_owned()
 });
 
@@ -25,6 +27,7 @@ pub async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
     let (mime, body) = match name.as_str() {
         "app.css" => ("text/css; charset=utf-8", CSS),
         "app.js" => ("text/javascript; charset=utf-8", JS),
+        "icon.svg" => ("image/svg+xml", ICON),
         _ => return Err(AppError::NotFound),
     };
     Ok((
