@@ -113,14 +113,35 @@ impl MediaKind {
     }
 }
 
+/// What the camera recorded, as read from the file header.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct PhotoMeta {
+    /// `Make Model`.
+    pub camera: Option<String>,
+    pub lens: Option<String>,
+    /// As photographers write it: `1/250`, `2`.
+    pub exposure_time: Option<String>,
+    pub f_number: Option<f64>,
+    pub iso: Option<u32>,
+    /// Millimetres.
+    pub focal_length: Option<f64>,
+    /// Signed decimal degrees (latitude, longitude).
+    pub gps: Option<(f64, f64)>,
+    /// Videos only.
+    pub duration_ms: Option<i64>,
+}
+
 /// A photo (or video) in the catalog.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Photo {
     pub id: PhotoId,
     pub album_id: AlbumId,
     pub filename: String,
     /// Library-relative path, NFC, `/`-separated.
     pub path: String,
+    /// The path's exact bytes on disk when they differ from `path` (NFD or non-UTF-8 names).
+    #[serde(skip)]
+    pub fs_path: Option<Vec<u8>>,
     pub kind: MediaKind,
     /// Bytes.
     pub size: i64,
@@ -133,7 +154,7 @@ pub struct Photo {
     pub height: u32,
     /// EXIF orientation 1..=8.
     pub orientation: u8,
-    pub camera: Option<String>,
+    pub meta: PhotoMeta,
 }
 
 impl Photo {

@@ -14,8 +14,8 @@ use std::sync::Arc;
 
 pub use error::{RepoError, Result};
 pub use repo::{
-    AlbumUpsert, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo,
-    ScanOutcome, ScanRecord, SessionRecord,
+    AlbumUpsert, CatalogAlbum, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem,
+    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord,
 };
 
 /// Which SQL engine a URL names.

@@ -1,7 +1,7 @@
 //! The catalog interface the application programs against, and the records it exchanges.
 
 use albumen_core::access::{AlbumFacts, PhotoFacts, VisibilityScope};
-use albumen_core::model::{Album, MediaKind, Permissions, Photo, User};
+use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoMeta, User};
 use albumen_core::{AlbumId, PhotoId, UserId};
 use async_trait::async_trait;
 
@@ -34,21 +34,35 @@ pub struct SessionRecord {
     pub expires_at: i64,
 }
 
-/// What the catalog remembers about a library file, so a rescan can skip unchanged files.
+/// What the catalog remembers about a library file, so a rescan can skip unchanged files and
+/// recognise moved ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogFile {
     pub id: PhotoId,
+    pub album_id: AlbumId,
     pub path: String,
     pub size: i64,
     pub mtime_ns: i64,
     pub fingerprint: String,
+    pub taken_at: Option<String>,
+    pub exif_taken_at: Option<String>,
     pub missing: bool,
 }
 
-/// An album as the scanner derives it from a folder.
+/// An album row as a scan sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CatalogAlbum {
+    pub id: AlbumId,
+    pub path: String,
+    pub missing: bool,
+}
+
+/// An album as the scanner derives it from a folder. Upserting makes it present again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlbumUpsert {
     pub path: String,
+    /// The folder above, already upserted (parents go first); `None` at the top.
+    pub parent_path: Option<String>,
     pub category: String,
     pub name: String,
     /// The date the folder name gives, if any (`YYYY-MM-DD`); otherwise the album takes the date
@@ -56,21 +70,29 @@ pub struct AlbumUpsert {
     pub name_date: Option<String>,
 }
 
-/// A new or changed file as the scanner read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A new, changed or moved file as the scanner read it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhotoUpsert {
+    /// A file recognised as moved or renamed: this row is updated in place, keeping its id
+    /// (and with it its policies and links). `None`: insert, or update the row at `path`.
+    pub id: Option<PhotoId>,
     pub album_path: String,
+    /// NFC, `/`-separated.
     pub path: String,
+    /// The exact bytes of the path on disk when they differ from `path`.
+    pub fs_path: Option<Vec<u8>>,
     pub filename: String,
     pub kind: MediaKind,
     pub size: i64,
     pub mtime_ns: i64,
     pub fingerprint: String,
     pub taken_at: Option<String>,
+    /// EXIF DateTimeOriginal, kept so a change of patterns can re-derive `taken_at`.
+    pub exif_taken_at: Option<String>,
     pub width: u32,
     pub height: u32,
     pub orientation: u8,
-    pub camera: Option<String>,
+    pub meta: PhotoMeta,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -125,6 +147,8 @@ pub struct ScanRecord {
     pub missing: i64,
     pub problems: i64,
     pub error: Option<String>,
+    /// Hash of the path patterns the scan ran with.
+    pub config_hash: Option<String>,
 }
 
 /// The catalog. Single objects are authorized by the caller from their facts; lists take a
@@ -148,7 +172,7 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn delete_expired_sessions(&self, now: i64) -> Result<u64>;
 
     // Catalog reads.
-    /// Present albums the scope may see, newest first.
+    /// Present albums the scope may see that hold photos it may see, newest first.
     async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>>;
     /// One present album with counts for the scope; the caller has authorized it.
     async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>>;
@@ -161,15 +185,25 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
 
     // Scanning.
     async fn catalog_files(&self) -> Result<Vec<CatalogFile>>;
-    /// Creates or updates albums by path; never touches policies or ids.
+    async fn catalog_albums(&self) -> Result<Vec<CatalogAlbum>>;
+    /// Creates or updates albums by path, in order (parents first), making them present;
+    /// never touches policies or ids.
     async fn upsert_albums(&self, albums: &[AlbumUpsert], now: i64) -> Result<()>;
-    /// Creates or updates photos by path in one transaction; a reappearing file is present again.
+    /// A renamed or moved folder: the album keeps its id under its new path.
+    async fn rename_album(&self, id: AlbumId, new_path: &str, now: i64) -> Result<()>;
+    /// Marks albums missing (soft delete).
+    async fn mark_albums_missing(&self, ids: &[AlbumId], now: i64) -> Result<()>;
+    /// Creates, updates or moves photos in one transaction; they are present afterwards.
     /// Their albums must exist.
     async fn upsert_photos(&self, photos: &[PhotoUpsert], now: i64) -> Result<()>;
     /// Marks photos missing (soft delete: rows, ids and policies stay).
     async fn mark_missing(&self, ids: &[PhotoId], now: i64) -> Result<()>;
-    /// Recomputes album dates and marks albums without present photos missing (and back).
-    async fn refresh_albums(&self, now: i64) -> Result<()>;
+    /// New capture dates after the path patterns changed.
+    async fn set_taken_at(&self, dates: &[(PhotoId, Option<String>)]) -> Result<()>;
+    /// Recomputes album dates: the date in the folder name, else the oldest present photo's.
+    async fn refresh_albums(&self) -> Result<()>;
+    /// Deletes photos and albums missing since before `before`; returns (photos, albums).
+    async fn purge_missing(&self, before: i64) -> Result<(u64, u64)>;
     /// Replaces the problems of one stage for one path (or adds it).
     async fn record_problem(&self, problem: &Problem) -> Result<()>;
     /// Forgets a stage's problem for a path once the file reads fine again.

@@ -1,6 +1,6 @@
 //! Row → model mapping, shared by both backends (sqlx `Any` rows).
 
-use albumen_core::model::{Album, MediaKind, Permissions, Photo, User};
+use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoMeta, User};
 use albumen_core::{AlbumId, PhotoId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -24,8 +24,9 @@ pub(crate) fn user(row: &AnyRow) -> Result<User> {
     })
 }
 
-pub(crate) const PHOTO_COLUMNS: &str = "p.id, p.album_id, p.filename, p.path, p.kind, p.size, \
-     p.fingerprint, p.taken_at, p.width, p.height, p.orientation, p.camera";
+pub(crate) const PHOTO_COLUMNS: &str = "p.id, p.album_id, p.filename, p.path, p.fs_path, p.kind, \
+     p.size, p.fingerprint, p.taken_at, p.width, p.height, p.orientation, p.camera, p.lens, \
+     p.exposure_time, p.f_number, p.iso, p.focal_length, p.latitude, p.longitude, p.duration_ms";
 
 pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
     let kind: String = row.try_get("kind")?;
@@ -34,6 +35,7 @@ pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
         album_id: AlbumId::new(row.try_get("album_id")?),
         filename: row.try_get("filename")?,
         path: row.try_get("path")?,
+        fs_path: row.try_get("fs_path")?,
         kind: MediaKind::parse(&kind).ok_or_else(|| RepoError::Corrupt(format!("kind {kind}")))?,
         size: row.try_get("size")?,
         fingerprint: row.try_get("fingerprint")?,
@@ -41,7 +43,24 @@ pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
         width: int(row, "width")?,
         height: int(row, "height")?,
         orientation: int(row, "orientation")?,
-        camera: row.try_get("camera")?,
+        meta: PhotoMeta {
+            camera: row.try_get("camera")?,
+            lens: row.try_get("lens")?,
+            exposure_time: row.try_get("exposure_time")?,
+            f_number: row.try_get("f_number")?,
+            iso: row
+                .try_get::<Option<i64>, _>("iso")?
+                .and_then(|v| u32::try_from(v).ok()),
+            focal_length: row.try_get("focal_length")?,
+            gps: match (
+                row.try_get::<Option<f64>, _>("latitude")?,
+                row.try_get::<Option<f64>, _>("longitude")?,
+            ) {
+                (Some(lat), Some(lon)) => Some((lat, lon)),
+                _ => None,
+            },
+            duration_ms: row.try_get("duration_ms")?,
+        },
     })
 }
 

@@ -10,8 +10,8 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
-    AlbumUpsert, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo,
-    ScanOutcome, ScanRecord, SessionRecord,
+    AlbumUpsert, CatalogAlbum, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem,
+    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord,
 };
 use crate::visibility::{album_visible, photo_visible};
 use crate::{Backend, RepoError, Result, rows};
@@ -53,6 +53,55 @@ fn trusted(sql: String) -> AssertSqlSafe<String> {
     AssertSqlSafe(sql)
 }
 
+/// Columns after `album_id`, in bind order (see [`bind_photo`]).
+const PHOTO_INSERT_COLUMNS: &str = "path, fs_path, filename, kind, size, mtime_ns, fingerprint, \
+     taken_at, exif_taken_at, width, height, orientation, camera, lens, exposure_time, f_number, \
+     iso, focal_length, latitude, longitude, duration_ms, created_at, updated_at";
+/// Parameters per row: the album path plus the columns above.
+const PHOTO_PARAMS: usize = 24;
+/// 500 × 24 = 12,000 parameters, well under both engines' limits.
+const ROWS_PER_INSERT: usize = 500;
+const PHOTO_CONFLICT_SET: &str = "fs_path = excluded.fs_path, filename = excluded.filename, \
+     kind = excluded.kind, size = excluded.size, mtime_ns = excluded.mtime_ns, \
+     fingerprint = excluded.fingerprint, taken_at = excluded.taken_at, \
+     exif_taken_at = excluded.exif_taken_at, width = excluded.width, height = excluded.height, \
+     orientation = excluded.orientation, camera = excluded.camera, lens = excluded.lens, \
+     exposure_time = excluded.exposure_time, f_number = excluded.f_number, iso = excluded.iso, \
+     focal_length = excluded.focal_length, latitude = excluded.latitude, \
+     longitude = excluded.longitude, duration_ms = excluded.duration_ms, \
+     updated_at = excluded.updated_at";
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// Binds one photo's [`PHOTO_PARAMS`] values, album path first.
+fn bind_photo<'q>(query: AnyQuery<'q>, p: &'q PhotoUpsert, now: i64) -> AnyQuery<'q> {
+    let (lat, lon) = p.meta.gps.unzip();
+    query
+        .bind(&p.album_path)
+        .bind(&p.path)
+        .bind(&p.fs_path)
+        .bind(&p.filename)
+        .bind(p.kind.as_str())
+        .bind(p.size)
+        .bind(p.mtime_ns)
+        .bind(&p.fingerprint)
+        .bind(&p.taken_at)
+        .bind(&p.exif_taken_at)
+        .bind(i64::from(p.width))
+        .bind(i64::from(p.height))
+        .bind(i64::from(p.orientation))
+        .bind(&p.meta.camera)
+        .bind(&p.meta.lens)
+        .bind(&p.meta.exposure_time)
+        .bind(p.meta.f_number)
+        .bind(p.meta.iso.map(i64::from))
+        .bind(p.meta.focal_length)
+        .bind(lat)
+        .bind(lon)
+        .bind(p.meta.duration_ms)
+        .bind(now)
+        .bind(now)
+}
+
 fn outcome_str(outcome: ScanOutcome) -> &'static str {
     match outcome {
         ScanOutcome::Completed => "completed",
@@ -78,6 +127,7 @@ fn scan_record(row: &AnyRow) -> Result<ScanRecord> {
         missing: row.try_get("missing")?,
         problems: row.try_get("problems")?,
         error: row.try_get("error")?,
+        config_hash: row.try_get("config_hash")?,
     })
 }
 
@@ -202,7 +252,15 @@ impl Repo for SqlRepo {
     async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>> {
         let sql = format!(
             "{} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
-            Self::album_select(scope, album_visible(scope))
+            Self::album_select(
+                scope,
+                &format!(
+                    "{} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
+                       AND p.missing_since IS NULL AND {})",
+                    album_visible(scope),
+                    photo_visible(scope)
+                )
+            )
         );
         let all = sqlx::query(trusted(sql)).fetch_all(&self.pool).await?;
         all.iter().map(rows::album).collect()
@@ -276,7 +334,7 @@ impl Repo for SqlRepo {
 
     async fn catalog_files(&self) -> Result<Vec<CatalogFile>> {
         let all = sqlx::query(
-            "SELECT id, path, size, mtime_ns, fingerprint, \
+            "SELECT id, album_id, path, size, mtime_ns, fingerprint, taken_at, exif_taken_at, \
                CASE WHEN missing_since IS NULL THEN 0 ELSE 1 END AS missing FROM photos",
         )
         .fetch_all(&self.pool)
@@ -285,10 +343,31 @@ impl Repo for SqlRepo {
             .map(|r| {
                 Ok(CatalogFile {
                     id: PhotoId::new(r.try_get("id")?),
+                    album_id: AlbumId::new(r.try_get("album_id")?),
                     path: r.try_get("path")?,
                     size: r.try_get("size")?,
                     mtime_ns: r.try_get("mtime_ns")?,
                     fingerprint: r.try_get("fingerprint")?,
+                    taken_at: r.try_get("taken_at")?,
+                    exif_taken_at: r.try_get("exif_taken_at")?,
+                    missing: rows::flag(r, "missing")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn catalog_albums(&self) -> Result<Vec<CatalogAlbum>> {
+        let all = sqlx::query(
+            "SELECT id, path, CASE WHEN missing_since IS NULL THEN 0 ELSE 1 END AS missing \
+             FROM albums",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        all.iter()
+            .map(|r| {
+                Ok(CatalogAlbum {
+                    id: AlbumId::new(r.try_get("id")?),
+                    path: r.try_get("path")?,
                     missing: rows::flag(r, "missing")?,
                 })
             })
@@ -299,13 +378,16 @@ impl Repo for SqlRepo {
         let mut tx = self.begin_write().await?;
         for album in albums {
             sqlx::query(
-                "INSERT INTO albums (path, category, name, name_date, date, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $4, $5, $5) \
-                 ON CONFLICT (path) DO UPDATE SET category = excluded.category, \
-                   name = excluded.name, name_date = excluded.name_date, \
+                "INSERT INTO albums (path, parent_id, category, name, name_date, date, \
+                   created_at, updated_at) \
+                 VALUES ($1, (SELECT id FROM albums WHERE path = $2), $3, $4, $5, $5, $6, $6) \
+                 ON CONFLICT (path) DO UPDATE SET parent_id = excluded.parent_id, \
+                   category = excluded.category, name = excluded.name, \
+                   name_date = excluded.name_date, missing_since = NULL, \
                    updated_at = excluded.updated_at",
             )
             .bind(&album.path)
+            .bind(&album.parent_path)
             .bind(&album.category)
             .bind(&album.name)
             .bind(&album.name_date)
@@ -317,38 +399,71 @@ impl Repo for SqlRepo {
         Ok(())
     }
 
-    async fn upsert_photos(&self, photos: &[PhotoUpsert], now: i64) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        for p in photos {
-            sqlx::query(
-                "INSERT INTO photos (album_id, path, filename, kind, size, mtime_ns, fingerprint, \
-                   taken_at, width, height, orientation, camera, missing_since, created_at, \
-                   updated_at) \
-                 VALUES ((SELECT id FROM albums WHERE path = $1), $2, $3, $4, $5, $6, $7, $8, \
-                   $9, $10, $11, $12, NULL, $13, $13) \
-                 ON CONFLICT (path) DO UPDATE SET album_id = excluded.album_id, \
-                   filename = excluded.filename, kind = excluded.kind, size = excluded.size, \
-                   mtime_ns = excluded.mtime_ns, fingerprint = excluded.fingerprint, \
-                   taken_at = excluded.taken_at, width = excluded.width, \
-                   height = excluded.height, orientation = excluded.orientation, \
-                   camera = excluded.camera, missing_since = NULL, \
-                   updated_at = excluded.updated_at",
-            )
-            .bind(&p.album_path)
-            .bind(&p.path)
-            .bind(&p.filename)
-            .bind(p.kind.as_str())
-            .bind(p.size)
-            .bind(p.mtime_ns)
-            .bind(&p.fingerprint)
-            .bind(&p.taken_at)
-            .bind(i64::from(p.width))
-            .bind(i64::from(p.height))
-            .bind(i64::from(p.orientation))
-            .bind(&p.camera)
+    async fn rename_album(&self, id: AlbumId, new_path: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE albums SET path = $1, updated_at = $2 WHERE id = $3")
+            .bind(new_path)
             .bind(now)
+            .bind(id.get())
+            .execute(&self.pool)
+            .await
+            .map_err(RepoError::on_unique("album path"))?;
+        Ok(())
+    }
+
+    async fn mark_albums_missing(&self, ids: &[AlbumId], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE albums SET missing_since = $1 WHERE id = $2 AND missing_since IS NULL",
+            )
+            .bind(now)
+            .bind(id.get())
             .execute(&mut *tx)
             .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn upsert_photos(&self, photos: &[PhotoUpsert], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        // A moved file first takes its new path; the upsert below then updates it like any
+        // changed file, so its id (and everything keyed by it) stays.
+        for p in photos {
+            if let Some(id) = p.id {
+                sqlx::query("UPDATE photos SET path = $1 WHERE id = $2")
+                    .bind(&p.path)
+                    .bind(id.get())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(RepoError::on_unique("photo path"))?;
+            }
+        }
+        // Many rows per statement: one round trip per batch on PostgreSQL.
+        for chunk in photos.chunks(ROWS_PER_INSERT) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let n = i * PHOTO_PARAMS;
+                    let rest: Vec<String> =
+                        (2..=PHOTO_PARAMS).map(|k| format!("${}", n + k)).collect();
+                    format!(
+                        "((SELECT id FROM albums WHERE path = ${}), {})",
+                        n + 1,
+                        rest.join(", ")
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO photos (album_id, {PHOTO_INSERT_COLUMNS}) VALUES {} \
+                 ON CONFLICT (path) DO UPDATE SET album_id = excluded.album_id, \
+                   {PHOTO_CONFLICT_SET}, missing_since = NULL",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(trusted(sql));
+            for p in chunk {
+                query = bind_photo(query, p, now);
+            }
+            query.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -369,19 +484,56 @@ impl Repo for SqlRepo {
         Ok(())
     }
 
-    async fn refresh_albums(&self, now: i64) -> Result<()> {
+    async fn set_taken_at(&self, dates: &[(PhotoId, Option<String>)]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for (id, taken_at) in dates {
+            sqlx::query("UPDATE photos SET taken_at = $1 WHERE id = $2")
+                .bind(taken_at)
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn refresh_albums(&self) -> Result<()> {
         sqlx::query(
             "UPDATE albums SET \
                date = COALESCE(name_date, (SELECT substr(MIN(p.taken_at), 1, 10) FROM photos p \
-                 WHERE p.album_id = albums.id AND p.missing_since IS NULL)), \
-               missing_since = CASE WHEN EXISTS (SELECT 1 FROM photos p \
-                   WHERE p.album_id = albums.id AND p.missing_since IS NULL) \
-                 THEN NULL ELSE COALESCE(missing_since, $1) END",
+                 WHERE p.album_id = albums.id AND p.missing_since IS NULL))",
         )
-        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn purge_missing(&self, before: i64) -> Result<(u64, u64)> {
+        let mut tx = self.begin_write().await?;
+        let photos = sqlx::query("DELETE FROM photos WHERE missing_since < $1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // Leaves first: an album goes once it has neither photos nor sub-albums left.
+        let mut albums = 0;
+        loop {
+            let deleted = sqlx::query(
+                "DELETE FROM albums WHERE missing_since < $1 \
+                   AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.album_id = albums.id) \
+                   AND NOT EXISTS (SELECT 1 FROM albums c WHERE c.parent_id = albums.id)",
+            )
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            albums += deleted;
+            if deleted == 0 {
+                break;
+            }
+        }
+        tx.commit().await?;
+        Ok((photos, albums))
     }
 
     async fn record_problem(&self, problem: &Problem) -> Result<()> {
@@ -431,8 +583,8 @@ impl Repo for SqlRepo {
     async fn record_scan(&self, scan: &ScanRecord) -> Result<()> {
         sqlx::query(
             "INSERT INTO scans (started_at, finished_at, outcome, files, albums, photos, added, \
-               updated, missing, problems, error) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+               updated, missing, problems, error, config_hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
         )
         .bind(scan.started_at)
         .bind(scan.finished_at)
@@ -445,6 +597,7 @@ impl Repo for SqlRepo {
         .bind(scan.missing)
         .bind(scan.problems)
         .bind(&scan.error)
+        .bind(&scan.config_hash)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -453,7 +606,7 @@ impl Repo for SqlRepo {
     async fn last_scan(&self) -> Result<Option<ScanRecord>> {
         let row = sqlx::query(
             "SELECT started_at, finished_at, outcome, files, albums, photos, added, updated, \
-               missing, problems, error FROM scans ORDER BY id DESC LIMIT 1",
+               missing, problems, error, config_hash FROM scans ORDER BY id DESC LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?;

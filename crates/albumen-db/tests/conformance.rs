@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use albumen_core::access::{Subject, VisibilityScope};
-use albumen_core::model::{MediaKind, Permissions};
+use albumen_core::model::{MediaKind, Permissions, PhotoMeta};
 use albumen_core::{AlbumId, UserId};
 use albumen_db::{
     AlbumUpsert, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo, RepoError,
@@ -63,6 +63,7 @@ fn new_user(name: &str, permissions: Permissions) -> NewUser {
 fn album(path: &str, name: &str, name_date: Option<&str>) -> AlbumUpsert {
     AlbumUpsert {
         path: path.to_owned(),
+        parent_path: None,
         category: String::new(),
         name: name.to_owned(),
         name_date: name_date.map(str::to_owned),
@@ -71,18 +72,24 @@ fn album(path: &str, name: &str, name_date: Option<&str>) -> AlbumUpsert {
 
 fn photo(album_path: &str, filename: &str, taken_at: Option<&str>) -> PhotoUpsert {
     PhotoUpsert {
+        id: None,
         album_path: album_path.to_owned(),
         path: format!("{album_path}/{filename}"),
+        fs_path: None,
         filename: filename.to_owned(),
         kind: MediaKind::Image,
         size: 1000,
         mtime_ns: 5,
         fingerprint: format!("fp-{album_path}-{filename}"),
         taken_at: taken_at.map(str::to_owned),
+        exif_taken_at: taken_at.map(str::to_owned),
         width: 600,
         height: 400,
         orientation: 6,
-        camera: Some("Canon EOS".to_owned()),
+        meta: PhotoMeta {
+            camera: Some("Canon EOS".to_owned()),
+            ..PhotoMeta::default()
+        },
     }
 }
 
@@ -179,7 +186,7 @@ async fn catalog_lists_newest_first_in_album_order() {
         )
         .await
         .unwrap();
-        repo.refresh_albums(10).await.unwrap();
+        repo.refresh_albums().await.unwrap();
 
         let all = VisibilityScope::Everything;
         let albums = repo.list_albums(&all).await.unwrap();
@@ -213,7 +220,7 @@ async fn catalog_lists_newest_first_in_album_order() {
         let cover_photo = repo.photo(cover).await.unwrap().unwrap();
         assert_eq!(cover_photo.filename, "early.jpg");
         assert_eq!(cover_photo.display_size(), (400, 600));
-        assert_eq!(cover_photo.camera.as_deref(), Some("Canon EOS"));
+        assert_eq!(cover_photo.meta.camera.as_deref(), Some("Canon EOS"));
 
         let facts = repo.photo_facts(cover).await.unwrap().unwrap();
         assert_eq!(facts.album.id, snow);
@@ -232,7 +239,7 @@ async fn restricted_scopes_see_nothing_without_policies() {
         repo.upsert_photos(&[photo("A", "1.jpg", None)], 1)
             .await
             .unwrap();
-        repo.refresh_albums(1).await.unwrap();
+        repo.refresh_albums().await.unwrap();
         for subject in [
             Subject::anonymous(),
             Subject::user(UserId::new(1), [], Permissions::default()),
@@ -270,14 +277,14 @@ async fn vanished_files_are_soft_deleted_and_come_back_with_their_ids() {
         )
         .await
         .unwrap();
-        repo.refresh_albums(1).await.unwrap();
+        repo.refresh_albums().await.unwrap();
         let files = repo.catalog_files().await.unwrap();
         assert_eq!(files.len(), 3);
         let id_of = |path: &str| files.iter().find(|f| f.path == path).unwrap().id;
         let (one, three) = (id_of("A/1.jpg"), id_of("B/3.jpg"));
 
         repo.mark_missing(&[one, three], 2).await.unwrap();
-        repo.refresh_albums(2).await.unwrap();
+        repo.refresh_albums().await.unwrap();
         let all = VisibilityScope::Everything;
         let albums = repo.list_albums(&all).await.unwrap();
         assert_eq!(albums.len(), 1, "album B has no present photo left");
@@ -298,7 +305,7 @@ async fn vanished_files_are_soft_deleted_and_come_back_with_their_ids() {
         repo.upsert_photos(&[photo("B", "3.jpg", None)], 3)
             .await
             .unwrap();
-        repo.refresh_albums(3).await.unwrap();
+        repo.refresh_albums().await.unwrap();
         assert_eq!(repo.photo(three).await.unwrap().unwrap().id, three);
         assert_eq!(repo.list_albums(&all).await.unwrap().len(), 2);
     })
@@ -376,12 +383,162 @@ async fn the_last_scan_report_is_kept() {
             missing: 0,
             problems: 1,
             error: None,
+            config_hash: Some("abc".to_owned()),
         };
         repo.record_scan(&scan).await.unwrap();
         scan.outcome = ScanOutcome::Failed;
         scan.error = Some("library root is missing".to_owned());
         repo.record_scan(&scan).await.unwrap();
         assert_eq!(repo.last_scan().await.unwrap(), Some(scan));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn moved_files_and_renamed_folders_keep_their_ids() {
+    on_each_backend(|repo| async move {
+        repo.upsert_albums(&[album("Old", "Old", None)], 1)
+            .await
+            .unwrap();
+        repo.upsert_photos(
+            &[photo("Old", "a.jpg", None), photo("Old", "b.jpg", None)],
+            1,
+        )
+        .await
+        .unwrap();
+        let albums = repo.catalog_albums().await.unwrap();
+        let files = repo.catalog_files().await.unwrap();
+        let a = files
+            .iter()
+            .find(|f| f.path == "Old/a.jpg")
+            .unwrap()
+            .clone();
+
+        // The folder is renamed: the album keeps its id, the photo is moved by id.
+        repo.rename_album(albums[0].id, "New", 2).await.unwrap();
+        let mut moved = photo("New", "a2.jpg", Some("2021-05-05T05:05:05"));
+        moved.id = Some(a.id);
+        moved.fs_path = Some(b"New/a2\xff.jpg".to_vec());
+        repo.upsert_photos(&[moved], 2).await.unwrap();
+
+        let after = repo.catalog_files().await.unwrap();
+        let a2 = after.iter().find(|f| f.id == a.id).unwrap();
+        assert_eq!(
+            (a2.path.as_str(), a2.album_id),
+            ("New/a2.jpg", albums[0].id)
+        );
+        assert_eq!(after.len(), 2, "moved, not copied");
+        let stored = repo.photo(a.id).await.unwrap().unwrap();
+        assert_eq!(stored.fs_path.as_deref(), Some(&b"New/a2\xff.jpg"[..]));
+        assert_eq!(stored.taken_at.as_deref(), Some("2021-05-05T05:05:05"));
+        assert_eq!(
+            repo.catalog_albums().await.unwrap()[0].path,
+            "New",
+            "same album row"
+        );
+        // Renaming onto an existing album path is a conflict, not a merge.
+        repo.upsert_albums(&[album("Other", "Other", None)], 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            repo.rename_album(albums[0].id, "Other", 3)
+                .await
+                .unwrap_err(),
+            RepoError::Conflict("album path")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn metadata_round_trips() {
+    on_each_backend(|repo| async move {
+        repo.upsert_albums(&[album("A", "A", None)], 1)
+            .await
+            .unwrap();
+        let mut p = photo("A", "m.jpg", Some("2020-01-01T00:00:00"));
+        p.meta = PhotoMeta {
+            camera: Some("Canon EOS R5".to_owned()),
+            lens: Some("RF24-105mm F4 L IS USM".to_owned()),
+            exposure_time: Some("1/250".to_owned()),
+            f_number: Some(4.0),
+            iso: Some(400),
+            focal_length: Some(50.0),
+            gps: Some((48.8582, -2.2945)),
+            duration_ms: None,
+        };
+        let meta = p.meta.clone();
+        repo.upsert_photos(&[p], 1).await.unwrap();
+        let id = repo.catalog_files().await.unwrap()[0].id;
+        assert_eq!(repo.photo(id).await.unwrap().unwrap().meta, meta);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn album_trees_missing_albums_and_purges() {
+    on_each_backend(|repo| async move {
+        let mut child = album("2013/01_19_Snow", "Snow", Some("2013-01-19"));
+        child.parent_path = Some("2013".to_owned());
+        repo.upsert_albums(&[album("2013", "2013", None), child], 1)
+            .await
+            .unwrap();
+        repo.upsert_photos(&[photo("2013/01_19_Snow", "a.jpg", None)], 1)
+            .await
+            .unwrap();
+        repo.refresh_albums().await.unwrap();
+        let all = VisibilityScope::Everything;
+        let listed = repo.list_albums(&all).await.unwrap();
+        assert_eq!(listed.len(), 1, "only albums holding photos are listed");
+        assert_eq!(listed[0].date.as_deref(), Some("2013-01-19"));
+
+        let albums = repo.catalog_albums().await.unwrap();
+        let ids: Vec<_> = albums.iter().map(|a| a.id).collect();
+        let photo_id = repo.catalog_files().await.unwrap()[0].id;
+        repo.mark_missing(&[photo_id], 10).await.unwrap();
+        repo.mark_albums_missing(&ids, 10).await.unwrap();
+        assert!(
+            repo.catalog_albums()
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.missing)
+        );
+
+        assert_eq!(
+            repo.purge_missing(10).await.unwrap(),
+            (0, 0),
+            "grace not over"
+        );
+        assert_eq!(repo.purge_missing(11).await.unwrap(), (1, 2));
+        assert!(repo.catalog_albums().await.unwrap().is_empty());
+        assert!(repo.catalog_files().await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn capture_dates_can_be_re_derived() {
+    on_each_backend(|repo| async move {
+        repo.upsert_albums(&[album("A", "A", None)], 1)
+            .await
+            .unwrap();
+        repo.upsert_photos(&[photo("A", "x.jpg", Some("2020-01-01T00:00:00"))], 1)
+            .await
+            .unwrap();
+        let id = repo.catalog_files().await.unwrap()[0].id;
+        repo.set_taken_at(&[(id, Some("1999-12-31T23:59:59".to_owned()))])
+            .await
+            .unwrap();
+        repo.refresh_albums().await.unwrap();
+        let file = &repo.catalog_files().await.unwrap()[0];
+        assert_eq!(file.taken_at.as_deref(), Some("1999-12-31T23:59:59"));
+        assert_eq!(file.exif_taken_at.as_deref(), Some("2020-01-01T00:00:00"));
+        let albums = repo
+            .list_albums(&VisibilityScope::Everything)
+            .await
+            .unwrap();
+        assert_eq!(albums[0].date.as_deref(), Some("1999-12-31"));
     })
     .await;
 }

@@ -1,23 +1,33 @@
-//! EXIF metadata: orientation, capture time and camera name.
+//! EXIF metadata: orientation, capture time, camera name, capture settings and position.
 //!
 //! kamadak-exif is strict by default and rejects files in the wild (e.g. piexif's "Unexpected
 //! next IFD"), so it runs with `continue_on_error` and we keep whatever it managed to parse.
 //! Metadata is best effort: any failure means "absent", never an error.
 
+mod gps;
+mod settings;
+
 use std::io::Cursor;
 
-use ::exif::{In, Tag, Value};
+use ::exif::{In, Rational, Tag, Value};
 
 use crate::guard::no_panic;
 use crate::{Format, header};
 
+use settings::Settings;
+
 /// The EXIF facts the gallery uses.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Meta {
     /// 1..=8; 1 when absent or invalid.
     pub(crate) orientation: u8,
     pub(crate) taken_at: Option<String>,
+    /// "+HH:MM" / "-HH:MM" from OffsetTimeOriginal.
+    pub(crate) taken_offset: Option<String>,
     pub(crate) camera: Option<String>,
+    pub(crate) settings: Settings,
+    /// (latitude, longitude) in signed decimal degrees.
+    pub(crate) gps: Option<(f64, f64)>,
 }
 
 impl Default for Meta {
@@ -25,7 +35,10 @@ impl Default for Meta {
         Self {
             orientation: 1,
             taken_at: None,
+            taken_offset: None,
             camera: None,
+            settings: Settings::default(),
+            gps: None,
         }
     }
 }
@@ -38,7 +51,10 @@ pub(crate) fn read(format: Format, data: &[u8]) -> Meta {
         .map(|exif| Meta {
             orientation: orientation(&exif),
             taken_at: taken_at(&exif),
+            taken_offset: ascii(&exif, Tag::OffsetTimeOriginal).and_then(|s| normalise_offset(&s)),
             camera: camera(&exif),
+            settings: settings::read(&exif),
+            gps: gps::read(&exif),
         })
         .unwrap_or_default()
 }
@@ -79,6 +95,27 @@ fn ascii(exif: &::exif::Exif, tag: Tag) -> Option<String> {
         .collect();
     let text = text.trim();
     (!text.is_empty()).then(|| text.to_owned())
+}
+
+/// The components of a RATIONAL tag; None for any other type.
+fn rationals(exif: &::exif::Exif, tag: Tag) -> Option<&[Rational]> {
+    match exif.get_field(tag, In::PRIMARY)?.value {
+        Value::Rational(ref parts) => Some(parts),
+        _ => None,
+    }
+}
+
+/// A RATIONAL tag that must hold exactly one value, as a float; None for a zero denominator.
+fn single_ratio(exif: &::exif::Exif, tag: Tag) -> Option<f64> {
+    match rationals(exif, tag)? {
+        [r] => ratio(*r),
+        _ => None,
+    }
+}
+
+/// A rational as a float; None for a zero denominator (0/0 is how writers say "unknown").
+fn ratio(r: Rational) -> Option<f64> {
+    (r.denom != 0).then(|| f64::from(r.num) / f64::from(r.denom))
 }
 
 fn taken_at(exif: &::exif::Exif) -> Option<String> {
@@ -159,6 +196,26 @@ pub(crate) fn normalise_datetime(raw: &str) -> Option<String> {
     ))
 }
 
+/// Validates an EXIF time offset ("+02:00", "-05:30"). Blanks ("   :  ", written when the
+/// offset is unknown), other shapes and offsets beyond real zones (±14:00) yield None.
+pub(crate) fn normalise_offset(raw: &str) -> Option<String> {
+    let b = raw.trim().as_bytes();
+    let [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] = *b else {
+        return None;
+    };
+    if ![h1, h2, m1, m2].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (hours, minutes) = (
+        (h1 - b'0') * 10 + (h2 - b'0'),
+        (m1 - b'0') * 10 + (m2 - b'0'),
+    );
+    if hours > 14 || minutes > 59 || (hours == 14 && minutes > 0) {
+        return None;
+    }
+    Some(format!("{}{hours:02}:{minutes:02}", char::from(sign)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -185,6 +242,21 @@ mod tests {
         assert_eq!(n("2023:01:01 24:00:00"), None);
         assert_eq!(n("2023:01:01"), None);
         assert_eq!(n("garbage garbage garbage"), None);
+    }
+
+    #[test]
+    fn offset_validation() {
+        let n = |s: &str| normalise_offset(s);
+        assert_eq!(n("+02:00").as_deref(), Some("+02:00"));
+        assert_eq!(n(" -05:30 ").as_deref(), Some("-05:30"));
+        assert_eq!(n("+14:00").as_deref(), Some("+14:00"));
+        assert_eq!(n("+14:30"), None);
+        assert_eq!(n("   :  "), None, "unknown offset");
+        assert_eq!(n("02:00"), None, "sign required");
+        assert_eq!(n("+2:00"), None);
+        assert_eq!(n("+02:60"), None);
+        assert_eq!(n("+0a:00"), None);
+        assert_eq!(n("Z"), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Albumen's image pipeline: pure CPU, synchronous, bytes in and bytes out.
 //!
-//! * [`probe`] reads format, size, orientation, capture time and camera from a file's head
-//!   without decoding pixels (library scans).
+//! * [`probe`] reads format, size, orientation, capture time, camera, lens, exposure settings
+//!   and GPS position from a file's head without decoding pixels (library scans).
 //! * [`render`] / [`render_all`] produce JPEG thumbnails and previews: limits are checked from
 //!   the header first, JPEGs are decoded by libjpeg-turbo at a reduced DCT scale, resized with
 //!   Lanczos3, oriented per EXIF and encoded with libjpeg-turbo.

@@ -3,7 +3,9 @@
 use crate::{Format, MediaError, exif, format, header};
 
 /// What a scan learns from the head of a file. Never decodes pixels.
-#[derive(Debug, Clone, PartialEq, Eq)]
+///
+/// Metadata is best effort: a missing or malformed tag leaves only its own field empty.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Probe {
     /// Detected from magic bytes, not the file name.
     pub format: Format,
@@ -18,6 +20,22 @@ pub struct Probe {
     pub taken_at: Option<String>,
     /// "Make Model", trimmed, without repeating the make when the model already names it.
     pub camera: Option<String>,
+    /// EXIF LensModel, prefixed with LensMake unless the model already names it; trimmed.
+    pub lens: Option<String>,
+    /// EXIF ExposureTime as photographers write it: "1/250", "0.5", "2", "30".
+    pub exposure_time: Option<String>,
+    /// EXIF FNumber, e.g. 2.8.
+    pub f_number: Option<f64>,
+    /// EXIF PhotographicSensitivity (ISOSpeedRatings); zero reads as None.
+    pub iso: Option<u32>,
+    /// EXIF FocalLength in millimetres (actual, not 35 mm equivalent).
+    pub focal_length: Option<f64>,
+    /// (latitude, longitude) in signed decimal degrees (north and east positive). None when
+    /// absent, malformed, out of range, or the all-zero position of a receiver without a fix.
+    pub gps: Option<(f64, f64)>,
+    /// EXIF OffsetTimeOriginal as "+HH:MM" / "-HH:MM": the zone of `taken_at` when the camera
+    /// recorded it.
+    pub taken_offset: Option<String>,
 }
 
 impl Probe {
@@ -48,5 +66,12 @@ pub fn probe(head: &[u8]) -> Result<Probe, MediaError> {
         orientation: header.tiff_orientation.unwrap_or(meta.orientation),
         taken_at: meta.taken_at,
         camera: meta.camera,
+        lens: meta.settings.lens,
+        exposure_time: meta.settings.exposure_time,
+        f_number: meta.settings.f_number,
+        iso: meta.settings.iso,
+        focal_length: meta.settings.focal_length,
+        gps: meta.gps,
+        taken_offset: meta.taken_offset,
     })
 }

@@ -24,6 +24,7 @@ pub struct Config {
     pub library: LibraryConfig,
     pub data: DataConfig,
     pub database: DatabaseConfig,
+    pub scan: ScanConfig,
     pub previews: PreviewsConfig,
     pub auth: AuthConfig,
 }
@@ -61,6 +62,31 @@ pub struct DatabaseConfig {
     /// `sqlite://…` or `postgres://…`; defaults to `<data.dir>/albumen.db`.
     pub url: Option<String>,
     pub max_connections: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ScanConfig {
+    /// Rules deriving album category, name and date (and optionally the photo date) from a
+    /// file's library-relative path. The first whose regex matches the *whole* path wins.
+    pub patterns: Vec<PatternConfig>,
+    /// Regexes (whole-path match) for files and folders the scan skips silently.
+    pub ignore: Vec<String>,
+    /// Photos and albums missing this long are purged at the end of a scan.
+    pub missing_grace_days: u32,
+    /// A scan that would mark more than this share of the catalogued files missing stops
+    /// without changing anything (an unmounted disk looks like a mass deletion).
+    pub max_vanished_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatternConfig {
+    #[serde(default)]
+    pub category: String,
+    /// Named captures: `a_name` (or `a_name1`…`a_nameN`, joined in numeric order), `a_year`,
+    /// `a_month`, `a_day` for the album; optional `p_year`…`p_second` for the photo.
+    pub regex: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,6 +172,40 @@ impl Default for DatabaseConfig {
         Self {
             url: None,
             max_connections: 8,
+        }
+    }
+}
+
+impl Default for ScanConfig {
+    fn default() -> Self {
+        let pattern = |regex: &str| PatternConfig {
+            category: String::new(),
+            regex: regex.to_owned(),
+        };
+        Self {
+            patterns: vec![
+                // 2013_01_19_Snow in Paris/IMG_0001.jpg
+                pattern(
+                    r"(?:.*/)?(?P<a_year>\d{4})_(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/[^/]+",
+                ),
+                // 2013/01_19_Snow in Paris/IMG_0001.jpg
+                pattern(
+                    r"(?:.*/)?(?P<a_year>\d{4})/(?P<a_month>\d{2})_(?P<a_day>\d{2})_(?P<a_name>[^/]+)/[^/]+",
+                ),
+                // Any other folder is an album named after it, dated by its oldest photo.
+                pattern(r"(?:.*/)?(?P<a_name>[^/]+)/[^/]+"),
+                // Files at the top of the library: an album named after the library.
+                pattern(r"[^/]+"),
+            ],
+            ignore: vec![
+                // Hidden files and folders, NAS thumbnail folders, OS clutter, sidecars.
+                r"(?:.*/)?\..*".to_owned(),
+                r"(?:.*/)?@eaDir(?:/.*)?".to_owned(),
+                r"(?:.*/)?(?:Thumbs\.db|desktop\.ini)".to_owned(),
+                r"(?i).*\.(?:xmp|aae|thm|ini|db)".to_owned(),
+            ],
+            missing_grace_days: 30,
+            max_vanished_share: 0.5,
         }
     }
 }
@@ -287,6 +347,20 @@ impl Config {
             if !(1..=100).contains(&preset.quality) {
                 return Err(invalid(&key("quality"), "must be between 1 and 100"));
             }
+        }
+        for (i, pattern) in self.scan.patterns.iter().enumerate() {
+            regex::Regex::new(&pattern.regex)
+                .map_err(|e| invalid(&format!("scan.patterns[{i}].regex"), &e.to_string()))?;
+        }
+        for (i, ignore) in self.scan.ignore.iter().enumerate() {
+            regex::Regex::new(ignore)
+                .map_err(|e| invalid(&format!("scan.ignore[{i}]"), &e.to_string()))?;
+        }
+        if !(0.0..=1.0).contains(&self.scan.max_vanished_share) {
+            return Err(invalid(
+                "scan.max_vanished_share",
+                "must be between 0 and 1",
+            ));
         }
         if self.previews.max_pixels < 1_000_000 {
             return Err(invalid("previews.max_pixels", "must be at least 1000000"));

@@ -1,34 +1,39 @@
-//! The library scan: list the folder, read new and changed files (head and tail only), upsert
-//! albums and photos in batches, soft-delete what vanished. One bad file never stops a scan; a
-//! missing or suddenly empty library stops it before anything changes. One scan at a time,
-//! through a lease in the database that also holds across server instances.
+//! The library scan: list the folder, read new and changed files (head and tail only),
+//! recognise moved and renamed files and folders by content, upsert albums and photos in
+//! batches, soft-delete what vanished. One bad file never stops a scan; a missing or suddenly
+//! emptied library stops it before anything changes. One scan at a time, through a lease in
+//! the database that also holds across server instances.
 
 mod control;
+mod identity;
 mod naming;
+mod pattern;
 mod read;
 mod walk;
 
-pub use control::{ScanControl, ScanStatus};
-
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use albumen_core::model::MediaKind;
 use albumen_db::{
-    AlbumUpsert, PhotoUpsert, Problem, ProblemStage, Repo, RepoError, ScanOutcome, ScanRecord,
+    AlbumUpsert, CatalogFile, PhotoUpsert, Problem, ProblemStage, Repo, RepoError, ScanOutcome,
+    ScanRecord,
 };
 use rayon::prelude::*;
 use serde::Serialize;
 
+pub use control::{ScanControl, ScanStatus};
+
 use crate::clock::unix_now;
+use crate::config::ScanConfig;
+use pattern::Patterns;
 
 const LEASE: &str = "scan";
 /// Long enough for any scan; a crashed holder's lease lapses after it.
 const LEASE_SECONDS: i64 = 6 * 3600;
-const BATCH: usize = 500;
+const BATCH: usize = 2000;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
@@ -41,6 +46,18 @@ pub enum ScanError {
          is the disk mounted? Nothing was changed"
     )]
     LibraryEmpty { path: PathBuf, known: usize },
+    #[error(
+        "{vanished} of {known} catalogued files are gone from {path}, more than \
+         scan.max_vanished_share allows; is the disk mounted? Nothing was changed \
+         (run `albumen scan --accept-vanished` if they really were removed)"
+    )]
+    TooManyVanished {
+        path: PathBuf,
+        vanished: usize,
+        known: usize,
+    },
+    #[error("invalid scan pattern: {0}")]
+    Pattern(#[from] regex::Error),
     #[error(transparent)]
     Repo(#[from] RepoError),
     #[error("scan worker failed: {0}")]
@@ -64,21 +81,51 @@ pub struct Progress {
 pub struct ScanReport {
     /// Media files in the library.
     pub files: usize,
+    /// Albums holding at least one photo.
     pub albums: usize,
-    /// Present photos after the scan.
+    /// Catalogued, present photos and videos after the scan.
     pub photos: usize,
     pub added: usize,
     pub updated: usize,
+    /// Recognised by content under a new name or folder (ids kept).
+    pub moved: usize,
     pub unchanged: usize,
     pub missing: usize,
+    /// Photos and albums deleted after their grace period.
+    pub purged: u64,
     pub problems: usize,
     pub seconds: f64,
 }
 
-/// Scans `root` into the catalog.
+/// What to scan and how.
+#[derive(Debug, Clone)]
+pub struct ScanJob {
+    pub root: PathBuf,
+    pub config: ScanConfig,
+    /// Accept that more than `max_vanished_share` of the files vanished (once).
+    pub accept_vanished: bool,
+}
+
+impl ScanJob {
+    pub fn new(root: &Path, config: &ScanConfig) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            config: config.clone(),
+            accept_vanished: false,
+        }
+    }
+
+    /// Identifies the pattern settings, so a change re-derives names and dates.
+    fn config_hash(&self) -> String {
+        let json = serde_json::to_string(&self.config.patterns).unwrap_or_default();
+        blake3::hash(json.as_bytes()).to_hex()[..16].to_owned()
+    }
+}
+
+/// Scans the library into the catalog.
 pub async fn scan(
     repo: &Arc<dyn Repo>,
-    root: &Path,
+    job: &ScanJob,
     progress: Arc<Progress>,
 ) -> Result<ScanReport, ScanError> {
     let holder = format!("{:032x}", rand::random::<u128>());
@@ -89,35 +136,36 @@ pub async fn scan(
     {
         return Err(ScanError::AlreadyRunning);
     }
-    let result = scan_locked(repo, root, progress).await;
-    let record = match &result {
-        Ok(report) => ScanRecord {
-            started_at,
-            finished_at: unix_now(),
-            outcome: ScanOutcome::Completed,
-            files: count(report.files),
-            albums: count(report.albums),
-            photos: count(report.photos),
-            added: count(report.added),
-            updated: count(report.updated),
-            missing: count(report.missing),
-            problems: count(report.problems),
-            error: None,
-        },
-        Err(err) => ScanRecord {
-            started_at,
-            finished_at: unix_now(),
-            outcome: ScanOutcome::Failed,
-            files: 0,
-            albums: 0,
-            photos: 0,
-            added: 0,
-            updated: 0,
-            missing: 0,
-            problems: 0,
-            error: Some(err.to_string()),
-        },
+    let result = scan_locked(repo, job, progress).await;
+    let mut record = ScanRecord {
+        started_at,
+        finished_at: unix_now(),
+        outcome: ScanOutcome::Completed,
+        files: 0,
+        albums: 0,
+        photos: 0,
+        added: 0,
+        updated: 0,
+        missing: 0,
+        problems: 0,
+        error: None,
+        config_hash: Some(job.config_hash()),
     };
+    match &result {
+        Ok(report) => {
+            record.files = count(report.files);
+            record.albums = count(report.albums);
+            record.photos = count(report.photos);
+            record.added = count(report.added);
+            record.updated = count(report.updated + report.moved);
+            record.missing = count(report.missing);
+            record.problems = count(report.problems);
+        }
+        Err(err) => {
+            record.outcome = ScanOutcome::Failed;
+            record.error = Some(err.to_string());
+        }
+    }
     let recorded = repo.record_scan(&record).await;
     repo.release_lease(LEASE, &holder).await?;
     recorded?;
@@ -128,56 +176,71 @@ fn count(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// A file that must be (re)read, and whether the catalog already had it.
-struct ToRead {
-    found: walk::Found,
-    known: bool,
+fn count_u64(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 async fn scan_locked(
     repo: &Arc<dyn Repo>,
-    root: &Path,
+    job: &ScanJob,
     progress: Arc<Progress>,
 ) -> Result<ScanReport, ScanError> {
     let clock = Instant::now();
-    let root_buf = root.to_path_buf();
-    let listing = tokio::task::spawn_blocking(move || walk::list(&root_buf))
-        .await
-        .map_err(|e| ScanError::Worker(e.to_string()))?
-        .map_err(|e| ScanError::LibraryUnavailable {
-            path: root.to_path_buf(),
-            reason: e.to_string(),
-        })?;
+    let patterns = Arc::new(Patterns::compile(&job.config)?);
+    let root = job.root.clone();
+    let listing = {
+        let (walk_root, patterns) = (root.clone(), patterns.clone());
+        tokio::task::spawn_blocking(move || walk::list(&walk_root, &patterns))
+            .await
+            .map_err(|e| ScanError::Worker(e.to_string()))?
+            .map_err(|e| ScanError::LibraryUnavailable {
+                path: root.clone(),
+                reason: e.to_string(),
+            })?
+    };
     progress
         .found
         .store(listing.files.len() as u64, Ordering::Relaxed);
+    let now = unix_now();
+    let mut problems: Vec<Problem> = listing
+        .problems
+        .iter()
+        .map(|(path, reason)| problem(path, reason, now))
+        .collect();
+
+    // Every file needs an album pattern; those without one are reported, not catalogued.
+    let mut classified = Vec::with_capacity(listing.files.len());
+    for found in listing.files {
+        match patterns.classify(&found.path) {
+            Some(facts) => classified.push((found, facts)),
+            None => problems.push(problem(&found.path, "matches no album pattern", now)),
+        }
+    }
 
     let catalog = repo.catalog_files().await?;
     let present_known = catalog.iter().filter(|f| !f.missing).count();
-    if listing.files.is_empty() && present_known > 0 {
+    if classified.is_empty() && present_known > 0 {
         return Err(ScanError::LibraryEmpty {
-            path: root.to_path_buf(),
+            path: root,
             known: present_known,
         });
     }
-    let known: HashMap<&str, &albumen_db::CatalogFile> =
-        catalog.iter().map(|f| (f.path.as_str(), f)).collect();
+    let known: HashMap<&str, &CatalogFile> = catalog.iter().map(|f| (f.path.as_str(), f)).collect();
+    let listed: HashSet<&str> = classified.iter().map(|(f, _)| f.path.as_str()).collect();
 
-    let mut unchanged = 0;
+    // Unchanged files (same size and mtime) are not read at all.
+    let mut unchanged = Vec::new();
     let mut to_read = Vec::new();
-    for found in &listing.files {
+    for (found, facts) in &classified {
         match known.get(found.path.as_str()) {
             Some(k)
                 if !k.missing
                     && k.size == count_u64(found.size)
                     && k.mtime_ns == found.mtime_ns =>
             {
-                unchanged += 1;
+                unchanged.push((*k, found, facts));
             }
-            other => to_read.push(ToRead {
-                found: found.clone(),
-                known: other.is_some(),
-            }),
+            other => to_read.push((found.clone(), other.map(|k| k.id))),
         }
     }
     progress
@@ -185,97 +248,154 @@ async fn scan_locked(
         .store(to_read.len() as u64, Ordering::Relaxed);
 
     // Header reads in parallel on all cores, off the async runtime.
-    let read_root = root.to_path_buf();
-    let read_progress = progress.clone();
-    let results = tokio::task::spawn_blocking(move || {
-        to_read
-            .into_par_iter()
-            .map(|item| {
-                let facts = read::read_file(&read_root.join(&item.found.path));
-                read_progress.read.fetch_add(1, Ordering::Relaxed);
-                if facts.is_err() {
-                    read_progress.problems.fetch_add(1, Ordering::Relaxed);
-                }
-                (item, facts)
-            })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| ScanError::Worker(e.to_string()))?;
-
-    let now = unix_now();
-    let mut problems: Vec<Problem> = listing
-        .problems
-        .iter()
-        .map(|(path, reason)| Problem {
-            path: path.clone(),
-            stage: ProblemStage::Scan,
-            reason: reason.clone(),
-            seen_at: now,
+    let results = {
+        let (root, progress) = (root.clone(), progress.clone());
+        tokio::task::spawn_blocking(move || {
+            to_read
+                .into_par_iter()
+                .map(|(found, known_id)| {
+                    let facts = read::read_file(&root.join(found.relative_fs_path()), found.kind);
+                    progress.read.fetch_add(1, Ordering::Relaxed);
+                    if facts.is_err() {
+                        progress.problems.fetch_add(1, Ordering::Relaxed);
+                    }
+                    (found, known_id, facts)
+                })
+                .collect::<Vec<_>>()
         })
-        .collect();
-    progress
-        .problems
-        .fetch_add(listing.problems.len() as u64, Ordering::Relaxed);
+        .await
+        .map_err(|e| ScanError::Worker(e.to_string()))?
+    };
 
+    // Files that vanished from where the catalog had them: moved, or gone.
+    let vanished: Vec<&CatalogFile> = catalog
+        .iter()
+        .filter(|f| !f.missing && !listed.contains(f.path.as_str()))
+        .collect();
+    let mut moves = identity::Moves::new(
+        catalog
+            .iter()
+            .filter(|f| f.missing || !listed.contains(f.path.as_str())),
+    );
+
+    let facts_of: HashMap<&str, &pattern::PathFacts> = classified
+        .iter()
+        .map(|(f, facts)| (f.path.as_str(), facts))
+        .collect();
     let mut upserts = Vec::new();
     let mut healed = Vec::new();
-    let (mut added, mut updated) = (0, 0);
+    let (mut added, mut updated, mut moved) = (0, 0, 0);
     let mut unreadable = HashSet::new();
-    for (item, facts) in results {
+    for (found, known_id, facts) in results {
         match facts {
             Ok(facts) => {
-                if item.known {
-                    updated += 1;
-                } else {
-                    added += 1;
-                }
-                healed.push(item.found.path.clone());
-                upserts.push(photo_upsert(&item.found, facts));
+                let id = match known_id {
+                    Some(_) => {
+                        updated += 1;
+                        None
+                    }
+                    None => match moves.claim(&facts.fingerprint, count_u64(found.size)) {
+                        Some(id) => {
+                            moved += 1;
+                            Some(id)
+                        }
+                        None => {
+                            added += 1;
+                            None
+                        }
+                    },
+                };
+                healed.push(found.path.clone());
+                let path_facts = facts_of.get(found.path.as_str()).copied();
+                upserts.push(photo_upsert(id, &found, facts, path_facts));
             }
             Err(reason) => {
-                unreadable.insert(item.found.path.clone());
-                problems.push(Problem {
-                    path: item.found.path,
-                    stage: ProblemStage::Scan,
-                    reason,
-                    seen_at: now,
-                });
+                unreadable.insert(found.path.clone());
+                problems.push(problem(&found.path, &reason, now));
             }
         }
     }
-
-    // Albums: every folder holding a catalogued file that is still there.
-    let mut album_paths = BTreeSet::new();
-    for found in &listing.files {
-        let catalogued = known.contains_key(found.path.as_str());
-        if catalogued || !unreadable.contains(&found.path) {
-            album_paths.insert(parent_of(&found.path).to_owned());
-        }
+    let gone: Vec<_> = vanished
+        .iter()
+        .filter(|f| !moves.is_claimed(f.id))
+        .map(|f| f.id)
+        .collect();
+    if !job.accept_vanished
+        && present_known > 0
+        && gone.len() as f64 > job.config.max_vanished_share * present_known as f64
+    {
+        return Err(ScanError::TooManyVanished {
+            path: root,
+            vanished: gone.len(),
+            known: present_known,
+        });
     }
+
+    // Albums: every folder holding a present photo, and the folders above it.
     let library_name = root.file_name().map_or_else(
         || "Library".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let albums: Vec<AlbumUpsert> = album_paths
+    let mut album_dirs: BTreeMap<String, Option<&pattern::PathFacts>> = BTreeMap::new();
+    for (found, facts) in &classified {
+        if known.contains_key(found.path.as_str()) || !unreadable.contains(&found.path) {
+            let dir = parent_of(&found.path);
+            // The first file of a folder (in path order) names its album.
+            album_dirs.entry(dir.to_owned()).or_insert(Some(facts));
+            let mut above = parent_of(dir);
+            while !above.is_empty() {
+                album_dirs.entry(above.to_owned()).or_insert(None);
+                above = parent_of(above);
+            }
+        }
+    }
+    let catalog_albums = repo.catalog_albums().await?;
+    let renames = identity::album_renames(&catalog_albums, &album_dirs, &catalog, &upserts);
+    for (id, new_path) in &renames {
+        repo.rename_album(*id, new_path, now).await?;
+    }
+    let mut albums: Vec<AlbumUpsert> = album_dirs
         .iter()
-        .map(|path| album_upsert(path, &library_name))
+        .map(|(path, facts)| album_upsert(path, *facts, &library_name))
         .collect();
+    // Parents before children, so each can point at its parent.
+    albums.sort_by(|a, b| {
+        (a.path.split('/').count(), &a.path).cmp(&(b.path.split('/').count(), &b.path))
+    });
     repo.upsert_albums(&albums, now).await?;
+    let renamed: HashSet<_> = renames.iter().map(|(id, _)| *id).collect();
+    let gone_albums: Vec<_> = catalog_albums
+        .iter()
+        .filter(|a| !a.missing && !renamed.contains(&a.id) && !album_dirs.contains_key(&a.path))
+        .map(|a| a.id)
+        .collect();
+
     for batch in upserts.chunks(BATCH) {
         repo.upsert_photos(batch, now).await?;
     }
-
-    let seen: HashSet<&str> = listing.files.iter().map(|f| f.path.as_str()).collect();
-    let vanished: Vec<_> = catalog
-        .iter()
-        .filter(|f| !f.missing && !seen.contains(f.path.as_str()))
-        .map(|f| f.id)
-        .collect();
-    for batch in vanished.chunks(BATCH) {
+    for batch in gone.chunks(BATCH) {
         repo.mark_missing(batch, now).await?;
     }
-    repo.refresh_albums(now).await?;
+    repo.mark_albums_missing(&gone_albums, now).await?;
+
+    // Changed patterns re-derive the capture dates of files that were not re-read.
+    let config_hash = job.config_hash();
+    let last_hash = repo.last_scan().await?.and_then(|s| s.config_hash);
+    if last_hash.is_some_and(|h| h != config_hash) {
+        let redated: Vec<_> = unchanged
+            .iter()
+            .filter_map(|(known, found, facts)| {
+                let taken = taken_at(
+                    found,
+                    facts.photo_date.as_ref(),
+                    known.exif_taken_at.clone(),
+                );
+                (taken != known.taken_at).then_some((known.id, taken))
+            })
+            .collect();
+        repo.set_taken_at(&redated).await?;
+    }
+    repo.refresh_albums().await?;
 
     for problem in &problems {
         repo.record_problem(problem).await?;
@@ -283,66 +403,105 @@ async fn scan_locked(
     for path in &healed {
         repo.clear_problem(path, ProblemStage::Scan).await?;
     }
+    let grace = i64::from(job.config.missing_grace_days) * 86_400;
+    let (purged_photos, purged_albums) = repo.purge_missing(now - grace).await?;
 
-    let photos = listing.files.len() - unreadable.len();
+    let photos = unchanged.len() + upserts.len();
+    let holding: HashSet<&str> = unchanged
+        .iter()
+        .map(|(_, f, _)| parent_of(&f.path))
+        .chain(upserts.iter().map(|u| u.album_path.as_str()))
+        .collect();
     Ok(ScanReport {
-        files: listing.files.len(),
-        albums: albums.len(),
+        files: classified.len(),
+        albums: holding.len(),
         photos,
         added,
         updated,
-        unchanged,
-        missing: vanished.len(),
+        moved,
+        unchanged: unchanged.len(),
+        missing: gone.len(),
+        purged: purged_photos + purged_albums,
         problems: problems.len(),
         seconds: clock.elapsed().as_secs_f64(),
     })
 }
 
-fn count_u64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
-fn parent_of(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(dir, _)| dir)
-}
-
-fn album_upsert(path: &str, library_name: &str) -> AlbumUpsert {
-    let folder = path.rsplit('/').next().filter(|f| !f.is_empty());
-    let derived = naming::album_name(folder.unwrap_or(library_name));
-    AlbumUpsert {
+fn problem(path: &str, reason: &str, now: i64) -> Problem {
+    Problem {
         path: path.to_owned(),
-        category: String::new(),
-        name: derived.name,
-        name_date: derived.date,
+        stage: ProblemStage::Scan,
+        reason: reason.to_owned(),
+        seen_at: now,
     }
 }
 
-fn photo_upsert(found: &walk::Found, facts: read::FileFacts) -> PhotoUpsert {
+pub(crate) fn parent_of(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+fn album_upsert(path: &str, facts: Option<&pattern::PathFacts>, library_name: &str) -> AlbumUpsert {
+    let folder = path.rsplit('/').next().filter(|f| !f.is_empty());
+    let name = facts
+        .and_then(|f| f.album_name.clone())
+        .unwrap_or_else(|| folder.unwrap_or(library_name).to_owned());
+    AlbumUpsert {
+        path: path.to_owned(),
+        parent_path: (!path.is_empty())
+            .then(|| parent_of(path).to_owned())
+            .filter(|p| !p.is_empty()),
+        category: facts.map(|f| f.category.clone()).unwrap_or_default(),
+        name,
+        name_date: facts.and_then(|f| f.album_date.clone()),
+    }
+}
+
+/// The capture time: from the path pattern, then EXIF, then the file name, then the mtime.
+fn taken_at(
+    found: &walk::Found,
+    from_path: Option<&String>,
+    exif: Option<String>,
+) -> Option<String> {
+    let filename = found.path.rsplit('/').next().unwrap_or(&found.path);
+    from_path
+        .cloned()
+        .or(exif)
+        .or_else(|| naming::date_from_file_name(filename))
+        .or_else(|| mtime_local(found.mtime_ns))
+}
+
+fn photo_upsert(
+    id: Option<albumen_core::PhotoId>,
+    found: &walk::Found,
+    facts: read::FileFacts,
+    path_facts: Option<&pattern::PathFacts>,
+) -> PhotoUpsert {
     let filename = found
         .path
         .rsplit('/')
         .next()
         .unwrap_or(&found.path)
         .to_owned();
-    let taken_at = facts
-        .probe
-        .taken_at
-        .clone()
-        .or_else(|| naming::date_from_file_name(&filename))
-        .or_else(|| mtime_local(found.mtime_ns));
     PhotoUpsert {
+        id,
         album_path: parent_of(&found.path).to_owned(),
         path: found.path.clone(),
+        fs_path: found.fs_path.clone(),
         filename,
-        kind: MediaKind::Image,
+        kind: found.kind,
         size: count_u64(found.size),
         mtime_ns: found.mtime_ns,
         fingerprint: facts.fingerprint,
-        taken_at,
-        width: facts.probe.width,
-        height: facts.probe.height,
-        orientation: facts.probe.orientation,
-        camera: facts.probe.camera,
+        taken_at: taken_at(
+            found,
+            path_facts.and_then(|f| f.photo_date.as_ref()),
+            facts.exif_taken_at.clone(),
+        ),
+        exif_taken_at: facts.exif_taken_at,
+        width: facts.width,
+        height: facts.height,
+        orientation: facts.orientation,
+        meta: facts.meta,
     }
 }
 

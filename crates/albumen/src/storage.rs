@@ -136,7 +136,10 @@ impl Storage {
         if !grant.covers(photo.id, action) {
             return Err(StorageError::NotGranted);
         }
-        library_path(&self.library_root, &photo.path)
+        library_path(
+            &self.library_root,
+            &relative_path(&photo.path, photo.fs_path.as_deref()),
+        )
     }
 
     fn io_error(&self, err: std::io::Error, photo: &Photo) -> StorageError {
@@ -150,14 +153,36 @@ impl Storage {
 
 /// Joins a catalog path to the library root, refusing anything but plain relative components.
 /// Catalog paths come from the scanner, never from requests; this is defence in depth.
-pub fn library_path(root: &Path, relative: &str) -> Result<PathBuf, StorageError> {
-    let rel = Path::new(relative);
-    let plain = !relative.is_empty() && rel.components().all(|c| matches!(c, Component::Normal(_)));
+pub fn library_path(root: &Path, relative: &Path) -> Result<PathBuf, StorageError> {
+    let plain = relative.components().next().is_some()
+        && relative
+            .components()
+            .all(|c| matches!(c, Component::Normal(_)));
     if plain {
-        Ok(root.join(rel))
+        Ok(root.join(relative))
     } else {
-        Err(StorageError::BadPath(relative.to_owned()))
+        Err(StorageError::BadPath(relative.display().to_string()))
     }
+}
+
+/// A catalogued file's path relative to the library: its exact on-disk bytes when recorded
+/// (NFD or non-UTF-8 names), else its NFC path.
+pub fn relative_path(path: &str, fs_path: Option<&[u8]>) -> PathBuf {
+    match fs_path {
+        Some(bytes) => bytes_to_path(bytes),
+        None => PathBuf::from(path),
+    }
+}
+
+#[cfg(unix)]
+fn bytes_to_path(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn bytes_to_path(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
 #[cfg(test)]
@@ -168,12 +193,14 @@ mod tests {
     fn library_paths_stay_inside_the_root() {
         let root = Path::new("/lib");
         assert_eq!(
-            library_path(root, "2013_01_19_Snow/a b.jpg").ok(),
+            library_path(root, Path::new("2013_01_19_Snow/a b.jpg")).ok(),
             Some(PathBuf::from("/lib/2013_01_19_Snow/a b.jpg"))
         );
         for bad in ["", "/etc/passwd", "../x.jpg", "a/../../x.jpg", "./a.jpg"] {
-            assert!(library_path(root, bad).is_err(), "{bad:?}");
+            assert!(library_path(root, Path::new(bad)).is_err(), "{bad:?}");
         }
+        let raw = relative_path("A/é.jpg", Some(b"A/e\xcc\x81.jpg"));
+        assert_eq!(library_path(root, &raw).ok(), Some(root.join(&raw)));
     }
 
     #[test]

@@ -173,10 +173,17 @@ pub(crate) enum Val {
     Shorts(Vec<u16>),
     Long(u32),
     Ascii(String),
+    /// One RATIONAL: numerator, denominator.
+    Rational(u32, u32),
+    Rationals(Vec<(u32, u32)>),
+    /// Type, count and the 4-byte value field, written verbatim whatever they claim (e.g. an
+    /// out-of-line value at an offset past the end of the data).
+    Raw(u16, u32, [u8; 4]),
 }
 
 impl Val {
     fn typ_count_bytes(&self) -> (u16, u32, Vec<u8>) {
+        let rational = |&(n, d): &(u32, u32)| [n.to_be_bytes(), d.to_be_bytes()].concat();
         match self {
             Val::Short(v) => (3, 1, v.to_be_bytes().to_vec()),
             Val::Shorts(v) => (
@@ -190,35 +197,33 @@ impl Val {
                 b.push(0);
                 (2, b.len() as u32, b)
             }
+            Val::Rational(n, d) => (5, 1, rational(&(*n, *d))),
+            Val::Rationals(v) => (5, v.len() as u32, v.iter().flat_map(rational).collect()),
+            Val::Raw(typ, count, field) => (*typ, *count, field.to_vec()),
         }
     }
 }
 
 /// Builds a big-endian TIFF structure: header, then `blob` at offset 8 (e.g. strip pixels),
-/// then IFD0, then (when non-empty) the Exif sub-IFD linked from IFD0 by tag 0x8769, then the
-/// out-of-line values. `next_ifd` is written as IFD0's next-IFD offset (0 for none; a bogus
-/// value imitates piexif's malformed output).
+/// then IFD0, then each non-empty sub-IFD (linked from IFD0 by its pointer tag: 0x8769 Exif,
+/// 0x8825 GPS), then the out-of-line values. `next_ifd` is written as IFD0's next-IFD offset
+/// (0 for none; a bogus value imitates piexif's malformed output).
 pub(crate) fn tiff_be(
     blob: &[u8],
     ifd0: &[(u16, Val)],
-    exif_ifd: &[(u16, Val)],
+    sub_ifds: &[(u16, Vec<(u16, Val)>)],
     next_ifd: u32,
 ) -> Vec<u8> {
+    let ifd_size = |n: usize| 2 + 12 * n + 4;
+    let subs: Vec<&(u16, Vec<(u16, Val)>)> =
+        sub_ifds.iter().filter(|(_, e)| !e.is_empty()).collect();
     let mut ifd0: Vec<(u16, Val)> = ifd0.to_vec();
     let ifd0_at = (8 + blob.len()).next_multiple_of(2);
-    let ifd_size = |n: usize| 2 + 12 * n + 4;
-    let n0 = ifd0.len() + usize::from(!exif_ifd.is_empty());
-    let exif_at = ifd0_at + ifd_size(n0);
-    if !exif_ifd.is_empty() {
-        ifd0.push((0x8769, Val::Long(exif_at as u32)));
+    let mut data_at = ifd0_at + ifd_size(ifd0.len() + subs.len());
+    for (pointer, entries) in &subs {
+        ifd0.push((*pointer, Val::Long(data_at as u32)));
+        data_at += ifd_size(entries.len());
     }
-    ifd0.sort_by_key(|(tag, _)| *tag);
-    let mut data_at = exif_at
-        + if exif_ifd.is_empty() {
-            0
-        } else {
-            ifd_size(exif_ifd.len())
-        };
 
     let mut out = b"MM\0\x2a".to_vec();
     out.extend_from_slice(&(ifd0_at as u32).to_be_bytes());
@@ -226,8 +231,10 @@ pub(crate) fn tiff_be(
     out.resize(ifd0_at, 0);
     let mut data = Vec::new();
     let mut write_ifd = |out: &mut Vec<u8>, entries: &[(u16, Val)], next: u32| {
+        let mut entries = entries.to_vec();
+        entries.sort_by_key(|(tag, _)| *tag);
         out.extend_from_slice(&(entries.len() as u16).to_be_bytes());
-        for (tag, val) in entries {
+        for (tag, val) in &entries {
             let (typ, count, bytes) = val.typ_count_bytes();
             out.extend_from_slice(&tag.to_be_bytes());
             out.extend_from_slice(&typ.to_be_bytes());
@@ -249,12 +256,15 @@ pub(crate) fn tiff_be(
         out.extend_from_slice(&next.to_be_bytes());
     };
     write_ifd(&mut out, &ifd0, next_ifd);
-    if !exif_ifd.is_empty() {
-        write_ifd(&mut out, exif_ifd, 0);
+    for (_, entries) in &subs {
+        write_ifd(&mut out, entries, 0);
     }
     out.extend_from_slice(&data);
     out
 }
+
+/// Degrees, minutes and seconds as rationals, as GPSLatitude / GPSLongitude store them.
+pub(crate) type Dms = [(u32, u32); 3];
 
 /// The EXIF a camera would write.
 #[derive(Clone, Debug, Default)]
@@ -265,6 +275,23 @@ pub(crate) struct Exif {
     pub(crate) date_time: Option<&'static str>,
     pub(crate) date_time_original: Option<&'static str>,
     pub(crate) date_time_digitized: Option<&'static str>,
+    pub(crate) offset_time_original: Option<&'static str>,
+    pub(crate) lens_make: Option<&'static str>,
+    pub(crate) lens_model: Option<&'static str>,
+    /// Seconds, as numerator and denominator.
+    pub(crate) exposure_time: Option<(u32, u32)>,
+    pub(crate) f_number: Option<(u32, u32)>,
+    pub(crate) iso: Option<u16>,
+    /// Millimetres, as numerator and denominator.
+    pub(crate) focal_length: Option<(u32, u32)>,
+    /// Reference ("N" or "S") and value.
+    pub(crate) gps_latitude: Option<(&'static str, Dms)>,
+    /// Reference ("E" or "W") and value.
+    pub(crate) gps_longitude: Option<(&'static str, Dms)>,
+    /// Entries for the Exif / GPS IFDs that replace any field with the same tag: how tests
+    /// write malformed values.
+    pub(crate) raw_exif: Vec<(u16, Val)>,
+    pub(crate) raw_gps: Vec<(u16, Val)>,
     /// Write a garbage next-IFD pointer, as piexif does.
     pub(crate) bad_next_ifd: bool,
 }
@@ -278,31 +305,50 @@ impl Exif {
     }
 
     pub(crate) fn tiff(&self) -> Vec<u8> {
-        let mut ifd0 = Vec::new();
         let ascii = |s: &str| Val::Ascii(s.to_owned());
-        if let Some(m) = self.make {
-            ifd0.push((0x010F, ascii(m)));
-        }
-        if let Some(m) = self.model {
-            ifd0.push((0x0110, ascii(m)));
-        }
-        if let Some(o) = self.orientation {
-            ifd0.push((0x0112, Val::Short(o)));
-        }
-        if let Some(d) = self.date_time {
-            ifd0.push((0x0132, ascii(d)));
-        }
+        let rational = |(n, d): (u32, u32)| Val::Rational(n, d);
+        let mut ifd0 = Vec::new();
+        let put = |ifd: &mut Vec<(u16, Val)>, tag: u16, val: Option<Val>| {
+            if let Some(val) = val {
+                ifd.push((tag, val));
+            }
+        };
+        put(&mut ifd0, 0x010F, self.make.map(ascii));
+        put(&mut ifd0, 0x0110, self.model.map(ascii));
+        put(&mut ifd0, 0x0112, self.orientation.map(Val::Short));
+        put(&mut ifd0, 0x0132, self.date_time.map(ascii));
+
         let mut exif = Vec::new();
-        if let Some(d) = self.date_time_original {
-            exif.push((0x9003, ascii(d)));
+        put(&mut exif, 0x829A, self.exposure_time.map(rational));
+        put(&mut exif, 0x829D, self.f_number.map(rational));
+        put(&mut exif, 0x8827, self.iso.map(Val::Short));
+        put(&mut exif, 0x9003, self.date_time_original.map(ascii));
+        put(&mut exif, 0x9004, self.date_time_digitized.map(ascii));
+        put(&mut exif, 0x9011, self.offset_time_original.map(ascii));
+        put(&mut exif, 0x920A, self.focal_length.map(rational));
+        put(&mut exif, 0xA433, self.lens_make.map(ascii));
+        put(&mut exif, 0xA434, self.lens_model.map(ascii));
+
+        let mut gps = Vec::new();
+        for (tag, coordinate) in [(0x0001, self.gps_latitude), (0x0003, self.gps_longitude)] {
+            if let Some((reference, dms)) = coordinate {
+                gps.push((tag, ascii(reference)));
+                gps.push((tag + 1, Val::Rationals(dms.to_vec())));
+            }
         }
-        if let Some(d) = self.date_time_digitized {
-            exif.push((0x9004, ascii(d)));
-        }
+
+        let with_raw = |mut entries: Vec<(u16, Val)>, raw: &[(u16, Val)]| {
+            entries.retain(|(tag, _)| raw.iter().all(|(t, _)| t != tag));
+            entries.extend_from_slice(raw);
+            entries
+        };
         tiff_be(
             &[],
             &ifd0,
-            &exif,
+            &[
+                (0x8769, with_raw(exif, &self.raw_exif)),
+                (0x8825, with_raw(gps, &self.raw_gps)),
+            ],
             if self.bad_next_ifd { 0xFFFF_FF00 } else { 0 },
         )
     }

@@ -7,6 +7,7 @@ mod fixtures;
 mod formats;
 mod golden;
 mod limits;
+mod metadata;
 mod orientation;
 mod probe;
 mod render;

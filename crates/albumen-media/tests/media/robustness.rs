@@ -29,6 +29,15 @@ fn valid_files() -> Vec<(&'static str, Vec<u8>)> {
         make: Some("Make"),
         model: Some("Model"),
         date_time_original: Some("2020:01:02 03:04:05"),
+        offset_time_original: Some("-03:30"),
+        lens_make: Some("LensMake"),
+        lens_model: Some("Lens 24-70mm"),
+        exposure_time: Some((1, 125)),
+        f_number: Some((28, 10)),
+        iso: Some(1600),
+        focal_length: Some((35, 1)),
+        gps_latitude: Some(("S", [(33, 1), (51, 1), (246, 10)])),
+        gps_longitude: Some(("W", [(74, 1), (2, 1), (402, 10)])),
         ..Exif::default()
     };
     vec![

@@ -8,7 +8,7 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::CommonArgs;
-use crate::scan::{Progress, scan};
+use crate::scan::{Progress, ScanJob, scan};
 use crate::state::AppState;
 
 #[derive(Debug, Args)]
@@ -16,6 +16,9 @@ pub struct ScanArgs {
     /// Print the report as JSON instead of a progress bar and a summary
     #[arg(long)]
     pub json: bool,
+    /// Go ahead even if more than scan.max_vanished_share of the files vanished
+    #[arg(long)]
+    pub accept_vanished: bool,
 }
 
 pub(super) async fn run(common: &CommonArgs, args: ScanArgs) -> anyhow::Result<()> {
@@ -50,7 +53,9 @@ pub(super) async fn run(common: &CommonArgs, args: ScanArgs) -> anyhow::Result<(
             }
         })
     };
-    let result = scan(&state.repo, &state.config.library.path, progress).await;
+    let mut job = ScanJob::new(&state.config.library.path, &state.config.scan);
+    job.accept_vanished = args.accept_vanished;
+    let result = scan(&state.repo, &job, progress).await;
     ticker.abort();
     bar.finish_and_clear();
     let report = result?;
@@ -58,15 +63,17 @@ pub(super) async fn run(common: &CommonArgs, args: ScanArgs) -> anyhow::Result<(
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
         println!(
-            "scanned {} in {:.1} s: {} albums, {} photos ({} new, {} changed, {} unchanged, {} missing), {} problems",
+            "scanned {} in {:.1} s: {} albums, {} photos ({} new, {} changed, {} moved, {} unchanged, {} missing, {} purged), {} problems",
             state.config.library.path.display(),
             report.seconds,
             report.albums,
             report.photos,
             report.added,
             report.updated,
+            report.moved,
             report.unchanged,
             report.missing,
+            report.purged,
             report.problems,
         );
         for problem in state.repo.problems().await?.iter().take(20) {

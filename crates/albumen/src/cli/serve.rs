@@ -34,7 +34,8 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
     let state = AppState::open(config).await?;
     create_first_admin(&state).await?;
     if scan_on_start {
-        state.scans.start(state.repo.clone(), library.clone())?;
+        let job = crate::scan::ScanJob::new(&library, &state.config.scan);
+        state.scans.start(state.repo.clone(), job)?;
     }
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use albumen_db::Repo;
 use serde::Serialize;
 
-use super::{Progress, ScanError, ScanReport, scan};
+use super::{Progress, ScanError, ScanJob, ScanReport, scan};
 
 #[derive(Debug, Default)]
 pub struct ScanControl {
@@ -36,7 +36,7 @@ impl ScanControl {
     pub fn start(
         self: &Arc<Self>,
         repo: Arc<dyn Repo>,
-        root: std::path::PathBuf,
+        job: ScanJob,
     ) -> Result<tokio::task::JoinHandle<()>, ScanError> {
         let progress = Arc::new(Progress::default());
         {
@@ -48,7 +48,7 @@ impl ScanControl {
         }
         let control = self.clone();
         Ok(tokio::spawn(async move {
-            let result = scan(&repo, &root, progress).await;
+            let result = scan(&repo, &job, progress).await;
             match &result {
                 Ok(report) => tracing::info!(?report, "scan finished"),
                 Err(err) => tracing::error!(%err, "scan failed"),

@@ -4,7 +4,9 @@
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
-use albumen_media::Probe;
+use albumen_core::model::{MediaKind, PhotoMeta};
+
+mod video;
 
 /// Enough for the EXIF block and the frame header of virtually every camera file.
 const HEAD: u64 = 256 * 1024;
@@ -15,13 +17,18 @@ const HEADER_SEARCH_LIMIT: u64 = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub(crate) struct FileFacts {
     pub(crate) fingerprint: String,
-    pub(crate) probe: Probe,
+    /// Stored pixel size (0 when unknown, e.g. a video without ffprobe).
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) orientation: u8,
+    pub(crate) exif_taken_at: Option<String>,
+    pub(crate) meta: PhotoMeta,
 }
 
 /// Fingerprint = BLAKE3(size ‖ first 256 KiB ‖ last 64 KiB): it changes with any re-encode,
 /// edit of metadata or pixels near either end, or any change of length, and costs two reads
 /// regardless of file size, which keeps a scan of 100,000 files I/O-light.
-pub(crate) fn read_file(path: &Path) -> Result<FileFacts, String> {
+pub(crate) fn read_file(path: &Path, kind: MediaKind) -> Result<FileFacts, String> {
     #[expect(
         clippy::disallowed_methods,
         reason = "the scanner reads originals to catalogue them"
@@ -31,7 +38,7 @@ pub(crate) fn read_file(path: &Path) -> Result<FileFacts, String> {
     if size == 0 {
         return Err("empty file".to_owned());
     }
-    let mut head = Vec::with_capacity(HEAD.min(size) as usize);
+    let mut head = Vec::with_capacity(usize::try_from(HEAD.min(size)).unwrap_or(0));
     (&mut file)
         .take(HEAD)
         .read_to_end(&mut head)
@@ -41,7 +48,7 @@ pub(crate) fn read_file(path: &Path) -> Result<FileFacts, String> {
     hasher.update(&head);
     if size > HEAD {
         let tail_start = size.saturating_sub(TAIL).max(HEAD);
-        let mut tail = Vec::with_capacity((size - tail_start) as usize);
+        let mut tail = Vec::new();
         file.seek(SeekFrom::Start(tail_start))
             .map_err(|e| e.to_string())?;
         file.take(TAIL)
@@ -49,17 +56,29 @@ pub(crate) fn read_file(path: &Path) -> Result<FileFacts, String> {
             .map_err(|e| e.to_string())?;
         hasher.update(&tail);
     }
-    let probe = match albumen_media::probe(&head) {
+    let fingerprint = hasher.finalize().to_hex().to_string();
+    match kind {
+        MediaKind::Image => image_facts(path, &head, size, fingerprint),
+        MediaKind::Video => Ok(video::facts(path, fingerprint)),
+    }
+}
+
+fn image_facts(
+    path: &Path,
+    head: &[u8],
+    size: u64,
+    fingerprint: String,
+) -> Result<FileFacts, String> {
+    let probe = match albumen_media::probe(head) {
         Ok(probe) => probe,
         Err(first) if size > HEAD => {
             #[expect(
                 clippy::disallowed_methods,
                 reason = "the scanner reads originals to catalogue them"
             )]
-            let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+            let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
             let mut longer = Vec::new();
-            file.by_ref()
-                .take(HEADER_SEARCH_LIMIT)
+            file.take(HEADER_SEARCH_LIMIT)
                 .read_to_end(&mut longer)
                 .map_err(|e| e.to_string())?;
             albumen_media::probe(&longer).map_err(|_| first.to_string())?
@@ -67,7 +86,14 @@ pub(crate) fn read_file(path: &Path) -> Result<FileFacts, String> {
         Err(err) => return Err(err.to_string()),
     };
     Ok(FileFacts {
-        fingerprint: hasher.finalize().to_hex().to_string(),
-        probe,
+        fingerprint,
+        width: probe.width,
+        height: probe.height,
+        orientation: probe.orientation,
+        exif_taken_at: probe.taken_at,
+        meta: PhotoMeta {
+            camera: probe.camera,
+            ..PhotoMeta::default()
+        },
     })
 }

@@ -1,18 +1,45 @@
 //! Listing the library folder: which media files exist, with size and modification time.
+//! Paths are kept twice: NFC text for matching, display and identity, and the exact bytes the
+//! file system uses (macOS stores NFD; some names are not UTF-8) for reading.
 
+use std::collections::HashSet;
 use std::path::Path;
 use std::time::UNIX_EPOCH;
 
-use albumen_media::Format;
+use albumen_core::model::MediaKind;
+use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
+
+use super::pattern::Patterns;
 
 /// A media file found in the library.
 #[derive(Debug, Clone)]
 pub(crate) struct Found {
-    /// Library-relative, `/`-separated.
+    /// Library-relative, `/`-separated, NFC.
     pub(crate) path: String,
+    /// The exact relative path bytes, when they differ from `path`.
+    pub(crate) fs_path: Option<Vec<u8>>,
+    pub(crate) kind: MediaKind,
     pub(crate) size: u64,
     pub(crate) mtime_ns: i64,
+}
+
+impl Found {
+    /// The path to open the file with, relative to the library root.
+    pub(crate) fn relative_fs_path(&self) -> std::path::PathBuf {
+        crate::storage::relative_path(&self.path, self.fs_path.as_deref())
+    }
+}
+
+#[cfg(unix)]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    use std::os::unix::ffi::OsStrExt;
+    path.as_os_str().as_bytes().to_vec()
+}
+
+#[cfg(not(unix))]
+fn path_bytes(path: &Path) -> Vec<u8> {
+    path.to_string_lossy().as_bytes().to_vec()
 }
 
 #[derive(Debug, Default)]
@@ -22,22 +49,50 @@ pub(crate) struct Listing {
     pub(crate) problems: Vec<(String, String)>,
 }
 
-/// Names that are never media: system clutter and NAS thumbnail folders.
-fn ignored(name: &str) -> bool {
-    name.starts_with('.') || name == "@eaDir" || name == "Thumbs.db" || name == "desktop.ini"
+const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "mov", "webm", "mkv", "avi", "3gp", "mts", "m2ts",
+];
+
+/// Which kind of media a file name denotes, if any.
+pub(crate) fn media_kind(name: &str) -> Option<MediaKind> {
+    let ext = name.rsplit_once('.')?.1;
+    if albumen_media::Format::from_extension(ext).is_some() {
+        Some(MediaKind::Image)
+    } else if VIDEO_EXTENSIONS.iter().any(|v| v.eq_ignore_ascii_case(ext)) {
+        Some(MediaKind::Video)
+    } else {
+        None
+    }
 }
 
-/// Walks `root` (following symlinks, with loop detection). Per-entry failures become problems;
-/// only an unreadable root is an error.
-pub(crate) fn list(root: &Path) -> std::io::Result<Listing> {
+/// NFC form of a relative path, `/`-separated; lossy for names that are not UTF-8.
+fn display_path(rel: &Path) -> String {
+    let text = rel.to_string_lossy();
+    let text = if std::path::MAIN_SEPARATOR == '/' {
+        text.into_owned()
+    } else {
+        text.replace(std::path::MAIN_SEPARATOR, "/")
+    };
+    text.nfc().collect()
+}
+
+/// Walks `root` (following symlinks, with loop detection), skipping ignored paths. Per-entry
+/// failures become problems; only an unreadable root is an error.
+pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing> {
     // Fail before touching the catalog if the root itself is missing or unreadable.
     std::fs::read_dir(root)?;
     let mut listing = Listing::default();
+    let mut seen = HashSet::new();
     let walker = WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            e.depth() == 0
+                || e.path()
+                    .strip_prefix(root)
+                    .map_or(true, |rel| !patterns.ignored(&display_path(rel)))
+        });
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -45,7 +100,7 @@ pub(crate) fn list(root: &Path) -> std::io::Result<Listing> {
                 let path = err
                     .path()
                     .and_then(|p| p.strip_prefix(root).ok())
-                    .map_or_else(String::new, |p| p.to_string_lossy().into_owned());
+                    .map_or_else(String::new, display_path);
                 let reason = if err.loop_ancestor().is_some() {
                     "symbolic link loop".to_owned()
                 } else {
@@ -62,22 +117,24 @@ pub(crate) fn list(root: &Path) -> std::io::Result<Listing> {
         let Ok(rel) = entry.path().strip_prefix(root) else {
             continue;
         };
-        let Some(ext) = rel.extension() else {
+        let path = display_path(rel);
+        let Some(kind) = media_kind(&path) else {
             continue;
         };
-        if Format::from_extension(&ext.to_string_lossy()).is_none() {
-            continue;
-        }
-        let Some(path) = rel.to_str() else {
+        let raw = path_bytes(rel);
+        let fs_path = (raw != path.as_bytes()).then_some(raw);
+        if !seen.insert(path.clone()) {
             listing.problems.push((
-                rel.to_string_lossy().into_owned(),
-                "file name is not valid UTF-8".to_owned(),
+                path,
+                "another file has the same name once Unicode-normalised; skipped".to_owned(),
             ));
             continue;
-        };
+        }
         match entry.metadata() {
             Ok(meta) => listing.files.push(Found {
-                path: path.replace(std::path::MAIN_SEPARATOR, "/"),
+                path,
+                fs_path,
+                kind,
                 size: meta.len(),
                 mtime_ns: meta
                     .modified()
@@ -86,7 +143,7 @@ pub(crate) fn list(root: &Path) -> std::io::Result<Listing> {
                     .and_then(|d| i64::try_from(d.as_nanos()).ok())
                     .unwrap_or(0),
             }),
-            Err(err) => listing.problems.push((path.to_owned(), err.to_string())),
+            Err(err) => listing.problems.push((path, err.to_string())),
         }
     }
     Ok(listing)

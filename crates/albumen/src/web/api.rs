@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::gallery;
-use crate::scan::ScanStatus;
+use crate::scan::{ScanJob, ScanStatus};
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::html::parse_id;
@@ -172,8 +172,7 @@ pub async fn start_scan(
     viewer: Viewer,
 ) -> Result<Response, AppError> {
     require_scanner(&viewer)?;
-    state
-        .scans
-        .start(state.repo.clone(), state.config.library.path.clone())?;
+    let job = ScanJob::new(&state.config.library.path, &state.config.scan);
+    state.scans.start(state.repo.clone(), job)?;
     Ok((StatusCode::ACCEPTED, Json(state.scans.status())).into_response())
 }

@@ -110,7 +110,7 @@ pub async fn photo_page(
                 "id": page.photo.id,
                 "filename": page.photo.filename,
                 "taken_at": page.photo.taken_at,
-                "camera": page.photo.camera,
+                "camera": page.photo.meta.camera,
                 "width": width,
                 "height": height,
             },

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use albumen::config::Config;
-use albumen::scan::{Progress, ScanReport};
+use albumen::scan::{Progress, ScanJob, ScanReport};
 use albumen::{AppState, auth, build_app};
 use albumen_core::model::{Permissions, User};
 use axum::Router;
@@ -86,9 +86,14 @@ impl TestApp {
     }
 
     pub async fn try_scan(&self) -> Result<ScanReport, albumen::scan::ScanError> {
+        let job = ScanJob::new(&self.state.config.library.path, &self.state.config.scan);
+        self.scan_job(&job).await
+    }
+
+    pub async fn scan_job(&self, job: &ScanJob) -> Result<ScanReport, albumen::scan::ScanError> {
         albumen::scan::scan(
             &self.state.repo,
-            &self.state.config.library.path,
+            job,
             std::sync::Arc::new(Progress::default()),
         )
         .await
