@@ -8,6 +8,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod gallery;
+pub mod media_type;
 pub mod preview;
 pub mod scan;
 pub mod state;

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use albumen_core::access::Grant;
-use albumen_core::model::Photo;
+use albumen_core::model::{MediaKind, Photo};
 use albumen_db::{Problem, ProblemStage, Repo};
 use albumen_media::{Limits, MediaError, Preset};
 use bytes::Bytes;
@@ -108,6 +108,10 @@ impl Previews {
         photo: &Photo,
         preset: &NamedPreset,
     ) -> Result<Preview, PreviewError> {
+        if photo.kind == MediaKind::Video {
+            // A generic poster until video frames are extracted.
+            return Ok(Preview::Placeholder(preset.placeholder()));
+        }
         let key = CacheKey::preview(&photo.fingerprint, &preset.settings_hash);
         if let Some(bytes) = storage.cached_preview(grant, photo, &key).await? {
             return Ok(Preview::Image(bytes));

@@ -49,22 +49,6 @@ pub(crate) struct Listing {
     pub(crate) problems: Vec<(String, String)>,
 }
 
-const VIDEO_EXTENSIONS: &[&str] = &[
-    "mp4", "m4v", "mov", "webm", "mkv", "avi", "3gp", "mts", "m2ts",
-];
-
-/// Which kind of media a file name denotes, if any.
-pub(crate) fn media_kind(name: &str) -> Option<MediaKind> {
-    let ext = name.rsplit_once('.')?.1;
-    if albumen_media::Format::from_extension(ext).is_some() {
-        Some(MediaKind::Image)
-    } else if VIDEO_EXTENSIONS.iter().any(|v| v.eq_ignore_ascii_case(ext)) {
-        Some(MediaKind::Video)
-    } else {
-        None
-    }
-}
-
 /// NFC form of a relative path, `/`-separated; lossy for names that are not UTF-8.
 fn display_path(rel: &Path) -> String {
     let text = rel.to_string_lossy();
@@ -118,7 +102,7 @@ pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing>
             continue;
         };
         let path = display_path(rel);
-        let Some(kind) = media_kind(&path) else {
+        let Some(kind) = crate::media_type::kind_of(&path) else {
             continue;
         };
         let raw = path_bytes(rel);

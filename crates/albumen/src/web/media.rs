@@ -3,7 +3,6 @@
 
 use albumen_core::PhotoId;
 use albumen_core::access::Action;
-use albumen_core::model::Photo;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::header::{
@@ -70,7 +69,10 @@ pub async fn original(
         gallery::photo(state.repo.as_ref(), viewer.subject(), id, Action::Download).await?;
     let etag = format!("\"{}\"", photo.fingerprint);
     let mut headers = private_headers(&etag)?;
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static(mime_of(&photo)));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(crate::media_type::mime_of(&photo.filename)),
+    );
     headers.insert(CONTENT_DISPOSITION, content_disposition(&photo.filename));
     if matches_etag(&request_headers, &etag) {
         return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
@@ -101,14 +103,6 @@ fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
         .flat_map(|v| v.split(','))
         .map(|tag| tag.trim().trim_start_matches("W/"))
         .any(|tag| tag == etag || tag == "*")
-}
-
-fn mime_of(photo: &Photo) -> &'static str {
-    photo
-        .filename
-        .rsplit_once('.')
-        .and_then(|(_, ext)| albumen_media::Format::from_extension(ext))
-        .map_or("application/octet-stream", albumen_media::Format::mime)
 }
 
 /// `inline` with the original's name: an ASCII fallback plus the exact UTF-8 name (RFC 6266,

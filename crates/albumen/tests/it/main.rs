@@ -8,5 +8,6 @@ mod cli;
 mod common;
 mod fixtures;
 mod html;
+mod identity;
 mod media;
 mod scan;
