@@ -180,12 +180,23 @@ fn count_u64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
+/// Logs how long each phase took (`ALBUMEN_LOG=albumen::scan=debug`).
+struct Phases(Instant);
+
+impl Phases {
+    fn done(&mut self, phase: &str) {
+        tracing::debug!(phase, ms = self.0.elapsed().as_millis(), "scan phase");
+        self.0 = Instant::now();
+    }
+}
+
 async fn scan_locked(
     repo: &Arc<dyn Repo>,
     job: &ScanJob,
     progress: Arc<Progress>,
 ) -> Result<ScanReport, ScanError> {
     let clock = Instant::now();
+    let mut phases = Phases(Instant::now());
     let patterns = Arc::new(Patterns::compile(&job.config)?);
     let root = job.root.clone();
     let listing = {
@@ -201,6 +212,7 @@ async fn scan_locked(
     progress
         .found
         .store(listing.files.len() as u64, Ordering::Relaxed);
+    phases.done("list");
     let now = unix_now();
     let mut problems: Vec<Problem> = listing
         .problems
@@ -208,44 +220,60 @@ async fn scan_locked(
         .map(|(path, reason)| problem(path, reason, now))
         .collect();
 
-    // Every file needs an album pattern; those without one are reported, not catalogued.
-    let mut classified = Vec::with_capacity(listing.files.len());
-    for found in listing.files {
-        match patterns.classify(&found.path) {
-            Some(facts) => classified.push((found, facts)),
-            None => problems.push(problem(&found.path, "matches no album pattern", now)),
-        }
-    }
-
     let catalog = repo.catalog_files().await?;
     let present_known = catalog.iter().filter(|f| !f.missing).count();
-    if classified.is_empty() && present_known > 0 {
+    let known: HashMap<&str, &CatalogFile> = catalog.iter().map(|f| (f.path.as_str(), f)).collect();
+    let config_hash = job.config_hash();
+    let config_changed = repo
+        .last_scan()
+        .await?
+        .and_then(|s| s.config_hash)
+        .as_deref()
+        != Some(&config_hash);
+
+    // Unchanged files (same size and mtime) are not read; with unchanged patterns they are not
+    // even matched again. Every other file needs an album pattern: those without are reported,
+    // not catalogued.
+    let mut files: Vec<(walk::Found, Option<pattern::PathFacts>)> = Vec::new();
+    let mut unchanged = 0;
+    let mut redated = Vec::new();
+    let mut to_read = Vec::new();
+    for found in listing.files {
+        let catalogued = known.get(found.path.as_str()).copied();
+        let same = catalogued.filter(|k| {
+            !k.missing && k.size == count_u64(found.size) && k.mtime_ns == found.mtime_ns
+        });
+        if same.is_some() && !config_changed {
+            unchanged += 1;
+            files.push((found, None));
+            continue;
+        }
+        let Some(facts) = patterns.classify(&found.path) else {
+            problems.push(problem(&found.path, "matches no album pattern", now));
+            continue;
+        };
+        match same {
+            Some(k) => {
+                unchanged += 1;
+                let taken = taken_at(&found, facts.photo_date.as_ref(), k.exif_taken_at.clone());
+                if taken != k.taken_at {
+                    redated.push((k.id, taken));
+                }
+            }
+            None => to_read.push((found.clone(), catalogued.map(|k| k.id))),
+        }
+        files.push((found, Some(facts)));
+    }
+    if files.is_empty() && present_known > 0 {
         return Err(ScanError::LibraryEmpty {
             path: root,
             known: present_known,
         });
     }
-    let known: HashMap<&str, &CatalogFile> = catalog.iter().map(|f| (f.path.as_str(), f)).collect();
-    let listed: HashSet<&str> = classified.iter().map(|(f, _)| f.path.as_str()).collect();
-
-    // Unchanged files (same size and mtime) are not read at all.
-    let mut unchanged = Vec::new();
-    let mut to_read = Vec::new();
-    for (found, facts) in &classified {
-        match known.get(found.path.as_str()) {
-            Some(k)
-                if !k.missing
-                    && k.size == count_u64(found.size)
-                    && k.mtime_ns == found.mtime_ns =>
-            {
-                unchanged.push((*k, found, facts));
-            }
-            other => to_read.push((found.clone(), other.map(|k| k.id))),
-        }
-    }
     progress
         .to_read
         .store(to_read.len() as u64, Ordering::Relaxed);
+    phases.done("classify + load catalog");
 
     // Header reads in parallel on all cores, off the async runtime.
     let results = {
@@ -266,8 +294,10 @@ async fn scan_locked(
         .await
         .map_err(|e| ScanError::Worker(e.to_string()))?
     };
+    phases.done("read");
 
-    // Files that vanished from where the catalog had them: moved, or gone.
+    // Files no longer where the catalog had them: moved, or gone.
+    let listed: HashSet<&str> = files.iter().map(|(f, _)| f.path.as_str()).collect();
     let vanished: Vec<&CatalogFile> = catalog
         .iter()
         .filter(|f| !f.missing && !listed.contains(f.path.as_str()))
@@ -277,10 +307,9 @@ async fn scan_locked(
             .iter()
             .filter(|f| f.missing || !listed.contains(f.path.as_str())),
     );
-
-    let facts_of: HashMap<&str, &pattern::PathFacts> = classified
+    let facts_of: HashMap<&str, &pattern::PathFacts> = files
         .iter()
-        .map(|(f, facts)| (f.path.as_str(), facts))
+        .filter_map(|(f, facts)| Some((f.path.as_str(), facts.as_ref()?)))
         .collect();
     let mut upserts = Vec::new();
     let mut healed = Vec::new();
@@ -331,22 +360,26 @@ async fn scan_locked(
         });
     }
 
-    // Albums: every folder holding a present photo, and the folders above it.
+    // Albums: every folder holding a present photo, and the folders above it. The first file
+    // of a folder (in listing order) names its album.
     let library_name = root.file_name().map_or_else(
         || "Library".to_owned(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let mut album_dirs: BTreeMap<String, Option<&pattern::PathFacts>> = BTreeMap::new();
-    for (found, facts) in &classified {
-        if known.contains_key(found.path.as_str()) || !unreadable.contains(&found.path) {
-            let dir = parent_of(&found.path);
-            // The first file of a folder (in path order) names its album.
-            album_dirs.entry(dir.to_owned()).or_insert(Some(facts));
-            let mut above = parent_of(dir);
-            while !above.is_empty() {
-                album_dirs.entry(above.to_owned()).or_insert(None);
-                above = parent_of(above);
-            }
+    let mut album_dirs: BTreeMap<String, Option<pattern::PathFacts>> = BTreeMap::new();
+    for (found, facts) in &files {
+        if !known.contains_key(found.path.as_str()) && unreadable.contains(&found.path) {
+            continue;
+        }
+        let dir = parent_of(&found.path);
+        if !album_dirs.contains_key(dir) {
+            let facts = facts.clone().or_else(|| patterns.classify(&found.path));
+            album_dirs.insert(dir.to_owned(), facts);
+        }
+        let mut above = parent_of(dir);
+        while !above.is_empty() && !album_dirs.contains_key(above) {
+            album_dirs.insert(above.to_owned(), None);
+            above = parent_of(above);
         }
     }
     let catalog_albums = repo.catalog_albums().await?;
@@ -356,13 +389,14 @@ async fn scan_locked(
     }
     let mut albums: Vec<AlbumUpsert> = album_dirs
         .iter()
-        .map(|(path, facts)| album_upsert(path, *facts, &library_name))
+        .map(|(path, facts)| album_upsert(path, facts.as_ref(), &library_name))
         .collect();
     // Parents before children, so each can point at its parent.
     albums.sort_by(|a, b| {
         (a.path.split('/').count(), &a.path).cmp(&(b.path.split('/').count(), &b.path))
     });
     repo.upsert_albums(&albums, now).await?;
+    phases.done("albums");
     let renamed: HashSet<_> = renames.iter().map(|(id, _)| *id).collect();
     let gone_albums: Vec<_> = catalog_albums
         .iter()
@@ -377,49 +411,44 @@ async fn scan_locked(
         repo.mark_missing(batch, now).await?;
     }
     repo.mark_albums_missing(&gone_albums, now).await?;
-
     // Changed patterns re-derive the capture dates of files that were not re-read.
-    let config_hash = job.config_hash();
-    let last_hash = repo.last_scan().await?.and_then(|s| s.config_hash);
-    if last_hash.is_some_and(|h| h != config_hash) {
-        let redated: Vec<_> = unchanged
-            .iter()
-            .filter_map(|(known, found, facts)| {
-                let taken = taken_at(
-                    found,
-                    facts.photo_date.as_ref(),
-                    known.exif_taken_at.clone(),
-                );
-                (taken != known.taken_at).then_some((known.id, taken))
-            })
-            .collect();
-        repo.set_taken_at(&redated).await?;
-    }
+    repo.set_taken_at(&redated).await?;
+    phases.done("write photos");
     repo.refresh_albums().await?;
+    phases.done("dates");
 
     for problem in &problems {
         repo.record_problem(problem).await?;
     }
-    for path in &healed {
+    // Forget the problems of files that read fine now (few: look them up, not one per file).
+    let open: HashSet<String> = repo
+        .problems()
+        .await?
+        .into_iter()
+        .filter(|p| p.stage == ProblemStage::Scan)
+        .map(|p| p.path)
+        .collect();
+    for path in healed.iter().filter(|p| open.contains(*p)) {
         repo.clear_problem(path, ProblemStage::Scan).await?;
     }
+    phases.done("problems");
     let grace = i64::from(job.config.missing_grace_days) * 86_400;
     let (purged_photos, purged_albums) = repo.purge_missing(now - grace).await?;
+    phases.done("purge");
 
-    let photos = unchanged.len() + upserts.len();
-    let holding: HashSet<&str> = unchanged
+    let holding: HashSet<&str> = files
         .iter()
-        .map(|(_, f, _)| parent_of(&f.path))
-        .chain(upserts.iter().map(|u| u.album_path.as_str()))
+        .filter(|(f, _)| !unreadable.contains(&f.path) || known.contains_key(f.path.as_str()))
+        .map(|(f, _)| parent_of(&f.path))
         .collect();
     Ok(ScanReport {
-        files: classified.len(),
+        files: files.len(),
         albums: holding.len(),
-        photos,
+        photos: unchanged + upserts.len(),
         added,
         updated,
         moved,
-        unchanged: unchanged.len(),
+        unchanged,
         missing: gone.len(),
         purged: purged_photos + purged_albums,
         problems: problems.len(),

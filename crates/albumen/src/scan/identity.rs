@@ -54,7 +54,7 @@ impl Moves {
 /// whose folder is gone: that album was renamed or moved, and keeps its id.
 pub(crate) fn album_renames(
     albums: &[CatalogAlbum],
-    dirs: &BTreeMap<String, Option<&PathFacts>>,
+    dirs: &BTreeMap<String, Option<PathFacts>>,
     catalog: &[CatalogFile],
     upserts: &[PhotoUpsert],
 ) -> Vec<(AlbumId, String)> {

@@ -93,7 +93,13 @@ fn image_facts(
         exif_taken_at: probe.taken_at,
         meta: PhotoMeta {
             camera: probe.camera,
-            ..PhotoMeta::default()
+            lens: probe.lens,
+            exposure_time: probe.exposure_time,
+            f_number: probe.f_number,
+            iso: probe.iso,
+            focal_length: probe.focal_length,
+            gps: probe.gps,
+            duration_ms: None,
         },
     })
 }

@@ -57,7 +57,13 @@ fn display_path(rel: &Path) -> String {
     } else {
         text.replace(std::path::MAIN_SEPARATOR, "/")
     };
-    text.nfc().collect()
+    // Most names are already NFC: check before paying for an allocation.
+    if unicode_normalization::is_nfc_quick(text.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        text
+    } else {
+        text.nfc().collect()
+    }
 }
 
 /// Walks `root` (following symlinks, with loop detection), skipping ignored paths. Per-entry

@@ -44,6 +44,30 @@ pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
+#[cfg(test)]
+mod tests {
+    use albumen_core::model::PhotoMeta;
+
+    use super::*;
+
+    #[test]
+    fn shooting_settings_read_like_a_camera_display() {
+        let meta = PhotoMeta {
+            lens: Some("RF24-105mm".to_owned()),
+            exposure_time: Some("1/250".to_owned()),
+            f_number: Some(4.0),
+            iso: Some(400),
+            focal_length: Some(50.5),
+            ..PhotoMeta::default()
+        };
+        assert_eq!(
+            shooting_settings(&meta).as_deref(),
+            Some("RF24-105mm · 1/250 s · f/4 · ISO 400 · 50.5 mm")
+        );
+        assert_eq!(shooting_settings(&PhotoMeta::default()), None);
+    }
+}
+
 #[derive(Serialize)]
 struct Year {
     year: String,
@@ -111,6 +135,7 @@ pub async fn photo_page(
                 "filename": page.photo.filename,
                 "taken_at": page.photo.taken_at,
                 "camera": page.photo.meta.camera,
+                "settings": shooting_settings(&page.photo.meta),
                 "width": width,
                 "height": height,
             },
@@ -121,6 +146,27 @@ pub async fn photo_page(
             "total": page.total,
         }),
     )
+}
+
+/// `RF24-105mm · 1/250 s · f/4 · ISO 400 · 50 mm`: what photographers look for, when known.
+fn shooting_settings(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
+    let parts: Vec<String> = [
+        meta.lens.clone(),
+        meta.exposure_time.as_ref().map(|t| format!("{t} s")),
+        meta.f_number.map(|f| format!("f/{}", trim_float(f))),
+        meta.iso.map(|iso| format!("ISO {iso}")),
+        meta.focal_length.map(|mm| format!("{} mm", trim_float(mm))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// `4.0` → `4`, `2.8` → `2.8`.
+fn trim_float(value: f64) -> String {
+    let text = format!("{value:.1}");
+    text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
 }
 
 pub async fn not_found() -> AppError {
