@@ -24,6 +24,7 @@ def main():
     parser.add_argument("--password", required=True)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--presets", default="thumb,standard")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N photos")
     args = parser.parse_args()
 
     login = urllib.request.Request(
@@ -44,6 +45,8 @@ def main():
     photos = []
     for album in json.loads(get("/api/v1/albums")):
         photos += [p["id"] for p in json.loads(get(f"/api/v1/albums/{album['id']}"))["photos"]]
+    if args.limit:
+        photos = photos[: args.limit]
     presets = args.presets.split(",")
     urls = [f"/media/photos/{p}/preview/{preset}" for p in photos for preset in presets]
 
