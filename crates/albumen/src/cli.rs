@@ -1,6 +1,7 @@
 //! The command line: `albumen serve | scan | user | config`. One file per subcommand.
 
 mod config_cmd;
+mod purge;
 mod scan_cmd;
 mod serve;
 mod user;
@@ -49,6 +50,8 @@ pub enum Command {
     Serve(serve::ServeArgs),
     /// Scan the library into the catalog
     Scan(scan_cmd::ScanArgs),
+    /// Forget missing photos and albums (and their settings) without waiting for the grace period
+    Purge(purge::PurgeArgs),
     /// Manage user accounts
     #[command(subcommand)]
     User(user::UserCommand),
@@ -82,6 +85,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&cli.common, args).await,
         Command::Scan(args) => scan_cmd::run(&cli.common, args).await,
+        Command::Purge(args) => purge::run(&cli.common, args).await,
         Command::User(command) => user::run(&cli.common, command).await,
         Command::Config(command) => config_cmd::run(&cli.common, &command),
     }

@@ -264,7 +264,7 @@ async fn scan_locked(
         }
         files.push((found, Some(facts)));
     }
-    if files.is_empty() && present_known > 0 {
+    if files.is_empty() && present_known > 0 && !job.accept_vanished {
         return Err(ScanError::LibraryEmpty {
             path: root,
             known: present_known,

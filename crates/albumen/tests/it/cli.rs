@@ -58,6 +58,25 @@ fn user_add_scan_and_config_from_the_command_line() {
         (Some(1), Some(1))
     );
 
+    std::fs::remove_file(dir.path().join("photos/2013_01_19_Snow in Paris/a.jpg")).unwrap();
+    let refused = albumen(dir.path()).args(["scan"]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("is the disk mounted"));
+    let rescan = albumen(dir.path())
+        .args(["scan", "--json", "--accept-vanished"])
+        .output()
+        .unwrap();
+    assert!(
+        rescan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&rescan.stderr)
+    );
+    let purge = albumen(dir.path()).arg("purge").output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&purge.stdout).trim(),
+        "purged 1 missing photos and 1 missing albums"
+    );
+
     let printed = albumen(dir.path())
         .args(["config", "print"])
         .output()

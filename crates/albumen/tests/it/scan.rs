@@ -311,3 +311,51 @@ async fn odd_file_names_are_catalogued_and_served() {
         assert_eq!(original.body, jpeg(16, 16, &Exif::default()));
     }
 }
+
+#[tokio::test]
+async fn admins_and_scanners_start_scans_through_the_api_and_watch_them() {
+    use albumen_core::model::Permissions;
+    use axum::http::Method;
+    let t = TestApp::new().await;
+    t.add("A/1.jpg", &jpeg(16, 16, &Exif::default()));
+    t.create_user("plain", Permissions::default()).await;
+    t.create_user(
+        "scanner",
+        Permissions {
+            can_scan: true,
+            ..Permissions::default()
+        },
+    )
+    .await;
+    let plain = t.login("plain").await;
+    let scanner = t.login("scanner").await;
+
+    assert_eq!(
+        t.call(Method::POST, "/api/v1/scan", None, None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        t.call(Method::POST, "/api/v1/scan", Some(&plain), None)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(t.get("/api/v1/scan", Some(&plain)).await.status, 403);
+    let started = t
+        .call(Method::POST, "/api/v1/scan", Some(&scanner), None)
+        .await;
+    assert_eq!(started.status, 202);
+
+    let mut status = serde_json::Value::Null;
+    for _ in 0..200 {
+        status = t.get("/api/v1/scan", Some(&scanner)).await.json();
+        if status["running"] == false && !status["last_report"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(status["last_report"]["photos"], 1, "{status}");
+    assert_eq!(status["last_error"], serde_json::Value::Null);
+}
