@@ -149,6 +149,8 @@ pub struct ScanRecord {
     pub error: Option<String>,
     /// Hash of the path patterns the scan ran with.
     pub config_hash: Option<String>,
+    /// Digest of the listing a completed scan catalogued.
+    pub listing_digest: Option<String>,
 }
 
 /// The catalog. Single objects are authorized by the caller from their facts; lists take a

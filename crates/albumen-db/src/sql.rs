@@ -137,6 +137,7 @@ fn scan_record(row: &AnyRow) -> Result<ScanRecord> {
         problems: row.try_get("problems")?,
         error: row.try_get("error")?,
         config_hash: row.try_get("config_hash")?,
+        listing_digest: row.try_get("listing_digest")?,
     })
 }
 
@@ -593,8 +594,8 @@ impl Repo for SqlRepo {
     async fn record_scan(&self, scan: &ScanRecord) -> Result<()> {
         sqlx::query(
             "INSERT INTO scans (started_at, finished_at, outcome, files, albums, photos, added, \
-               updated, missing, problems, error, config_hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+               updated, missing, problems, error, config_hash, listing_digest) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
         )
         .bind(scan.started_at)
         .bind(scan.finished_at)
@@ -608,6 +609,7 @@ impl Repo for SqlRepo {
         .bind(scan.problems)
         .bind(&scan.error)
         .bind(&scan.config_hash)
+        .bind(&scan.listing_digest)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -616,7 +618,8 @@ impl Repo for SqlRepo {
     async fn last_scan(&self) -> Result<Option<ScanRecord>> {
         let row = sqlx::query(
             "SELECT started_at, finished_at, outcome, files, albums, photos, added, updated, \
-               missing, problems, error, config_hash FROM scans ORDER BY id DESC LIMIT 1",
+               missing, problems, error, config_hash, listing_digest FROM scans \
+             ORDER BY id DESC LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?;

@@ -384,6 +384,7 @@ async fn the_last_scan_report_is_kept() {
             problems: 1,
             error: None,
             config_hash: Some("abc".to_owned()),
+            listing_digest: Some("def".to_owned()),
         };
         repo.record_scan(&scan).await.unwrap();
         scan.outcome = ScanOutcome::Failed;

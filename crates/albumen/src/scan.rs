@@ -137,6 +137,10 @@ pub async fn scan(
         return Err(ScanError::AlreadyRunning);
     }
     let result = scan_locked(repo, job, progress).await;
+    let (result, listing_digest) = match result {
+        Ok((report, digest)) => (Ok(report), Some(digest)),
+        Err(err) => (Err(err), None),
+    };
     let mut record = ScanRecord {
         started_at,
         finished_at: unix_now(),
@@ -150,6 +154,7 @@ pub async fn scan(
         problems: 0,
         error: None,
         config_hash: Some(job.config_hash()),
+        listing_digest,
     };
     match &result {
         Ok(report) => {
@@ -190,11 +195,34 @@ impl Phases {
     }
 }
 
+/// Everything a scan's outcome depends on: the patterns and every listed file's name, size
+/// and modification time (and what could not be listed).
+fn listing_digest(config_hash: &str, listing: &walk::Listing) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(config_hash.as_bytes());
+    for file in &listing.files {
+        hasher.update(file.path.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(file.fs_path.as_deref().unwrap_or_default());
+        hasher.update(&[0]);
+        hasher.update(&file.size.to_le_bytes());
+        hasher.update(&file.mtime_ns.to_le_bytes());
+    }
+    for (path, reason) in &listing.problems {
+        hasher.update(path.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(reason.as_bytes());
+        hasher.update(&[0]);
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Scans under the lease; also returns the listing digest to record.
 async fn scan_locked(
     repo: &Arc<dyn Repo>,
     job: &ScanJob,
     progress: Arc<Progress>,
-) -> Result<ScanReport, ScanError> {
+) -> Result<(ScanReport, String), ScanError> {
     let clock = Instant::now();
     let mut phases = Phases(Instant::now());
     let patterns = Arc::new(Patterns::compile(&job.config)?);
@@ -214,6 +242,34 @@ async fn scan_locked(
         .store(listing.files.len() as u64, Ordering::Relaxed);
     phases.done("list");
     let now = unix_now();
+    let config_hash = job.config_hash();
+    let digest = listing_digest(&config_hash, &listing);
+    let last = repo.last_scan().await?;
+
+    // The same listing as the last completed scan: nothing to read, match or write. Only the
+    // grace period moves on.
+    if let Some(last) = last.as_ref().filter(|l| {
+        l.outcome == ScanOutcome::Completed && l.listing_digest.as_deref() == Some(&digest)
+    }) {
+        let grace = i64::from(job.config.missing_grace_days) * 86_400;
+        let (purged_photos, purged_albums) = repo.purge_missing(now - grace).await?;
+        let photos = usize::try_from(last.photos).unwrap_or(0);
+        let report = ScanReport {
+            files: usize::try_from(last.files).unwrap_or(0),
+            albums: usize::try_from(last.albums).unwrap_or(0),
+            photos,
+            added: 0,
+            updated: 0,
+            moved: 0,
+            unchanged: photos,
+            missing: 0,
+            purged: purged_photos + purged_albums,
+            problems: usize::try_from(last.problems).unwrap_or(0),
+            seconds: clock.elapsed().as_secs_f64(),
+        };
+        phases.done("unchanged listing");
+        return Ok((report, digest));
+    }
     let mut problems: Vec<Problem> = listing
         .problems
         .iter()
@@ -223,13 +279,7 @@ async fn scan_locked(
     let catalog = repo.catalog_files().await?;
     let present_known = catalog.iter().filter(|f| !f.missing).count();
     let known: HashMap<&str, &CatalogFile> = catalog.iter().map(|f| (f.path.as_str(), f)).collect();
-    let config_hash = job.config_hash();
-    let config_changed = repo
-        .last_scan()
-        .await?
-        .and_then(|s| s.config_hash)
-        .as_deref()
-        != Some(&config_hash);
+    let config_changed = last.and_then(|s| s.config_hash).as_deref() != Some(config_hash.as_str());
 
     // Unchanged files (same size and mtime) are not read; with unchanged patterns they are not
     // even matched again. Every other file needs an album pattern: those without are reported,
@@ -441,7 +491,7 @@ async fn scan_locked(
         .filter(|(f, _)| !unreadable.contains(&f.path) || known.contains_key(f.path.as_str()))
         .map(|(f, _)| parent_of(&f.path))
         .collect();
-    Ok(ScanReport {
+    let report = ScanReport {
         files: files.len(),
         albums: holding.len(),
         photos: unchanged + upserts.len(),
@@ -453,7 +503,8 @@ async fn scan_locked(
         purged: purged_photos + purged_albums,
         problems: problems.len(),
         seconds: clock.elapsed().as_secs_f64(),
-    })
+    };
+    Ok((report, digest))
 }
 
 fn problem(path: &str, reason: &str, now: i64) -> Problem {

@@ -19,3 +19,6 @@ ALTER TABLE photos ADD COLUMN duration_ms INTEGER;
 CREATE INDEX photos_missing ON photos (missing_since);
 
 ALTER TABLE scans ADD COLUMN config_hash TEXT;
+-- Digest of the listing (paths, sizes, mtimes) a completed scan saw: an identical listing
+-- next time means nothing to read or write.
+ALTER TABLE scans ADD COLUMN listing_digest TEXT;

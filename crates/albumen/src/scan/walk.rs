@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::UNIX_EPOCH;
 
 use albumen_core::model::MediaKind;
+use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
@@ -66,24 +67,86 @@ fn display_path(rel: &Path) -> String {
     }
 }
 
-/// Walks `root` (following symlinks, with loop detection), skipping ignored paths. Per-entry
-/// failures become problems; only an unreadable root is an error.
+/// Walks `root` (following symlinks, with loop detection), skipping ignored paths, one
+/// top-level folder per core at a time. Per-entry failures become problems; only an unreadable
+/// root is an error. The order is deterministic: by name, depth first.
 pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing> {
     // Fail before touching the catalog if the root itself is missing or unreadable.
     std::fs::read_dir(root)?;
-    let mut listing = Listing::default();
+    let mut top = Listing::default();
+    let mut subtrees = Vec::new();
+    let entries = walker(root, root, 1, patterns);
+    visit(root, entries, &mut top, |dir| {
+        subtrees.push(dir.to_path_buf())
+    });
+    let parts: Vec<Listing> = subtrees
+        .par_iter()
+        .map(|dir| {
+            let mut part = Listing::default();
+            visit(
+                root,
+                walker(root, dir, usize::MAX, patterns),
+                &mut part,
+                |_| {},
+            );
+            part
+        })
+        .collect();
+
+    let mut listing = Listing {
+        files: Vec::new(),
+        problems: top.problems,
+    };
     let mut seen = HashSet::new();
-    let walker = WalkDir::new(root)
+    for part in std::iter::once(Listing {
+        files: top.files,
+        problems: Vec::new(),
+    })
+    .chain(parts)
+    {
+        listing.problems.extend(part.problems);
+        for found in part.files {
+            if seen.insert(found.path.clone()) {
+                listing.files.push(found);
+            } else {
+                listing.problems.push((
+                    found.path,
+                    "another file has the same name once Unicode-normalised; skipped".to_owned(),
+                ));
+            }
+        }
+    }
+    Ok(listing)
+}
+
+/// The entries below `start` (not `start` itself), down to `max_depth`.
+fn walker<'a>(
+    root: &'a Path,
+    start: &Path,
+    max_depth: usize,
+    patterns: &'a Patterns,
+) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool + 'a> {
+    WalkDir::new(start)
         .follow_links(true)
         .sort_by_file_name()
+        .min_depth(1)
+        .max_depth(max_depth)
         .into_iter()
-        .filter_entry(|e| {
-            e.depth() == 0
-                || e.path()
-                    .strip_prefix(root)
-                    .map_or(true, |rel| !patterns.ignored(&display_path(rel)))
-        });
-    for entry in walker {
+        .filter_entry(move |e| {
+            e.path().strip_prefix(root).map_or(true, |rel| {
+                rel.as_os_str().is_empty() || !patterns.ignored(&display_path(rel))
+            })
+        })
+}
+
+/// Records the media files of one walk; hands folders to `on_dir` (for the top level).
+fn visit(
+    root: &Path,
+    entries: impl Iterator<Item = walkdir::Result<walkdir::DirEntry>>,
+    listing: &mut Listing,
+    mut on_dir: impl FnMut(&Path),
+) {
+    for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(err) => {
@@ -101,6 +164,10 @@ pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing>
                 continue;
             }
         };
+        if entry.file_type().is_dir() {
+            on_dir(entry.path());
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -113,13 +180,6 @@ pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing>
         };
         let raw = path_bytes(rel);
         let fs_path = (raw != path.as_bytes()).then_some(raw);
-        if !seen.insert(path.clone()) {
-            listing.problems.push((
-                path,
-                "another file has the same name once Unicode-normalised; skipped".to_owned(),
-            ));
-            continue;
-        }
         match entry.metadata() {
             Ok(meta) => listing.files.push(Found {
                 path,
@@ -136,5 +196,4 @@ pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing>
             Err(err) => listing.problems.push((path, err.to_string())),
         }
     }
-    Ok(listing)
 }
