@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 pub use error::{RepoError, Result};
 pub use repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewSession, NewUser, PhotoUpsert, Problem,
     ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord,
 };
 

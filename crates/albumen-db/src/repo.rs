@@ -1,8 +1,8 @@
 //! The catalog interface the application programs against, and the records it exchanges.
 
-use albumen_core::access::{AlbumFacts, PhotoFacts, VisibilityScope};
+use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
 use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoMeta, User};
-use albumen_core::{AlbumId, PhotoId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use async_trait::async_trait;
 
 use crate::Result;
@@ -32,6 +32,14 @@ pub struct SessionRecord {
     pub user: User,
     pub csrf_token: String,
     pub expires_at: i64,
+}
+
+/// A group of users, named so administrators can list it in policies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+    pub created_at: i64,
 }
 
 /// What the catalog remembers about a library file, so a rescan can skip unchanged files and
@@ -173,6 +181,45 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     async fn delete_expired_sessions(&self, now: i64) -> Result<u64>;
 
+    // Groups.
+    /// A new, empty group; a name already taken is [`RepoError::Conflict`]`("group")`.
+    ///
+    /// [`RepoError::Conflict`]: crate::RepoError::Conflict
+    async fn create_group(&self, name: &str, now: i64) -> Result<GroupId>;
+    /// All groups, by name.
+    async fn list_groups(&self) -> Result<Vec<Group>>;
+    /// Deletes a group with its memberships and its places in policies.
+    async fn delete_group(&self, id: GroupId) -> Result<()>;
+    /// Replaces the members of a group, all or nothing: an unknown group or user is
+    /// [`RepoError::NotFound`] and changes nothing.
+    ///
+    /// [`RepoError::NotFound`]: crate::RepoError::NotFound
+    async fn set_group_members(&self, group: GroupId, users: &[UserId]) -> Result<()>;
+    /// The members of a group, by id.
+    async fn group_members(&self, group: GroupId) -> Result<Vec<UserId>>;
+    /// The groups a user belongs to, by id: what its [`albumen_core::access::Subject`] carries.
+    async fn user_groups(&self, user: UserId) -> Result<Vec<GroupId>>;
+
+    // Access policies. Setting a policy creates it or replaces it whole (flags, users and
+    // groups). Every form is all or nothing: an unknown album, photo, user or group is
+    // `RepoError::NotFound` and leaves every policy as it was.
+    async fn set_album_policy(&self, album: AlbumId, policy: &AlbumPolicy, now: i64) -> Result<()>;
+    async fn set_album_policies(
+        &self,
+        albums: &[AlbumId],
+        policy: &AlbumPolicy,
+        now: i64,
+    ) -> Result<()>;
+    /// Removes an album's policy (the album becomes private); no policy is not an error.
+    async fn delete_album_policy(&self, album: AlbumId) -> Result<()>;
+    async fn delete_album_policies(&self, albums: &[AlbumId]) -> Result<()>;
+    async fn set_photo_policy(&self, photo: PhotoId, policy: &Policy, now: i64) -> Result<()>;
+    async fn set_photo_policies(&self, photos: &[PhotoId], policy: &Policy, now: i64)
+    -> Result<()>;
+    /// Removes a photo's own policy (it follows its album again); no policy is not an error.
+    async fn delete_photo_policy(&self, photo: PhotoId) -> Result<()>;
+    async fn delete_photo_policies(&self, photos: &[PhotoId]) -> Result<()>;
+
     // Catalog reads.
     /// Present albums the scope may see that hold photos it may see, newest first.
     async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>>;
@@ -182,7 +229,10 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>>;
     /// One present photo, unfiltered: the caller authorizes it with [`Repo::photo_facts`].
     async fn photo(&self, id: PhotoId) -> Result<Option<Photo>>;
+    /// A present album and its policy, for [`albumen_core::access::decide`].
     async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>>;
+    /// A present photo, its own policy and its album's, for
+    /// [`albumen_core::access::decide`].
     async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>>;
 
     // Scanning.

@@ -2,18 +2,20 @@
 //! on SQLite and PostgreSQL: `$n` placeholders, `ON CONFLICT … DO UPDATE`, `RETURNING`, explicit
 //! `NULLS FIRST/LAST`, and byte-order text comparison (PostgreSQL columns use `COLLATE "C"`).
 
-use albumen_core::access::{AlbumFacts, PhotoFacts, VisibilityScope};
+use std::collections::BTreeSet;
+
+use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
 use albumen_core::model::{Album, Photo, User};
-use albumen_core::{AlbumId, PhotoId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, NewSession, NewUser, PhotoUpsert, Problem,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewSession, NewUser, PhotoUpsert, Problem,
     ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord,
 };
-use crate::visibility::{album_visible, photo_visible};
+use crate::visibility::Visibility;
 use crate::{Backend, RepoError, Result, rows};
 
 #[derive(Debug, Clone)]
@@ -44,8 +46,8 @@ impl SqlRepo {
     }
 
     /// Present albums matching `condition`, with the scope's photo count and cover.
-    fn album_select(scope: &VisibilityScope, condition: &str) -> String {
-        let pv = photo_visible(scope);
+    fn album_select(visibility: &Visibility, condition: &str) -> String {
+        let pv = visibility.photo();
         format!(
             "SELECT a.id, a.path, a.category, a.name, a.date, \
                (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
@@ -56,6 +58,196 @@ impl SqlRepo {
              FROM albums a WHERE a.missing_since IS NULL AND {condition}"
         )
     }
+}
+
+/// Where one kind of access policy is stored.
+#[derive(Debug)]
+struct PolicyTables {
+    /// What an unknown key is called in [`RepoError::NotFound`].
+    what: &'static str,
+    /// The table of the objects the policies protect.
+    objects: &'static str,
+    policies: &'static str,
+    users: &'static str,
+    groups: &'static str,
+    /// The key column of the policy table and its lists.
+    key: &'static str,
+    /// Creates or replaces the policy row: `$1` key, `$2` public, `$3` updated_at, and for
+    /// albums `$4` inherit.
+    upsert: &'static str,
+}
+
+const ALBUM_POLICY: PolicyTables = PolicyTables {
+    what: "album",
+    objects: "albums",
+    policies: "album_policies",
+    users: "album_policy_users",
+    groups: "album_policy_groups",
+    key: "album_id",
+    upsert: "INSERT INTO album_policies (album_id, public, updated_at, inherit) \
+             VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (album_id) DO UPDATE SET public = excluded.public, \
+               inherit = excluded.inherit, updated_at = excluded.updated_at",
+};
+
+const PHOTO_POLICY: PolicyTables = PolicyTables {
+    what: "photo",
+    objects: "photos",
+    policies: "photo_policies",
+    users: "photo_policy_users",
+    groups: "photo_policy_groups",
+    key: "photo_id",
+    upsert: "INSERT INTO photo_policies (photo_id, public, updated_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (photo_id) DO UPDATE SET public = excluded.public, \
+               updated_at = excluded.updated_at",
+};
+
+impl SqlRepo {
+    /// Creates or replaces the same policy on every object, in one transaction.
+    async fn set_policies(
+        &self,
+        tables: &PolicyTables,
+        ids: &[i64],
+        policy: &Policy,
+        inherit: Option<bool>,
+        now: i64,
+    ) -> Result<()> {
+        let users: BTreeSet<i64> = policy.users.iter().map(|u| u.get()).collect();
+        let groups: BTreeSet<i64> = policy.groups.iter().map(|g| g.get()).collect();
+        let mut tx = self.begin_write().await?;
+        for &id in ids {
+            let mut upsert = sqlx::query(tables.upsert)
+                .bind(id)
+                .bind(i64::from(policy.public))
+                .bind(now);
+            if let Some(inherit) = inherit {
+                upsert = upsert.bind(i64::from(inherit));
+            }
+            upsert
+                .execute(&mut *tx)
+                .await
+                .map_err(RepoError::on_foreign_key(tables.what))?;
+            for list in [tables.users, tables.groups] {
+                let sql = format!("DELETE FROM {list} WHERE {} = $1", tables.key);
+                sqlx::query(trusted(sql)).bind(id).execute(&mut *tx).await?;
+            }
+            insert_list(&mut tx, tables.users, tables.key, "user_id", id, &users)
+                .await
+                .map_err(RepoError::on_foreign_key("user"))?;
+            insert_list(&mut tx, tables.groups, tables.key, "group_id", id, &groups)
+                .await
+                .map_err(RepoError::on_foreign_key("group"))?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes the policies of every object, in one transaction; an unknown object changes
+    /// nothing.
+    async fn delete_policies(&self, tables: &PolicyTables, ids: &[i64]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let exists = format!("SELECT id FROM {} WHERE id = $1", tables.objects);
+        for &id in ids {
+            let found = sqlx::query(trusted(exists.clone()))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+            if found.is_none() {
+                return Err(RepoError::NotFound(tables.what));
+            }
+            // The lists cascade from the policy row too; deleting them first does not depend on it.
+            for table in [tables.users, tables.groups, tables.policies] {
+                let sql = format!("DELETE FROM {table} WHERE {} = $1", tables.key);
+                sqlx::query(trusted(sql)).bind(id).execute(&mut *tx).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Fills in the user and group lists of the given policies, in one round trip.
+    async fn load_lists(&self, targets: &mut [(&PolicyTables, i64, &mut Policy)]) -> Result<()> {
+        if targets.is_empty() {
+            return Ok(());
+        }
+        // Each target contributes two branches; `kind` says which target and which list.
+        let branches: Vec<String> = targets
+            .iter()
+            .enumerate()
+            .map(|(i, (tables, _, _))| {
+                format!(
+                    "SELECT CAST({users} AS BIGINT) AS kind, user_id AS member FROM {} \
+                       WHERE {key} = ${param} \
+                     UNION ALL SELECT CAST({groups} AS BIGINT), group_id FROM {} \
+                       WHERE {key} = ${param}",
+                    tables.users,
+                    tables.groups,
+                    users = 2 * i,
+                    groups = 2 * i + 1,
+                    key = tables.key,
+                    param = i + 1,
+                )
+            })
+            .collect();
+        let mut query = sqlx::query(trusted(branches.join(" UNION ALL ")));
+        for (_, id, _) in targets.iter() {
+            query = query.bind(*id);
+        }
+        for row in query.fetch_all(&self.pool).await? {
+            let kind: i64 = row.try_get(0)?;
+            let member: i64 = row.try_get(1)?;
+            let policy = usize::try_from(kind / 2)
+                .ok()
+                .and_then(|i| targets.get_mut(i))
+                .ok_or_else(|| RepoError::Corrupt(format!("policy list kind {kind}")))?;
+            if kind % 2 == 0 {
+                policy.2.users.insert(UserId::new(member));
+            } else {
+                policy.2.groups.insert(GroupId::new(member));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An album policy from nullable `public` and `inherit` columns of a LEFT JOIN (lists empty).
+fn album_policy(row: &AnyRow, public: &str, inherit: &str) -> Result<Option<AlbumPolicy>> {
+    let public = row.try_get::<Option<i64>, _>(public)?;
+    let inherit = row.try_get::<Option<i64>, _>(inherit)?;
+    Ok(public.zip(inherit).map(|(public, inherit)| AlbumPolicy {
+        policy: Policy {
+            public: public != 0,
+            ..Policy::default()
+        },
+        inherit: inherit != 0,
+    }))
+}
+
+/// Inserts `(owner, member)` rows into a two-column list table, in one statement.
+async fn insert_list(
+    tx: &mut Transaction<'static, Any>,
+    table: &str,
+    owner_column: &str,
+    member_column: &str,
+    owner: i64,
+    members: &BTreeSet<i64>,
+) -> std::result::Result<(), sqlx::Error> {
+    if members.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..members.len())
+        .map(|i| format!("($1, ${})", i + 2))
+        .collect();
+    let sql = format!(
+        "INSERT INTO {table} ({owner_column}, {member_column}) VALUES {}",
+        values.join(", ")
+    );
+    let mut query = sqlx::query(trusted(sql)).bind(owner);
+    for member in members {
+        query = query.bind(*member);
+    }
+    query.execute(&mut **tx).await?;
+    Ok(())
 }
 
 /// SQL assembled in this file from constant fragments (column lists, visibility conditions);
@@ -260,42 +452,48 @@ impl Repo for SqlRepo {
     }
 
     async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>> {
+        let visibility = Visibility::new(scope, 1);
         let sql = format!(
             "{} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
             Self::album_select(
-                scope,
+                &visibility,
                 &format!(
                     "{} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
                        AND p.missing_since IS NULL AND {})",
-                    album_visible(scope),
-                    photo_visible(scope)
+                    visibility.album(),
+                    visibility.photo()
                 )
             )
         );
-        let all = sqlx::query(trusted(sql)).fetch_all(&self.pool).await?;
+        let all = visibility
+            .bind(sqlx::query(trusted(sql)))
+            .fetch_all(&self.pool)
+            .await?;
         all.iter().map(rows::album).collect()
     }
 
     async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
         // The caller authorized this album; the scope only shapes its counts.
-        let sql = Self::album_select(scope, "a.id = $1");
-        let row = sqlx::query(trusted(sql))
-            .bind(id.get())
+        let visibility = Visibility::new(scope, 2);
+        let sql = Self::album_select(&visibility, "a.id = $1");
+        let row = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::album).transpose()
     }
 
     async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
+        let visibility = Visibility::new(scope, 2);
         let sql = format!(
             "SELECT {} FROM photos p JOIN albums a ON a.id = p.album_id \
              WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
              ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
             rows::PHOTO_COLUMNS,
-            photo_visible(scope)
+            visibility.photo()
         );
-        let all = sqlx::query(trusted(sql))
-            .bind(id.get())
+        let all = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
             .fetch_all(&self.pool)
             .await?;
         all.iter().map(rows::photo).collect()
@@ -314,32 +512,207 @@ impl Repo for SqlRepo {
     }
 
     async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
-        let row =
-            sqlx::query("SELECT a.id FROM albums a WHERE a.id = $1 AND a.missing_since IS NULL")
-                .bind(id.get())
-                .fetch_optional(&self.pool)
-                .await?;
-        Ok(row.map(|_| AlbumFacts { id, policy: None }))
-    }
-
-    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
         let row = sqlx::query(
-            "SELECT p.album_id FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
+            "SELECT ap.public, ap.inherit FROM albums a \
+             LEFT JOIN album_policies ap ON ap.album_id = a.id \
+             WHERE a.id = $1 AND a.missing_since IS NULL",
         )
         .bind(id.get())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(PhotoFacts {
-                id,
-                album: AlbumFacts {
-                    id: AlbumId::new(r.try_get("album_id")?),
-                    policy: None,
-                },
-                policy: None,
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let mut policy = album_policy(&row, "public", "inherit")?;
+        if let Some(policy) = &mut policy {
+            self.load_lists(&mut [(&ALBUM_POLICY, id.get(), &mut policy.policy)])
+                .await?;
+        }
+        Ok(Some(AlbumFacts { id, policy }))
+    }
+
+    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        let row = sqlx::query(
+            "SELECT p.album_id, pp.public AS photo_public, ap.public AS album_public, \
+               ap.inherit AS album_inherit FROM photos p \
+             LEFT JOIN photo_policies pp ON pp.photo_id = p.id \
+             LEFT JOIN album_policies ap ON ap.album_id = p.album_id \
+             WHERE p.id = $1 AND p.missing_since IS NULL",
+        )
+        .bind(id.get())
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let album_id = AlbumId::new(row.try_get("album_id")?);
+        let mut own = row
+            .try_get::<Option<i64>, _>("photo_public")?
+            .map(|public| Policy {
+                public: public != 0,
+                ..Policy::default()
+            });
+        let mut album = album_policy(&row, "album_public", "album_inherit")?;
+        let mut targets = Vec::with_capacity(2);
+        if let Some(own) = &mut own {
+            targets.push((&PHOTO_POLICY, id.get(), own));
+        }
+        if let Some(album) = &mut album {
+            targets.push((&ALBUM_POLICY, album_id.get(), &mut album.policy));
+        }
+        self.load_lists(&mut targets).await?;
+        Ok(Some(PhotoFacts {
+            id,
+            album: AlbumFacts {
+                id: album_id,
+                policy: album,
+            },
+            policy: own,
+        }))
+    }
+
+    async fn create_group(&self, name: &str, now: i64) -> Result<GroupId> {
+        let row = sqlx::query("INSERT INTO groups (name, created_at) VALUES ($1, $2) RETURNING id")
+            .bind(name)
+            .bind(now)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(RepoError::on_unique("group"))?;
+        Ok(GroupId::new(row.try_get("id")?))
+    }
+
+    async fn list_groups(&self) -> Result<Vec<Group>> {
+        let all = sqlx::query("SELECT id, name, created_at FROM groups ORDER BY name, id")
+            .fetch_all(&self.pool)
+            .await?;
+        all.iter()
+            .map(|r| {
+                Ok(Group {
+                    id: GroupId::new(r.try_get("id")?),
+                    name: r.try_get("name")?,
+                    created_at: r.try_get("created_at")?,
+                })
             })
-        })
-        .transpose()
+            .collect()
+    }
+
+    async fn delete_group(&self, id: GroupId) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        // The foreign keys cascade too; saying it keeps the result independent of them.
+        for sql in [
+            "DELETE FROM group_members WHERE group_id = $1",
+            "DELETE FROM album_policy_groups WHERE group_id = $1",
+            "DELETE FROM photo_policy_groups WHERE group_id = $1",
+            "DELETE FROM groups WHERE id = $1",
+        ] {
+            sqlx::query(sql).bind(id.get()).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_group_members(&self, group: GroupId, users: &[UserId]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT id FROM groups WHERE id = $1")
+            .bind(group.get())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(RepoError::NotFound("group"));
+        }
+        sqlx::query("DELETE FROM group_members WHERE group_id = $1")
+            .bind(group.get())
+            .execute(&mut *tx)
+            .await?;
+        let users: BTreeSet<i64> = users.iter().map(|u| u.get()).collect();
+        insert_list(
+            &mut tx,
+            "group_members",
+            "group_id",
+            "user_id",
+            group.get(),
+            &users,
+        )
+        .await
+        .map_err(RepoError::on_foreign_key("user"))?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn group_members(&self, group: GroupId) -> Result<Vec<UserId>> {
+        let all =
+            sqlx::query("SELECT user_id FROM group_members WHERE group_id = $1 ORDER BY user_id")
+                .bind(group.get())
+                .fetch_all(&self.pool)
+                .await?;
+        all.iter()
+            .map(|r| Ok(UserId::new(r.try_get("user_id")?)))
+            .collect()
+    }
+
+    async fn user_groups(&self, user: UserId) -> Result<Vec<GroupId>> {
+        let all =
+            sqlx::query("SELECT group_id FROM group_members WHERE user_id = $1 ORDER BY group_id")
+                .bind(user.get())
+                .fetch_all(&self.pool)
+                .await?;
+        all.iter()
+            .map(|r| Ok(GroupId::new(r.try_get("group_id")?)))
+            .collect()
+    }
+
+    async fn set_album_policy(&self, album: AlbumId, policy: &AlbumPolicy, now: i64) -> Result<()> {
+        self.set_album_policies(&[album], policy, now).await
+    }
+
+    async fn set_album_policies(
+        &self,
+        albums: &[AlbumId],
+        policy: &AlbumPolicy,
+        now: i64,
+    ) -> Result<()> {
+        let ids: Vec<i64> = albums.iter().map(|a| a.get()).collect();
+        self.set_policies(
+            &ALBUM_POLICY,
+            &ids,
+            &policy.policy,
+            Some(policy.inherit),
+            now,
+        )
+        .await
+    }
+
+    async fn delete_album_policy(&self, album: AlbumId) -> Result<()> {
+        self.delete_album_policies(&[album]).await
+    }
+
+    async fn delete_album_policies(&self, albums: &[AlbumId]) -> Result<()> {
+        let ids: Vec<i64> = albums.iter().map(|a| a.get()).collect();
+        self.delete_policies(&ALBUM_POLICY, &ids).await
+    }
+
+    async fn set_photo_policy(&self, photo: PhotoId, policy: &Policy, now: i64) -> Result<()> {
+        self.set_photo_policies(&[photo], policy, now).await
+    }
+
+    async fn set_photo_policies(
+        &self,
+        photos: &[PhotoId],
+        policy: &Policy,
+        now: i64,
+    ) -> Result<()> {
+        let ids: Vec<i64> = photos.iter().map(|p| p.get()).collect();
+        self.set_policies(&PHOTO_POLICY, &ids, policy, None, now)
+            .await
+    }
+
+    async fn delete_photo_policy(&self, photo: PhotoId) -> Result<()> {
+        self.delete_photo_policies(&[photo]).await
+    }
+
+    async fn delete_photo_policies(&self, photos: &[PhotoId]) -> Result<()> {
+        let ids: Vec<i64> = photos.iter().map(|p| p.get()).collect();
+        self.delete_policies(&PHOTO_POLICY, &ids).await
     }
 
     async fn catalog_files(&self) -> Result<Vec<CatalogFile>> {

@@ -1,22 +1,188 @@
-//! The SQL form of the access policy: a [`VisibilityScope`] becomes a `WHERE` fragment.
+//! The SQL form of the access policy: a [`VisibilityScope`] becomes `WHERE` fragments plus the
+//! values they bind, mirroring [`albumen_core::access::decide`] exactly:
 //!
-//! Until album and photo policies are stored, the only way to see anything is "can see all";
-//! a restricted scope matches no row, exactly as `decide` denies an object without a policy.
+//! - a policy allows ⇔ `public` OR (the subject is a user AND (it is listed OR one of its groups
+//!   is listed));
+//! - an album is visible ⇔ it has a policy that allows;
+//! - a photo is visible ⇔ its own policy allows if it has one; otherwise its album has a policy
+//!   with `inherit` set that allows.
+//!
+//! "Can see all" ([`VisibilityScope::Everything`]) is no filter at all. The user id and group ids
+//! travel as bind parameters numbered after the query's own; every fragment of one
+//! [`Visibility`] refers to the same parameters, so a query may use any number of them.
 
 use albumen_core::access::VisibilityScope;
+use sqlx::Any;
+use sqlx::any::AnyArguments;
 
-/// Condition on an album row aliased `a`.
-pub(crate) fn album_visible(scope: &VisibilityScope) -> &'static str {
-    match scope {
-        VisibilityScope::Everything => "1 = 1",
-        VisibilityScope::Restricted { .. } => "1 = 0",
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, AnyArguments>;
+
+/// The conditions for one scope, and the values their placeholders stand for.
+#[derive(Debug, Clone)]
+pub(crate) struct Visibility {
+    album: String,
+    photo: String,
+    binds: Vec<i64>,
+}
+
+impl Visibility {
+    /// Fragments whose placeholders start at `$first` (the query's own come before).
+    pub(crate) fn new(scope: &VisibilityScope, first: usize) -> Self {
+        match scope {
+            VisibilityScope::Everything => Self {
+                album: "1 = 1".to_owned(),
+                photo: "1 = 1".to_owned(),
+                binds: Vec::new(),
+            },
+            VisibilityScope::Restricted { user, groups } => {
+                let mut binds = Vec::new();
+                // Anonymous subjects match public policies only, whatever groups they carry.
+                let listed = user.map(|user| {
+                    binds.push(user.get());
+                    let user_param = format!("${first}");
+                    let group_params: Vec<String> = groups
+                        .iter()
+                        .enumerate()
+                        .map(|(i, group)| {
+                            binds.push(group.get());
+                            format!("${}", first + 1 + i)
+                        })
+                        .collect();
+                    Listed {
+                        user: user_param,
+                        groups: group_params.join(", "),
+                    }
+                });
+                let album_allows = allows(
+                    "ap",
+                    "album_policy_users",
+                    "album_policy_groups",
+                    "album_id",
+                    listed.as_ref(),
+                );
+                let photo_allows = allows(
+                    "pp",
+                    "photo_policy_users",
+                    "photo_policy_groups",
+                    "photo_id",
+                    listed.as_ref(),
+                );
+                let album = format!(
+                    "EXISTS (SELECT 1 FROM album_policies ap WHERE ap.album_id = a.id \
+                       AND ({album_allows}))"
+                );
+                let photo = format!(
+                    "(EXISTS (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id \
+                        AND ({photo_allows})) \
+                      OR (NOT EXISTS (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id) \
+                        AND EXISTS (SELECT 1 FROM album_policies ap \
+                          WHERE ap.album_id = p.album_id AND ap.inherit <> 0 \
+                            AND ({album_allows}))))"
+                );
+                Self {
+                    album,
+                    photo,
+                    binds,
+                }
+            }
+        }
+    }
+
+    /// Condition on an album row aliased `a`.
+    pub(crate) fn album(&self) -> &str {
+        &self.album
+    }
+
+    /// Condition on a photo row aliased `p`.
+    pub(crate) fn photo(&self) -> &str {
+        &self.photo
+    }
+
+    /// Binds the scope's values after the query's own.
+    pub(crate) fn bind<'q>(&self, mut query: AnyQuery<'q>) -> AnyQuery<'q> {
+        for value in &self.binds {
+            query = query.bind(*value);
+        }
+        query
     }
 }
 
-/// Condition on a photo row aliased `p` whose album is aliased `a`.
-pub(crate) fn photo_visible(scope: &VisibilityScope) -> &'static str {
-    match scope {
-        VisibilityScope::Everything => "1 = 1",
-        VisibilityScope::Restricted { .. } => "1 = 0",
+/// Placeholders for an authenticated subject: its user id and its groups (maybe none).
+struct Listed {
+    user: String,
+    groups: String,
+}
+
+/// "The policy row aliased `alias` allows the subject", for a policy table whose lists are
+/// `users_table` and `groups_table`, keyed by `key`.
+fn allows(
+    alias: &str,
+    users_table: &str,
+    groups_table: &str,
+    key: &str,
+    listed: Option<&Listed>,
+) -> String {
+    let mut condition = format!("{alias}.public <> 0");
+    if let Some(listed) = listed {
+        condition.push_str(&format!(
+            " OR EXISTS (SELECT 1 FROM {users_table} lu WHERE lu.{key} = {alias}.{key} \
+               AND lu.user_id = {})",
+            listed.user
+        ));
+        // No groups, no `IN ()`: the clause is simply left out.
+        if !listed.groups.is_empty() {
+            condition.push_str(&format!(
+                " OR EXISTS (SELECT 1 FROM {groups_table} lg WHERE lg.{key} = {alias}.{key} \
+                   AND lg.group_id IN ({}))",
+                listed.groups
+            ));
+        }
+    }
+    condition
+}
+
+#[cfg(test)]
+mod tests {
+    use albumen_core::{GroupId, UserId};
+
+    use super::*;
+
+    #[test]
+    fn everything_is_unfiltered() {
+        let v = Visibility::new(&VisibilityScope::Everything, 1);
+        assert_eq!((v.album(), v.photo()), ("1 = 1", "1 = 1"));
+        assert!(v.binds.is_empty());
+    }
+
+    #[test]
+    fn anonymous_scopes_bind_nothing_and_match_public_only() {
+        let scope = VisibilityScope::Restricted {
+            user: None,
+            groups: vec![GroupId::new(3)],
+        };
+        let v = Visibility::new(&scope, 1);
+        assert!(v.binds.is_empty());
+        assert!(!v.album().contains('$') && !v.photo().contains('$'));
+        assert!(!v.photo().contains("user_id") && !v.photo().contains("group_id"));
+    }
+
+    #[test]
+    fn placeholders_follow_the_query_and_never_form_an_empty_list() {
+        let scope = VisibilityScope::Restricted {
+            user: Some(UserId::new(7)),
+            groups: vec![GroupId::new(3), GroupId::new(5)],
+        };
+        let v = Visibility::new(&scope, 2);
+        assert_eq!(v.binds, [7, 3, 5]);
+        assert!(v.photo().contains("user_id = $2") && v.photo().contains("IN ($3, $4)"));
+        assert!(!v.photo().contains("$1") && !v.photo().contains("$5"));
+
+        let alone = VisibilityScope::Restricted {
+            user: Some(UserId::new(7)),
+            groups: Vec::new(),
+        };
+        let v = Visibility::new(&alone, 1);
+        assert_eq!(v.binds, [7]);
+        assert!(!v.album().contains("IN (") && !v.photo().contains("IN ("));
     }
 }

@@ -5,9 +5,11 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use albumen_core::access::{Subject, VisibilityScope};
+use albumen_core::access::{
+    Action, AlbumPolicy, Decision, Policy, Subject, Target, VisibilityScope, decide,
+};
 use albumen_core::model::{MediaKind, Permissions, PhotoMeta};
-use albumen_core::{AlbumId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::{
     AlbumUpsert, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo, RepoError,
     ScanOutcome, ScanRecord,
@@ -542,4 +544,1037 @@ async fn capture_dates_can_be_re_derived() {
         assert_eq!(albums[0].date.as_deref(), Some("1999-12-31"));
     })
     .await;
+}
+
+#[tokio::test]
+async fn groups_have_unique_names_and_replaceable_members() {
+    on_each_backend(|repo| async move {
+        let alice = repo
+            .create_user(&new_user("alice", Permissions::default()))
+            .await
+            .unwrap()
+            .id;
+        let bob = repo
+            .create_user(&new_user("bob", Permissions::default()))
+            .await
+            .unwrap()
+            .id;
+        let family = repo.create_group("family", 5).await.unwrap();
+        let friends = repo.create_group("friends", 6).await.unwrap();
+        assert_eq!(
+            repo.create_group("family", 7).await.unwrap_err(),
+            RepoError::Conflict("group")
+        );
+        let groups = repo.list_groups().await.unwrap();
+        let summary: Vec<_> = groups
+            .iter()
+            .map(|g| (g.id, g.name.as_str(), g.created_at))
+            .collect();
+        assert_eq!(summary, [(family, "family", 5), (friends, "friends", 6)]);
+
+        repo.set_group_members(family, &[bob, alice, bob])
+            .await
+            .unwrap();
+        repo.set_group_members(friends, &[alice]).await.unwrap();
+        let mut both = vec![alice, bob];
+        both.sort();
+        assert_eq!(repo.group_members(family).await.unwrap(), both);
+        let mut alices = vec![family, friends];
+        alices.sort();
+        assert_eq!(repo.user_groups(alice).await.unwrap(), alices);
+        assert_eq!(repo.user_groups(bob).await.unwrap(), [family]);
+
+        // Replacing is whole, and all or nothing.
+        repo.set_group_members(family, &[bob]).await.unwrap();
+        assert_eq!(repo.group_members(family).await.unwrap(), [bob]);
+        assert_eq!(
+            repo.set_group_members(family, &[alice, UserId::new(999)])
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("user")
+        );
+        assert_eq!(repo.group_members(family).await.unwrap(), [bob]);
+        assert_eq!(
+            repo.set_group_members(GroupId::new(999), &[alice])
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("group")
+        );
+        repo.set_group_members(family, &[]).await.unwrap();
+        assert!(repo.group_members(family).await.unwrap().is_empty());
+        assert_eq!(repo.user_groups(alice).await.unwrap(), [friends]);
+
+        // Deleting a group takes its memberships and its places in policies with it.
+        repo.upsert_albums(&[album("A", "A", None)], 1)
+            .await
+            .unwrap();
+        let a = repo.catalog_albums().await.unwrap()[0].id;
+        let policy = AlbumPolicy {
+            policy: Policy {
+                groups: [friends].into(),
+                ..Policy::default()
+            },
+            inherit: true,
+        };
+        repo.set_album_policy(a, &policy, 9).await.unwrap();
+        repo.delete_group(friends).await.unwrap();
+        assert!(repo.user_groups(alice).await.unwrap().is_empty());
+        let facts = repo.album_facts(a).await.unwrap().unwrap();
+        assert_eq!(
+            facts.policy,
+            Some(AlbumPolicy {
+                policy: Policy::default(),
+                inherit: true
+            })
+        );
+        assert_eq!(
+            repo.list_groups()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|g| g.name)
+                .collect::<Vec<_>>(),
+            ["family"]
+        );
+    })
+    .await;
+}
+
+/// Two albums with two photos each, two users and a group; returns (albums, photos, users,
+/// group).
+async fn small_catalog(repo: &dyn Repo) -> (Vec<AlbumId>, Vec<PhotoId>, Vec<UserId>, GroupId) {
+    let mut users = Vec::new();
+    for name in ["user", "other"] {
+        users.push(
+            repo.create_user(&new_user(name, Permissions::default()))
+                .await
+                .unwrap()
+                .id,
+        );
+    }
+    let group = repo.create_group("group", 1).await.unwrap();
+    repo.set_group_members(group, &users[..1]).await.unwrap();
+    repo.upsert_albums(&[album("A", "A", None), album("B", "B", None)], 1)
+        .await
+        .unwrap();
+    repo.upsert_photos(
+        &[
+            photo("A", "1.jpg", None),
+            photo("A", "2.jpg", None),
+            photo("B", "3.jpg", None),
+            photo("B", "4.jpg", None),
+        ],
+        1,
+    )
+    .await
+    .unwrap();
+    let mut albums = repo.catalog_albums().await.unwrap();
+    albums.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut photos = repo.catalog_files().await.unwrap();
+    photos.sort_by(|a, b| a.path.cmp(&b.path));
+    (
+        albums.iter().map(|a| a.id).collect(),
+        photos.iter().map(|p| p.id).collect(),
+        users,
+        group,
+    )
+}
+
+#[tokio::test]
+async fn policies_are_set_replaced_and_deleted() {
+    on_each_backend(|repo| async move {
+        let (albums, photos, users, group) = small_catalog(&*repo).await;
+        let facts = repo.album_facts(albums[0]).await.unwrap().unwrap();
+        assert_eq!(facts.policy, None);
+
+        let first = AlbumPolicy {
+            policy: Policy {
+                public: true,
+                users: users.iter().copied().collect(),
+                groups: [group].into(),
+            },
+            inherit: false,
+        };
+        repo.set_album_policy(albums[0], &first, 10).await.unwrap();
+        let facts = repo.album_facts(albums[0]).await.unwrap().unwrap();
+        assert_eq!(facts.policy.as_ref(), Some(&first));
+        assert_eq!(
+            repo.album_facts(albums[1]).await.unwrap().unwrap().policy,
+            None
+        );
+
+        // Setting again replaces flags and both lists.
+        let second = AlbumPolicy {
+            policy: Policy {
+                public: false,
+                users: [users[1]].into(),
+                groups: Default::default(),
+            },
+            inherit: true,
+        };
+        repo.set_album_policy(albums[0], &second, 11).await.unwrap();
+        assert_eq!(
+            repo.album_facts(albums[0]).await.unwrap().unwrap().policy,
+            Some(second.clone())
+        );
+
+        let own = Policy {
+            public: false,
+            users: Default::default(),
+            groups: [group].into(),
+        };
+        repo.set_photo_policy(photos[0], &own, 12).await.unwrap();
+        let facts = repo.photo_facts(photos[0]).await.unwrap().unwrap();
+        assert_eq!(facts.policy.as_ref(), Some(&own));
+        assert_eq!(facts.album.id, albums[0]);
+        assert_eq!(facts.album.policy.as_ref(), Some(&second));
+        let sibling = repo.photo_facts(photos[1]).await.unwrap().unwrap();
+        assert_eq!(sibling.policy, None);
+        assert_eq!(sibling.album.policy.as_ref(), Some(&second));
+
+        // An empty photo policy is stored as a policy, not as none.
+        repo.set_photo_policy(photos[0], &Policy::default(), 13)
+            .await
+            .unwrap();
+        assert_eq!(
+            repo.photo_facts(photos[0]).await.unwrap().unwrap().policy,
+            Some(Policy::default())
+        );
+
+        repo.delete_photo_policy(photos[0]).await.unwrap();
+        repo.delete_photo_policy(photos[0]).await.unwrap();
+        assert_eq!(
+            repo.photo_facts(photos[0]).await.unwrap().unwrap().policy,
+            None
+        );
+        repo.delete_album_policy(albums[0]).await.unwrap();
+        assert_eq!(
+            repo.album_facts(albums[0]).await.unwrap().unwrap().policy,
+            None
+        );
+        // A policy set again after deletion starts from nothing.
+        repo.set_album_policy(albums[0], &AlbumPolicy::default(), 14)
+            .await
+            .unwrap();
+        assert_eq!(
+            repo.album_facts(albums[0]).await.unwrap().unwrap().policy,
+            Some(AlbumPolicy::default())
+        );
+
+        // Unknown objects are not found, on every path.
+        assert_eq!(
+            repo.set_album_policy(AlbumId::new(999), &first, 15)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("album")
+        );
+        assert_eq!(
+            repo.set_photo_policy(PhotoId::new(999), &own, 15)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("photo")
+        );
+        assert_eq!(
+            repo.delete_album_policy(AlbumId::new(999))
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("album")
+        );
+        assert_eq!(
+            repo.delete_photo_policy(PhotoId::new(999))
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("photo")
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bulk_policy_changes_are_all_or_nothing() {
+    on_each_backend(|repo| async move {
+        let (albums, photos, users, group) = small_catalog(&*repo).await;
+        let public = AlbumPolicy {
+            policy: Policy {
+                public: true,
+                ..Policy::default()
+            },
+            inherit: true,
+        };
+        repo.set_album_policies(&albums, &public, 10).await.unwrap();
+        for &a in &albums {
+            assert_eq!(
+                repo.album_facts(a).await.unwrap().unwrap().policy.as_ref(),
+                Some(&public)
+            );
+        }
+
+        let listed = AlbumPolicy {
+            policy: Policy {
+                public: false,
+                users: [users[0]].into(),
+                groups: [group].into(),
+            },
+            inherit: false,
+        };
+        // One unknown album, user or group in the batch: an error, and nothing changed.
+        assert_eq!(
+            repo.set_album_policies(&[albums[0], AlbumId::new(999), albums[1]], &listed, 11)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("album")
+        );
+        let mut bad_user = listed.clone();
+        bad_user.policy.users.insert(UserId::new(999));
+        assert_eq!(
+            repo.set_album_policies(&albums, &bad_user, 11)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("user")
+        );
+        let mut bad_group = listed.clone();
+        bad_group.policy.groups.insert(GroupId::new(999));
+        assert_eq!(
+            repo.set_album_policies(&albums, &bad_group, 11)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("group")
+        );
+        assert_eq!(
+            repo.delete_album_policies(&[albums[0], AlbumId::new(999)])
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("album")
+        );
+        for &a in &albums {
+            assert_eq!(
+                repo.album_facts(a).await.unwrap().unwrap().policy.as_ref(),
+                Some(&public),
+                "unchanged after failed batches"
+            );
+        }
+
+        repo.set_album_policies(&albums, &listed, 12).await.unwrap();
+        for &a in &albums {
+            assert_eq!(
+                repo.album_facts(a).await.unwrap().unwrap().policy.as_ref(),
+                Some(&listed)
+            );
+        }
+        repo.delete_album_policies(&albums).await.unwrap();
+        for &a in &albums {
+            assert_eq!(repo.album_facts(a).await.unwrap().unwrap().policy, None);
+        }
+
+        let own = Policy {
+            public: true,
+            users: [users[1]].into(),
+            groups: Default::default(),
+        };
+        assert_eq!(
+            repo.set_photo_policies(&[photos[0], PhotoId::new(999)], &own, 13)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("photo")
+        );
+        assert_eq!(
+            repo.photo_facts(photos[0]).await.unwrap().unwrap().policy,
+            None
+        );
+        repo.set_photo_policies(&photos, &own, 14).await.unwrap();
+        for &p in &photos {
+            assert_eq!(
+                repo.photo_facts(p).await.unwrap().unwrap().policy.as_ref(),
+                Some(&own)
+            );
+        }
+        assert_eq!(
+            repo.delete_photo_policies(&[photos[0], PhotoId::new(999)])
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("photo")
+        );
+        assert!(
+            repo.photo_facts(photos[0])
+                .await
+                .unwrap()
+                .unwrap()
+                .policy
+                .is_some()
+        );
+        repo.delete_photo_policies(&photos).await.unwrap();
+        for &p in &photos {
+            assert_eq!(repo.photo_facts(p).await.unwrap().unwrap().policy, None);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn policies_go_with_their_objects() {
+    on_each_backend(|repo| async move {
+        let (albums, photos, _users, _group) = small_catalog(&*repo).await;
+        let public = Policy {
+            public: true,
+            ..Policy::default()
+        };
+        repo.set_album_policy(
+            albums[1],
+            &AlbumPolicy {
+                policy: public.clone(),
+                inherit: true,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+        repo.set_photo_policy(photos[2], &public, 1).await.unwrap();
+        repo.mark_missing(&photos[2..], 2).await.unwrap();
+        repo.mark_albums_missing(&albums[1..], 2).await.unwrap();
+        assert_eq!(repo.purge_missing(3).await.unwrap(), (2, 1));
+        // Ids may be reused by SQLite; a reused id must not find the old policy.
+        repo.upsert_albums(&[album("C", "C", None)], 4)
+            .await
+            .unwrap();
+        repo.upsert_photos(&[photo("C", "5.jpg", None), photo("C", "6.jpg", None)], 4)
+            .await
+            .unwrap();
+        for file in repo.catalog_files().await.unwrap() {
+            let facts = repo.photo_facts(file.id).await.unwrap().unwrap();
+            assert_eq!((facts.policy, facts.album.policy), (None, None));
+        }
+    })
+    .await;
+}
+
+/// The seed's `AccessPolicyTests` fixture: one album holding one photo, `user` in `group`,
+/// and `other`. Every check asks both `decide` (on facts loaded from the repository) and the
+/// SQL lists, and fails if they disagree.
+struct Seed {
+    repo: Arc<dyn Repo>,
+    album: AlbumId,
+    photo: PhotoId,
+    group: GroupId,
+    user: UserId,
+    other: UserId,
+}
+
+impl Seed {
+    async fn new(repo: Arc<dyn Repo>) -> Self {
+        let user = repo
+            .create_user(&new_user("user", Permissions::default()))
+            .await
+            .unwrap()
+            .id;
+        let other = repo
+            .create_user(&new_user("other", Permissions::default()))
+            .await
+            .unwrap()
+            .id;
+        let group = repo.create_group("group", 1).await.unwrap();
+        repo.set_group_members(group, &[user]).await.unwrap();
+        repo.upsert_albums(&[album("album", "album", None)], 1)
+            .await
+            .unwrap();
+        repo.upsert_photos(&[photo("album", "photo.jpg", None)], 1)
+            .await
+            .unwrap();
+        let album = repo.catalog_albums().await.unwrap()[0].id;
+        let photo = repo.catalog_files().await.unwrap()[0].id;
+        Self {
+            repo,
+            album,
+            photo,
+            group,
+            user,
+            other,
+        }
+    }
+
+    async fn subject(&self, user: UserId) -> Subject {
+        let groups = self.repo.user_groups(user).await.unwrap();
+        Subject::user(user, groups, Permissions::default())
+    }
+
+    /// Django's default: a new album policy lets photos inherit it.
+    async fn album_policy(&self, policy: Policy, inherit: bool) {
+        self.repo
+            .set_album_policy(self.album, &AlbumPolicy { policy, inherit }, 2)
+            .await
+            .unwrap();
+    }
+
+    async fn photo_policy(&self, policy: Policy) {
+        self.repo
+            .set_photo_policy(self.photo, &policy, 2)
+            .await
+            .unwrap();
+    }
+
+    async fn photo_visible(&self, user: UserId) -> bool {
+        let subject = self.subject(user).await;
+        let facts = self.repo.photo_facts(self.photo).await.unwrap().unwrap();
+        let decided = decide(&subject, Action::View, Target::Photo(&facts)) == Decision::Allow;
+        let scope = VisibilityScope::of(&subject);
+        let listed = self
+            .repo
+            .album_photos(&scope, self.album)
+            .await
+            .unwrap()
+            .iter()
+            .any(|p| p.id == self.photo);
+        assert_eq!(listed, decided, "SQL and decide disagree on the photo");
+        let count = self
+            .repo
+            .album(&scope, self.album)
+            .await
+            .unwrap()
+            .unwrap()
+            .photo_count;
+        assert_eq!(count, i64::from(decided));
+        decided
+    }
+
+    async fn album_visible(&self, user: UserId) -> bool {
+        let subject = self.subject(user).await;
+        let facts = self.repo.album_facts(self.album).await.unwrap().unwrap();
+        let decided = decide(&subject, Action::View, Target::Album(&facts)) == Decision::Allow;
+        // Lists show visible albums holding a visible photo.
+        let photo = self.photo_visible(user).await;
+        let listed = self
+            .repo
+            .list_albums(&VisibilityScope::of(&subject))
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.id == self.album);
+        assert_eq!(
+            listed,
+            decided && photo,
+            "SQL and decide disagree on the album"
+        );
+        decided
+    }
+}
+
+fn public() -> Policy {
+    Policy {
+        public: true,
+        ..Policy::default()
+    }
+}
+
+fn users(users: &[UserId]) -> Policy {
+    Policy {
+        users: users.iter().copied().collect(),
+        ..Policy::default()
+    }
+}
+
+fn groups(groups: &[GroupId]) -> Policy {
+    Policy {
+        groups: groups.iter().copied().collect(),
+        ..Policy::default()
+    }
+}
+
+#[tokio::test]
+async fn seed_album_policies() {
+    on_each_backend(|repo| async move {
+        // test_private_album
+        let s = Seed::new(repo).await;
+        assert!(!s.album_visible(s.user).await);
+        // test_public_album
+        s.album_policy(public(), true).await;
+        assert!(s.album_visible(s.user).await);
+        assert!(s.album_visible(s.other).await);
+        // test_user_album
+        s.album_policy(users(&[s.user]), true).await;
+        assert!(s.album_visible(s.user).await);
+        assert!(!s.album_visible(s.other).await);
+        // test_group_album
+        s.album_policy(groups(&[s.group]), true).await;
+        assert!(s.album_visible(s.user).await);
+        assert!(!s.album_visible(s.other).await);
+        // Anonymous visitors only ever match public policies.
+        let anonymous = Subject::anonymous();
+        let scope = VisibilityScope::of(&anonymous);
+        assert!(s.repo.list_albums(&scope).await.unwrap().is_empty());
+        s.album_policy(public(), true).await;
+        assert_eq!(s.repo.list_albums(&scope).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn seed_photo_policies() {
+    on_each_backend(|repo| async move {
+        // test_private_photo
+        let s = Seed::new(repo).await;
+        assert!(!s.photo_visible(s.user).await);
+        // test_public_photo: no album policy at all.
+        s.photo_policy(public()).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(s.photo_visible(s.other).await);
+        assert!(!s.album_visible(s.user).await, "the album stays private");
+        // test_user_photo
+        s.photo_policy(users(&[s.user])).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+        // test_group_photo
+        s.photo_policy(groups(&[s.group])).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn seed_photos_inherit() {
+    on_each_backend(|repo| async move {
+        let s = Seed::new(repo).await;
+        // test_public_photo_inherit
+        s.album_policy(public(), true).await;
+        assert!(s.photo_visible(s.user).await);
+        // test_user_photo_inherit
+        s.album_policy(users(&[s.user]), true).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+        // test_group_photo_inherit
+        s.album_policy(groups(&[s.group]), true).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn seed_photos_without_inherit() {
+    on_each_backend(|repo| async move {
+        // test_public_photo_no_inherit
+        let s = Seed::new(repo.clone()).await;
+        s.album_policy(public(), false).await;
+        assert!(!s.photo_visible(s.user).await);
+        assert!(s.album_visible(s.user).await);
+        s.photo_policy(public()).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(s.album_visible(s.user).await);
+        // test_user_photo_no_inherit
+        s.repo.delete_photo_policy(s.photo).await.unwrap();
+        s.album_policy(users(&[s.user]), false).await;
+        assert!(!s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+        s.photo_policy(users(&[s.user])).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+        // test_group_photo_no_inherit
+        s.repo.delete_photo_policy(s.photo).await.unwrap();
+        s.album_policy(groups(&[s.group]), false).await;
+        assert!(!s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+        s.photo_policy(groups(&[s.group])).await;
+        assert!(s.photo_visible(s.user).await);
+        assert!(!s.photo_visible(s.other).await);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn seed_empty_photo_policies_override_inherit() {
+    on_each_backend(|repo| async move {
+        let s = Seed::new(repo).await;
+        for album in [public(), users(&[s.user]), groups(&[s.group])] {
+            // test_{public,user,group}_photo_counter_inherit
+            s.repo.delete_photo_policy(s.photo).await.unwrap();
+            s.album_policy(album, true).await;
+            assert!(s.photo_visible(s.user).await);
+            s.photo_policy(Policy::default()).await;
+            assert!(!s.photo_visible(s.user).await);
+            assert!(!s.photo_visible(s.other).await);
+            // The album itself stays visible, but lists skip it: no visible photo left.
+            assert!(s.album_visible(s.user).await);
+        }
+    })
+    .await;
+}
+
+/// A generated policy: `users` and `groups` are bit masks over the world's users and groups.
+#[derive(Debug, Clone)]
+struct GenPolicy {
+    public: bool,
+    users: u8,
+    groups: u8,
+}
+
+#[derive(Debug, Clone)]
+struct GenPhoto {
+    policy: Option<GenPolicy>,
+    missing: bool,
+}
+
+#[derive(Debug, Clone)]
+struct GenAlbum {
+    policy: Option<(GenPolicy, bool)>,
+    photos: Vec<GenPhoto>,
+}
+
+#[derive(Debug, Clone)]
+struct GenWorld {
+    /// One member mask over the users per group.
+    groups: Vec<u8>,
+    albums: Vec<GenAlbum>,
+}
+
+/// Plain users in every world (a fifth one can see all).
+const WORLD_USERS: usize = 4;
+
+fn world_strategy() -> impl proptest::strategy::Strategy<Value = GenWorld> {
+    use proptest::prelude::*;
+    let policy =
+        (prop::bool::weighted(0.25), 0u8..16, 0u8..8).prop_map(|(public, users, groups)| {
+            GenPolicy {
+                public,
+                users,
+                groups,
+            }
+        });
+    let photo = (prop::option::of(policy.clone()), prop::bool::weighted(0.1))
+        .prop_map(|(policy, missing)| GenPhoto { policy, missing });
+    let album = (
+        prop::option::weighted(0.7, (policy, any::<bool>())),
+        prop::collection::vec(photo, 0..=6),
+    )
+        .prop_map(|(policy, photos)| GenAlbum { policy, photos });
+    (
+        prop::collection::vec(0u8..16, 0..=3),
+        prop::collection::vec(album, 1..=4),
+    )
+        .prop_map(|(groups, albums)| GenWorld { groups, albums })
+}
+
+fn pick<T: Copy + Ord>(mask: u8, from: &[T]) -> std::collections::BTreeSet<T> {
+    from.iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, &t)| t)
+        .collect()
+}
+
+fn to_policy(p: &GenPolicy, users: &[UserId], groups: &[GroupId]) -> Policy {
+    Policy {
+        public: p.public,
+        users: pick(p.users, users),
+        groups: pick(p.groups, groups),
+    }
+}
+
+/// Empties the catalog and the groups through the repository (policies go with their objects).
+async fn clear_world(repo: &dyn Repo) {
+    for group in repo.list_groups().await.unwrap() {
+        repo.delete_group(group.id).await.unwrap();
+    }
+    let photos: Vec<_> = repo
+        .catalog_files()
+        .await
+        .unwrap()
+        .iter()
+        .map(|f| f.id)
+        .collect();
+    repo.mark_missing(&photos, 0).await.unwrap();
+    let albums: Vec<_> = repo
+        .catalog_albums()
+        .await
+        .unwrap()
+        .iter()
+        .map(|a| a.id)
+        .collect();
+    repo.mark_albums_missing(&albums, 0).await.unwrap();
+    repo.purge_missing(i64::MAX).await.unwrap();
+    assert!(repo.catalog_files().await.unwrap().is_empty());
+    assert!(repo.catalog_albums().await.unwrap().is_empty());
+}
+
+/// Writes `world` through the repository, then checks, for several subjects, that every list
+/// holds exactly the objects `decide` allows on facts loaded back from the repository. Returns
+/// the number of subject × object checks made.
+async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &GenWorld) -> usize {
+    clear_world(repo).await;
+    let mut groups = Vec::new();
+    for (i, &members) in world.groups.iter().enumerate() {
+        let group = repo.create_group(&format!("g{i}"), 1).await.unwrap();
+        let members: Vec<_> = pick(members, users).into_iter().collect();
+        repo.set_group_members(group, &members).await.unwrap();
+        groups.push(group);
+    }
+    let album_rows: Vec<_> = (0..world.albums.len())
+        .map(|i| album(&format!("A{i}"), &format!("A{i}"), None))
+        .collect();
+    repo.upsert_albums(&album_rows, 1).await.unwrap();
+    let photo_rows: Vec<_> = world
+        .albums
+        .iter()
+        .enumerate()
+        .flat_map(|(i, a)| {
+            (0..a.photos.len()).map(move |j| photo(&format!("A{i}"), &format!("{j}.jpg"), None))
+        })
+        .collect();
+    repo.upsert_photos(&photo_rows, 1).await.unwrap();
+    let album_ids: Vec<AlbumId> = {
+        let catalog = repo.catalog_albums().await.unwrap();
+        (0..world.albums.len())
+            .map(|i| {
+                catalog
+                    .iter()
+                    .find(|a| a.path == format!("A{i}"))
+                    .unwrap()
+                    .id
+            })
+            .collect()
+    };
+    let files = repo.catalog_files().await.unwrap();
+    let photo_ids: Vec<Vec<PhotoId>> = world
+        .albums
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            (0..a.photos.len())
+                .map(|j| {
+                    let path = format!("A{i}/{j}.jpg");
+                    files.iter().find(|f| f.path == path).unwrap().id
+                })
+                .collect()
+        })
+        .collect();
+
+    // Policies: albums one by one; photos sharing a policy in one bulk call.
+    let mut missing = Vec::new();
+    let mut by_policy: Vec<(Policy, Vec<PhotoId>)> = Vec::new();
+    for (i, a) in world.albums.iter().enumerate() {
+        if let Some((policy, inherit)) = &a.policy {
+            let policy = AlbumPolicy {
+                policy: to_policy(policy, users, &groups),
+                inherit: *inherit,
+            };
+            repo.set_album_policy(album_ids[i], &policy, 2)
+                .await
+                .unwrap();
+        }
+        for (j, p) in a.photos.iter().enumerate() {
+            if let Some(policy) = &p.policy {
+                let policy = to_policy(policy, users, &groups);
+                match by_policy.iter_mut().find(|(q, _)| *q == policy) {
+                    Some((_, ids)) => ids.push(photo_ids[i][j]),
+                    None => by_policy.push((policy, vec![photo_ids[i][j]])),
+                }
+            }
+            if p.missing {
+                missing.push(photo_ids[i][j]);
+            }
+        }
+    }
+    for (policy, ids) in &by_policy {
+        repo.set_photo_policies(ids, policy, 2).await.unwrap();
+    }
+    repo.mark_missing(&missing, 3).await.unwrap();
+
+    // Facts round-trip, then serve as the oracle.
+    let mut album_facts = Vec::new();
+    let mut photo_facts = Vec::new();
+    for (i, a) in world.albums.iter().enumerate() {
+        let facts = repo.album_facts(album_ids[i]).await.unwrap().unwrap();
+        let expected = a.policy.as_ref().map(|(p, inherit)| AlbumPolicy {
+            policy: to_policy(p, users, &groups),
+            inherit: *inherit,
+        });
+        assert_eq!(facts.policy, expected, "album facts round-trip");
+        let mut present = Vec::new();
+        for (j, p) in a.photos.iter().enumerate() {
+            let loaded = repo.photo_facts(photo_ids[i][j]).await.unwrap();
+            if p.missing {
+                assert!(loaded.is_none());
+                continue;
+            }
+            let loaded = loaded.unwrap();
+            let expected_own = p.policy.as_ref().map(|p| to_policy(p, users, &groups));
+            assert_eq!(loaded.policy, expected_own, "photo facts round-trip");
+            assert_eq!(loaded.album, facts);
+            present.push(loaded);
+        }
+        album_facts.push(facts);
+        photo_facts.push(present);
+    }
+
+    let mut subjects = vec![Subject::anonymous()];
+    for (k, &user) in users.iter().enumerate() {
+        let loaded = repo.user_groups(user).await.unwrap();
+        let expected: Vec<GroupId> = world
+            .groups
+            .iter()
+            .zip(&groups)
+            .filter(|(members, _)| *members & (1 << k) != 0)
+            .map(|(_, &g)| g)
+            .collect();
+        assert_eq!(loaded, expected, "memberships round-trip");
+        subjects.push(Subject::user(user, loaded, Permissions::default()));
+        // A subject may carry groups its memberships no longer say (a stale session): the
+        // lists must still follow the subject, as `decide` does.
+        subjects.push(Subject::user(
+            user,
+            groups.iter().copied(),
+            Permissions::default(),
+        ));
+    }
+    subjects.push(Subject::user(
+        seer,
+        [],
+        Permissions {
+            can_see_all: true,
+            ..Permissions::default()
+        },
+    ));
+
+    let allows =
+        |subject: &Subject, target| decide(subject, Action::View, target) == Decision::Allow;
+    let mut checks = 0;
+    for subject in &subjects {
+        let scope = VisibilityScope::of(subject);
+        let mut expected_albums = Vec::new();
+        for (i, facts) in album_facts.iter().enumerate() {
+            let expected: Vec<PhotoId> = photo_facts[i]
+                .iter()
+                .filter(|f| allows(subject, Target::Photo(f)))
+                .map(|f| f.id)
+                .collect();
+            checks += photo_facts[i].len();
+            let listed: Vec<PhotoId> = repo
+                .album_photos(&scope, facts.id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(
+                listed, expected,
+                "album_photos for {subject:?} in A{i}: {world:?}"
+            );
+            let summary = repo.album(&scope, facts.id).await.unwrap().unwrap();
+            assert_eq!(summary.photo_count, i64::try_from(expected.len()).unwrap());
+            assert_eq!(summary.cover, expected.first().copied());
+            checks += 1;
+            if allows(subject, Target::Album(facts)) && !expected.is_empty() {
+                expected_albums.push((facts.id, expected.len(), expected[0]));
+            }
+        }
+        let listed: Vec<_> = repo
+            .list_albums(&scope)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a.id,
+                    usize::try_from(a.photo_count).unwrap(),
+                    a.cover.unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            listed, expected_albums,
+            "list_albums for {subject:?}: {world:?}"
+        );
+    }
+    checks
+}
+
+/// Random worlds on each backend: lists and `decide` agree on every object for every subject.
+#[test]
+fn lists_agree_with_decide_on_random_worlds() {
+    use proptest::test_runner::{Config, TestRunner};
+
+    let cases: u32 = std::env::var("ALBUMEN_PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(160);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut backends = vec![(
+        "sqlite",
+        albumen_db::sqlite::url_for_path(&dir.path().join("catalog.db")),
+    )];
+    let admin_url = std::env::var("ALBUMEN_TEST_DATABASE_URL").ok();
+    let pg_name = format!("albumen_t_{:016x}", rand_u64());
+    if let Some(admin_url) = &admin_url {
+        runtime.block_on(async {
+            let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+            admin
+                .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {pg_name}")))
+                .await
+                .unwrap();
+        });
+        let base = admin_url.rsplit_once('/').unwrap().0;
+        backends.push(("postgres", format!("{base}/{pg_name}")));
+    } else {
+        eprintln!("note: PostgreSQL run skipped (ALBUMEN_TEST_DATABASE_URL is unset)");
+    }
+
+    for (backend, url) in &backends {
+        let started = std::time::Instant::now();
+        let (repo, users, seer) = runtime.block_on(async {
+            let repo = albumen_db::connect(url, 4).await.unwrap();
+            let mut users = Vec::new();
+            for k in 0..WORLD_USERS {
+                let user = repo
+                    .create_user(&new_user(&format!("u{k}"), Permissions::default()))
+                    .await
+                    .unwrap();
+                users.push(user.id);
+            }
+            let seer = repo
+                .create_user(&new_user(
+                    "seer",
+                    Permissions {
+                        can_see_all: true,
+                        ..Permissions::default()
+                    },
+                ))
+                .await
+                .unwrap()
+                .id;
+            (repo, users, seer)
+        });
+        let checks = std::sync::atomic::AtomicUsize::new(0);
+        let mut runner = TestRunner::new(Config {
+            cases,
+            failure_persistence: None,
+            ..Config::default()
+        });
+        let result = runner.run(&world_strategy(), |world| {
+            let made = runtime.block_on(check_world(&*repo, &users, seer, &world));
+            checks.fetch_add(made, std::sync::atomic::Ordering::Relaxed);
+            Ok(())
+        });
+        if let Err(err) = result {
+            panic!("{backend}: {err}");
+        }
+        eprintln!(
+            "{backend}: {} subject x object checks over {cases} worlds in {:.1?}",
+            checks.into_inner(),
+            started.elapsed()
+        );
+    }
+
+    if let Some(admin_url) = &admin_url {
+        runtime.block_on(async {
+            let mut admin = sqlx::PgConnection::connect(admin_url).await.unwrap();
+            admin
+                .execute(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE {pg_name} WITH (FORCE)"
+                )))
+                .await
+                .unwrap();
+        });
+    }
 }

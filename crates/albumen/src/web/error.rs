@@ -103,6 +103,7 @@ impl From<albumen_db::RepoError> for AppError {
     fn from(err: albumen_db::RepoError) -> Self {
         match err {
             albumen_db::RepoError::Conflict(what) => Self::Conflict(what),
+            albumen_db::RepoError::NotFound(_) => Self::NotFound,
             other => Self::internal(other),
         }
     }

@@ -97,8 +97,10 @@ async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Vie
         return Ok(Viewer::anonymous());
     };
     let user = session.user;
+    // Groups are read per request, so a membership change applies at once.
+    let groups = state.repo.user_groups(user.id).await?;
     Ok(Viewer {
-        subject: Subject::user(user.id, [], user.permissions),
+        subject: Subject::user(user.id, groups, user.permissions),
         user: Some(user),
         csrf_token: Some(session.csrf_token),
         session_hash: Some(hash),
