@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub use error::{RepoError, Result};
 pub use repo::{
     AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewSession, NewUser, PhotoUpsert, Problem,
-    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord,
+    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord, UserUpdate,
 };
 
 /// Which SQL engine a URL names.

@@ -18,6 +18,22 @@ pub struct NewUser {
 
 /// A login session. Only a hash of the cookie's token is stored, so a copy of the database does
 /// not let anyone log in.
+/// Changes to an account; `None` leaves a field as it is. The password is already hashed.
+#[derive(Debug, Clone, Default)]
+pub struct UserUpdate {
+    pub disabled: Option<bool>,
+    pub password_hash: Option<String>,
+    pub permissions: Option<Permissions>,
+}
+
+impl UserUpdate {
+    /// Whether the change must end the user's sessions: disabling, a new password or new
+    /// permissions take effect at once.
+    pub fn ends_sessions(&self) -> bool {
+        self.disabled == Some(true) || self.password_hash.is_some() || self.permissions.is_some()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewSession {
     pub token_hash: String,
@@ -172,6 +188,12 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<i64>;
+    /// Applies `update` and, when [`UserUpdate::ends_sessions`], deletes the user's sessions, in
+    /// one transaction; an unknown user is [`RepoError::NotFound`]`("user")`. Returns the user
+    /// as it is afterwards.
+    ///
+    /// [`RepoError::NotFound`]: crate::RepoError::NotFound
+    async fn update_user(&self, id: UserId, update: &UserUpdate) -> Result<User>;
 
     // Sessions.
     async fn create_session(&self, session: &NewSession) -> Result<()>;

@@ -13,7 +13,7 @@ use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
     AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewSession, NewUser, PhotoUpsert, Problem,
-    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord,
+    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord, UserUpdate,
 };
 use crate::visibility::Visibility;
 use crate::{Backend, RepoError, Result, rows};
@@ -395,6 +395,56 @@ impl Repo for SqlRepo {
             .fetch_one(&self.pool)
             .await?;
         Ok(row.try_get("n")?)
+    }
+
+    async fn update_user(&self, id: UserId, update: &UserUpdate) -> Result<User> {
+        let mut tx = self.begin_write().await?;
+        let exists = sqlx::query("SELECT id FROM users WHERE id = $1")
+            .bind(id.get())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(RepoError::NotFound("user"));
+        }
+        if let Some(disabled) = update.disabled {
+            sqlx::query("UPDATE users SET disabled = $1 WHERE id = $2")
+                .bind(i64::from(disabled))
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(hash) = &update.password_hash {
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(hash)
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(p) = update.permissions {
+            sqlx::query(
+                "UPDATE users SET is_admin = $1, can_see_all = $2, can_scan = $3 WHERE id = $4",
+            )
+            .bind(i64::from(p.admin))
+            .bind(i64::from(p.can_see_all))
+            .bind(i64::from(p.can_scan))
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        }
+        if update.ends_sessions() {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let sql = format!("SELECT {} FROM users u WHERE u.id = $1", rows::USER_COLUMNS);
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_one(&mut *tx)
+            .await?;
+        let user = rows::user(&row)?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     async fn create_session(&self, session: &NewSession) -> Result<()> {

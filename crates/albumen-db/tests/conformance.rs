@@ -12,7 +12,7 @@ use albumen_core::model::{MediaKind, Permissions, PhotoMeta};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::{
     AlbumUpsert, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo, RepoError,
-    ScanOutcome, ScanRecord,
+    ScanOutcome, ScanRecord, UserUpdate,
 };
 use sqlx::{Connection, Executor};
 
@@ -156,6 +156,102 @@ async fn sessions_expire_and_can_be_deleted() {
         assert!(repo.session("t1", 150).await.unwrap().is_none());
         repo.create_session(&session).await.unwrap();
         assert_eq!(repo.delete_expired_sessions(250).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn updating_a_user_changes_it_and_ends_its_sessions() {
+    on_each_backend(|repo| async move {
+        let dave = repo
+            .create_user(&new_user("dave", Permissions::default()))
+            .await
+            .unwrap();
+        let erin = repo
+            .create_user(&new_user("erin", Permissions::default()))
+            .await
+            .unwrap();
+        let session = |token: &str, user: UserId| NewSession {
+            token_hash: token.to_owned(),
+            user_id: user,
+            csrf_token: "csrf".to_owned(),
+            created_at: 100,
+            expires_at: 200,
+        };
+        repo.create_session(&session("d1", dave.id)).await.unwrap();
+        repo.create_session(&session("e1", erin.id)).await.unwrap();
+
+        // Re-enabling an enabled account changes nothing and keeps its sessions.
+        let same = repo
+            .update_user(
+                dave.id,
+                &UserUpdate {
+                    disabled: Some(false),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(same, dave);
+        assert!(repo.session("d1", 150).await.unwrap().is_some());
+
+        let changed = repo
+            .update_user(
+                dave.id,
+                &UserUpdate {
+                    password_hash: Some("new-hash".to_owned()),
+                    permissions: Some(Permissions::ADMIN),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(changed.permissions.admin && !changed.disabled);
+        let (_, hash) = repo.user_credentials("dave").await.unwrap().unwrap();
+        assert_eq!(hash, "new-hash");
+        assert!(repo.session("d1", 150).await.unwrap().is_none(), "ended");
+        assert!(
+            repo.session("e1", 150).await.unwrap().is_some(),
+            "others stay"
+        );
+
+        repo.create_session(&session("d2", dave.id)).await.unwrap();
+        let disabled = repo
+            .update_user(
+                dave.id,
+                &UserUpdate {
+                    disabled: Some(true),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert!(disabled.disabled);
+        assert_eq!(repo.user(dave.id).await.unwrap(), Some(disabled));
+        // Deleted, not merely hidden: re-enabling does not bring the session back.
+        repo.update_user(
+            dave.id,
+            &UserUpdate {
+                disabled: Some(false),
+                ..UserUpdate::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert!(repo.session("d2", 150).await.unwrap().is_none());
+
+        assert_eq!(
+            repo.update_user(
+                UserId::new(999),
+                &UserUpdate {
+                    disabled: Some(true),
+                    ..UserUpdate::default()
+                },
+            )
+            .await
+            .unwrap_err(),
+            RepoError::NotFound("user")
+        );
     })
     .await;
 }

@@ -4,8 +4,9 @@
 pub mod password;
 pub mod session;
 
+use albumen_core::UserId;
 use albumen_core::model::{Permissions, User};
-use albumen_db::{NewSession, NewUser, Repo, RepoError};
+use albumen_db::{NewSession, NewUser, Repo, RepoError, UserUpdate};
 
 use crate::clock::unix_now;
 
@@ -74,6 +75,35 @@ pub async fn create_user(
             permissions,
             now: unix_now(),
         })
+        .await?;
+    Ok(user)
+}
+
+/// Changes an account: a new password is validated and hashed; disabling it, a new password or
+/// new permissions end its sessions (see [`Repo::update_user`]).
+pub async fn update_user(
+    repo: &dyn Repo,
+    id: UserId,
+    disabled: Option<bool>,
+    password: Option<&str>,
+    permissions: Option<Permissions>,
+) -> Result<User, AuthError> {
+    let password_hash = match password {
+        Some(password) => {
+            validate_password(password)?;
+            Some(password::hash(password.to_owned()).await?)
+        }
+        None => None,
+    };
+    let user = repo
+        .update_user(
+            id,
+            &UserUpdate {
+                disabled,
+                password_hash,
+                permissions,
+            },
+        )
         .await?;
     Ok(user)
 }

@@ -1,5 +1,6 @@
 //! The HTTP surface: one router for HTML pages, the JSON API, media and assets.
 
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod error;
@@ -14,7 +15,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -49,6 +50,24 @@ pub fn build_app(state: AppState) -> Router {
         )
         .route("/api/v1/albums", get(api::list_albums))
         .route("/api/v1/albums/{id}", get(api::get_album))
+        .route(
+            "/api/v1/users",
+            get(admin::list_users).post(admin::create_user),
+        )
+        .route("/api/v1/users/{id}", patch(admin::update_user))
+        .route(
+            "/api/v1/groups",
+            get(admin::list_groups).post(admin::create_group),
+        )
+        .route("/api/v1/groups/{id}/members", put(admin::set_group_members))
+        .route(
+            "/api/v1/albums/{id}/policy",
+            put(admin::set_album_policy).delete(admin::delete_album_policy),
+        )
+        .route(
+            "/api/v1/photos/{id}/policy",
+            put(admin::set_photo_policy).delete(admin::delete_photo_policy),
+        )
         .route("/api/v1/scan", get(api::scan_status).post(api::start_scan))
         .route("/media/photos/{id}/preview/{preset}", get(media::preview))
         .route("/media/photos/{id}/original", get(media::original))

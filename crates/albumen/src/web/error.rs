@@ -2,6 +2,7 @@
 //! exhaustive match; internal details are logged, never sent.
 
 use axum::Json;
+use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -26,6 +27,8 @@ pub enum AppError {
     Csrf,
     #[error("{0}")]
     BadRequest(String),
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     #[error("{0} already exists")]
     Conflict(&'static str),
     #[error("a scan is already running")]
@@ -54,6 +57,9 @@ impl AppError {
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Self::Csrf => (StatusCode::FORBIDDEN, "csrf-failed"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
+            Self::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type")
+            }
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::ScanRunning => (StatusCode::CONFLICT, "scan-running"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -78,9 +84,10 @@ impl AppError {
             Self::Forbidden | Self::Csrf => {
                 "This request was refused. Reload the page and try again."
             }
-            Self::BadRequest(_) | Self::Conflict(_) | Self::ScanRunning => {
-                "The request could not be carried out."
-            }
+            Self::BadRequest(_)
+            | Self::UnsupportedMediaType(_)
+            | Self::Conflict(_)
+            | Self::ScanRunning => "The request could not be carried out.",
             Self::Internal(_) => "Something went wrong on the server.",
         }
     }
@@ -105,6 +112,18 @@ impl From<albumen_db::RepoError> for AppError {
             albumen_db::RepoError::Conflict(what) => Self::Conflict(what),
             albumen_db::RepoError::NotFound(_) => Self::NotFound,
             other => Self::internal(other),
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection {
+            JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType(
+                "expected a JSON body (Content-Type: application/json)".to_owned(),
+            ),
+            // Syntax, shape and body errors: axum's text says what was wrong and where.
+            other => Self::BadRequest(other.body_text()),
         }
     }
 }

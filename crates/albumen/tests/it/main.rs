@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
 mod access;
+mod admin;
 mod auth;
 mod cli;
 mod common;

@@ -1,0 +1,325 @@
+//! The admin JSON API: accounts, groups and access policies. Every route needs a logged-in
+//! administrator; state changes also pass the session middleware's CSRF check.
+
+use std::collections::BTreeSet;
+
+use albumen_core::access::{AlbumPolicy, Policy};
+use albumen_core::model::{Permissions, User};
+use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
+use albumen_db::Group;
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::auth;
+use crate::clock::unix_now;
+use crate::state::AppState;
+use crate::web::error::AppError;
+use crate::web::html::parse_id;
+use crate::web::session::Viewer;
+
+/// A JSON body whose rejections come out in the API's error shape (400, or 415 for a body that
+/// does not say it is JSON).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// The logged-in administrator making the request. Extracted before the body, so a visitor who
+/// may not use a route learns only that (401 or 403), whatever they sent.
+#[derive(Debug, Clone)]
+pub struct Admin(pub User);
+
+impl<S: Send + Sync> FromRequestParts<S> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
+        match viewer.user {
+            None => Err(AppError::Unauthenticated),
+            Some(user) if user.permissions.admin => Ok(Self(user)),
+            Some(_) => Err(AppError::Forbidden),
+        }
+    }
+}
+
+fn permissions(names: &[String]) -> Result<Permissions, AppError> {
+    Permissions::from_names(names.iter().map(String::as_str)).map_err(AppError::BadRequest)
+}
+
+/// An account as administrators see it (never with its password hash).
+#[derive(Debug, Serialize)]
+pub struct AccountDto {
+    id: UserId,
+    username: String,
+    permissions: Vec<&'static str>,
+    disabled: bool,
+}
+
+impl From<User> for AccountDto {
+    fn from(user: User) -> Self {
+        Self {
+            id: user.id,
+            permissions: user.permissions.names(),
+            username: user.username,
+            disabled: user.disabled,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    username: String,
+    password: String,
+    #[serde(default)]
+    permissions: Vec<String>,
+}
+
+/// `POST /api/v1/users`: creates an account (201); a taken username is 409.
+pub async fn create_user(
+    State(state): State<AppState>,
+    _admin: Admin,
+    AppJson(body): AppJson<NewAccount>,
+) -> Result<Response, AppError> {
+    let permissions = permissions(&body.permissions)?;
+    let user = auth::create_user(
+        state.repo.as_ref(),
+        &body.username,
+        &body.password,
+        permissions,
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(AccountDto::from(user))).into_response())
+}
+
+/// `GET /api/v1/users`: every account, by username.
+pub async fn list_users(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> Result<Json<Vec<AccountDto>>, AppError> {
+    let users = state.repo.list_users().await?;
+    Ok(Json(users.into_iter().map(AccountDto::from).collect()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountChange {
+    disabled: Option<bool>,
+    password: Option<String>,
+    permissions: Option<Vec<String>>,
+}
+
+/// `PATCH /api/v1/users/{id}`: disables or re-enables an account, sets its password or its
+/// permissions. Disabling, a new password or new permissions end the user's sessions at once.
+pub async fn update_user(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<AccountChange>,
+) -> Result<Json<AccountDto>, AppError> {
+    let id: UserId = parse_id(&id)?;
+    let permissions = body.permissions.as_deref().map(permissions).transpose()?;
+    let user = auth::update_user(
+        state.repo.as_ref(),
+        id,
+        body.disabled,
+        body.password.as_deref(),
+        permissions,
+    )
+    .await?;
+    Ok(Json(user.into()))
+}
+
+#[derive(Debug, Serialize)]
+pub struct GroupDto {
+    id: GroupId,
+    name: String,
+    members: Vec<UserId>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGroup {
+    name: String,
+    #[serde(default)]
+    members: Vec<UserId>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Members {
+    members: Vec<UserId>,
+}
+
+async fn group_dto(state: &AppState, group: Group) -> Result<GroupDto, AppError> {
+    let members = state.repo.group_members(group.id).await?;
+    Ok(GroupDto {
+        id: group.id,
+        name: group.name,
+        members,
+    })
+}
+
+/// `POST /api/v1/groups`: creates a group with its members (201); a taken name is 409, an
+/// unknown member 404 and no group is left behind.
+pub async fn create_group(
+    State(state): State<AppState>,
+    _admin: Admin,
+    AppJson(body): AppJson<NewGroup>,
+) -> Result<Response, AppError> {
+    let name = body.name.trim();
+    if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
+        return Err(AppError::BadRequest(
+            "group names are 1 to 64 printable characters".to_owned(),
+        ));
+    }
+    let id = state.repo.create_group(name, unix_now()).await?;
+    if let Err(err) = state.repo.set_group_members(id, &body.members).await {
+        state.repo.delete_group(id).await?;
+        return Err(err.into());
+    }
+    let members = state.repo.group_members(id).await?;
+    let group = GroupDto {
+        id,
+        name: name.to_owned(),
+        members,
+    };
+    Ok((StatusCode::CREATED, Json(group)).into_response())
+}
+
+/// `GET /api/v1/groups`: every group with its members, by name.
+pub async fn list_groups(
+    State(state): State<AppState>,
+    _admin: Admin,
+) -> Result<Json<Vec<GroupDto>>, AppError> {
+    let mut groups = Vec::new();
+    for group in state.repo.list_groups().await? {
+        groups.push(group_dto(&state, group).await?);
+    }
+    Ok(Json(groups))
+}
+
+/// `PUT /api/v1/groups/{id}/members`: replaces the members, all or nothing.
+pub async fn set_group_members(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<Members>,
+) -> Result<Json<GroupDto>, AppError> {
+    let id: GroupId = parse_id(&id)?;
+    state.repo.set_group_members(id, &body.members).await?;
+    let group = state
+        .repo
+        .list_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.id == id)
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(group_dto(&state, group).await?))
+}
+
+const fn yes() -> bool {
+    true
+}
+
+/// An album's policy on the wire; lists default to empty and `inherit` to true.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlbumPolicyDto {
+    #[serde(default)]
+    public: bool,
+    #[serde(default)]
+    users: BTreeSet<UserId>,
+    #[serde(default)]
+    groups: BTreeSet<GroupId>,
+    #[serde(default = "yes")]
+    inherit: bool,
+}
+
+/// A photo's own policy on the wire.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PhotoPolicyDto {
+    #[serde(default)]
+    public: bool,
+    #[serde(default)]
+    users: BTreeSet<UserId>,
+    #[serde(default)]
+    groups: BTreeSet<GroupId>,
+}
+
+/// `PUT /api/v1/albums/{id}/policy`: creates or replaces the album's policy.
+pub async fn set_album_policy(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<AlbumPolicyDto>,
+) -> Result<Json<AlbumPolicyDto>, AppError> {
+    let id: AlbumId = parse_id(&id)?;
+    let policy = AlbumPolicy {
+        policy: Policy {
+            public: body.public,
+            users: body.users.clone(),
+            groups: body.groups.clone(),
+        },
+        inherit: body.inherit,
+    };
+    state.repo.set_album_policy(id, &policy, unix_now()).await?;
+    Ok(Json(body))
+}
+
+/// `DELETE /api/v1/albums/{id}/policy`: the album becomes private (204).
+pub async fn delete_album_policy(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let id: AlbumId = parse_id(&id)?;
+    state.repo.delete_album_policy(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /api/v1/photos/{id}/policy`: creates or replaces the photo's own policy, which then
+/// decides for it instead of its album's.
+pub async fn set_photo_policy(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    AppJson(body): AppJson<PhotoPolicyDto>,
+) -> Result<Json<PhotoPolicyDto>, AppError> {
+    let id: PhotoId = parse_id(&id)?;
+    let policy = Policy {
+        public: body.public,
+        users: body.users.clone(),
+        groups: body.groups.clone(),
+    };
+    state.repo.set_photo_policy(id, &policy, unix_now()).await?;
+    Ok(Json(body))
+}
+
+/// `DELETE /api/v1/photos/{id}/policy`: the photo follows its album again (204).
+pub async fn delete_photo_policy(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> Result<StatusCode, AppError> {
+    let id: PhotoId = parse_id(&id)?;
+    state.repo.delete_photo_policy(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
