@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::gallery;
 use crate::scan::{ScanJob, ScanStatus};
 use crate::state::AppState;
+use crate::web::admin::AppJson;
 use crate::web::error::AppError;
 use crate::web::html::parse_id;
 use crate::web::login::{end_session, start_session};
@@ -96,7 +97,7 @@ pub struct Credentials {
 pub async fn create_session(
     State(state): State<AppState>,
     viewer: Viewer,
-    Json(credentials): Json<Credentials>,
+    AppJson(credentials): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
     let (login, headers) = start_session(
         &state,

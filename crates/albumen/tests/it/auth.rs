@@ -209,3 +209,22 @@ async fn garbage_cookies_are_anonymous() {
         assert_eq!(reply.status, 401, "{cookie}");
     }
 }
+
+#[tokio::test]
+async fn malformed_login_bodies_get_a_json_error() {
+    let t = TestApp::new().await;
+    let request = |content_type: &str, body: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/session")
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let broken = t.send(request("application/json", "{\"username\":")).await;
+    assert_eq!(broken.status, 400);
+    assert_eq!(broken.json()["error"]["code"], "bad-request");
+    let wrong_type = t.send(request("text/plain", "{}")).await;
+    assert_eq!(wrong_type.status, 415);
+    assert!(wrong_type.json()["error"]["message"].is_string());
+}
