@@ -1,6 +1,8 @@
-//! The command line: `albumen serve | scan | user | config`. One file per subcommand.
+//! The command line: `albumen serve | scan | purge | user | group | policy | config`. One file per subcommand.
 
 mod config_cmd;
+mod group;
+mod policy;
 mod purge;
 mod scan_cmd;
 mod serve;
@@ -55,6 +57,12 @@ pub enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Manage groups of users
+    #[command(subcommand)]
+    Group(group::GroupCommand),
+    /// Set or remove album access policies by path pattern
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
     /// Show or check the configuration
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -87,6 +95,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scan(args) => scan_cmd::run(&cli.common, args).await,
         Command::Purge(args) => purge::run(&cli.common, args).await,
         Command::User(command) => user::run(&cli.common, command).await,
+        Command::Group(command) => group::run(&cli.common, command).await,
+        Command::Policy(command) => policy::run(&cli.common, command).await,
         Command::Config(command) => config_cmd::run(&cli.common, &command),
     }
 }

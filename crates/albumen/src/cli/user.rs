@@ -1,8 +1,10 @@
-//! `albumen user add | list`
+//! `albumen user add | list | grant | revoke`
 
 use std::io::BufRead;
 
 use albumen_core::model::Permissions;
+use albumen_db::UserUpdate;
+use anyhow::Context;
 use clap::{Args, Subcommand};
 use rand::Rng;
 
@@ -16,6 +18,17 @@ pub enum UserCommand {
     Add(AddArgs),
     /// List users and their permissions
     List,
+    /// Give a user a permission (admin, can_see_all or can_scan); ends the user's sessions
+    Grant(PermissionArgs),
+    /// Take a permission (admin, can_see_all or can_scan) from a user; ends the user's sessions
+    Revoke(PermissionArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PermissionArgs {
+    pub user: String,
+    /// admin, can_see_all or can_scan
+    pub permission: String,
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +71,8 @@ pub(super) async fn run(common: &CommonArgs, command: UserCommand) -> anyhow::Re
                 println!("password: {password}");
             }
         }
+        UserCommand::Grant(args) => change_permission(&state, &args, true).await?,
+        UserCommand::Revoke(args) => change_permission(&state, &args, false).await?,
         UserCommand::List => {
             println!("{:>6}  {:<24} {:<9} permissions", "id", "username", "state");
             for user in state.repo.list_users().await? {
@@ -71,6 +86,46 @@ pub(super) async fn run(common: &CommonArgs, command: UserCommand) -> anyhow::Re
             }
         }
     }
+    Ok(())
+}
+
+/// Turns one permission on or off and prints the user's permissions afterwards.
+async fn change_permission(
+    state: &AppState,
+    args: &PermissionArgs,
+    on: bool,
+) -> anyhow::Result<()> {
+    let named = Permissions::from_names([args.permission.as_str()]).map_err(anyhow::Error::msg)?;
+    let (user, _) = state
+        .repo
+        .user_credentials(&args.user)
+        .await?
+        .with_context(|| format!("no such user {:?}", args.user))?;
+    let mut permissions = user.permissions;
+    for (flag, wanted) in [
+        (&mut permissions.admin, named.admin),
+        (&mut permissions.can_see_all, named.can_see_all),
+        (&mut permissions.can_scan, named.can_scan),
+    ] {
+        if wanted {
+            *flag = on;
+        }
+    }
+    let update = UserUpdate {
+        permissions: Some(permissions),
+        ..UserUpdate::default()
+    };
+    let user = state.repo.update_user(user.id, &update).await?;
+    let names = user.permissions.names();
+    println!(
+        "{}: {}",
+        user.username,
+        if names.is_empty() {
+            "no permissions".to_owned()
+        } else {
+            names.join(", ")
+        }
+    );
     Ok(())
 }
 

@@ -202,3 +202,210 @@ fn serve_creates_the_admin_scans_and_answers_on_a_socket() {
     let _ = server.wait();
     assert!(albums.contains("Snow in Paris"), "{albums}");
 }
+
+/// Runs the binary and returns (success, stdout, stderr).
+fn run(dir: &std::path::Path, args: &[&str]) -> (bool, String, String) {
+    let out = albumen(dir).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Runs the binary and returns its standard output, failing the test if it fails.
+fn ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let (success, stdout, stderr) = run(dir, args);
+    assert!(success, "albumen {args:?} failed: {stderr}");
+    stdout
+}
+
+/// Runs the binary expecting failure and returns its standard error.
+fn fails(dir: &std::path::Path, args: &[&str]) -> String {
+    let (success, stdout, stderr) = run(dir, args);
+    assert!(!success, "albumen {args:?} succeeded: {stdout}");
+    stderr
+}
+
+fn add_user(dir: &std::path::Path, name: &str) {
+    let mut add = albumen(dir)
+        .args(["user", "add", name, "--password-stdin"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough password\n")
+        .unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn groups_permissions_and_policies_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for album in ["2013_01_19_Snow in Paris", "2014_07_01_Beach"] {
+        std::fs::create_dir_all(d.join("photos").join(album)).unwrap();
+        std::fs::write(
+            d.join("photos").join(album).join("a.jpg"),
+            jpeg(32, 32, &Exif::default()),
+        )
+        .unwrap();
+    }
+    for name in ["ann", "bob", "cyd"] {
+        add_user(d, name);
+    }
+
+    // Groups.
+    let out = ok(d, &["group", "add", "family", "--member", "ann"]);
+    assert!(out.starts_with("created group family (id "), "{out}");
+    let err = fails(d, &["group", "add", "family"]);
+    assert!(err.contains("already exists"), "{err}");
+    let err = fails(d, &["group", "add", "friends", "--member", "zed"]);
+    assert!(err.contains("zed"), "{err}");
+    assert!(!ok(d, &["group", "list"]).contains("friends"));
+    assert_eq!(ok(d, &["group", "members", "family"]).trim(), "family: ann");
+    assert_eq!(
+        ok(d, &["group", "members", "family", "ann", "bob"]).trim(),
+        "family: ann, bob"
+    );
+    let err = fails(d, &["group", "members", "family", "cyd", "zed"]);
+    assert!(err.contains("zed"), "{err}");
+    assert_eq!(
+        ok(d, &["group", "members", "family"]).trim(),
+        "family: ann, bob"
+    );
+    let err = fails(d, &["group", "members", "nobody"]);
+    assert!(err.contains("nobody"), "{err}");
+    let list = ok(d, &["group", "list"]);
+    let line = list.lines().find(|l| l.contains("family")).unwrap();
+    assert!(line.trim_end().ends_with("ann, bob"), "{list}");
+
+    // Permissions.
+    assert_eq!(
+        ok(d, &["user", "grant", "ann", "can_scan"]).trim(),
+        "ann: can_scan"
+    );
+    let users = ok(d, &["user", "list"]);
+    let line = users.lines().find(|l| l.contains(" ann ")).unwrap();
+    assert!(line.trim_end().ends_with("can_scan"), "{users}");
+    assert_eq!(
+        ok(d, &["user", "grant", "ann", "can_see_all"]).trim(),
+        "ann: can_see_all, can_scan"
+    );
+    assert_eq!(
+        ok(d, &["user", "revoke", "ann", "can_scan"]).trim(),
+        "ann: can_see_all"
+    );
+    let users = ok(d, &["user", "list"]);
+    let line = users.lines().find(|l| l.contains(" ann ")).unwrap();
+    assert!(!line.contains("can_scan"), "{users}");
+    let err = fails(d, &["user", "grant", "ann", "root"]);
+    assert!(err.contains("root"), "{err}");
+    let err = fails(d, &["user", "revoke", "zed", "admin"]);
+    assert!(err.contains("zed"), "{err}");
+
+    // Policies.
+    ok(d, &["scan", "--json"]);
+    let err = fails(d, &["policy", "set", "--album", "1999_*", "--public"]);
+    assert!(err.contains("no album matches 1999_*"), "{err}");
+    let err = fails(
+        d,
+        &["policy", "set", "--album", "2013_*", "--group", "strangers"],
+    );
+    assert!(err.contains("strangers"), "{err}");
+    let err = fails(d, &["policy", "set", "--album", "2013_*", "--user", "zed"]);
+    assert!(err.contains("zed"), "{err}");
+    let out = ok(
+        d,
+        &[
+            "policy", "set", "--album", "2013_*", "--group", "family", "--user", "cyd",
+        ],
+    );
+    assert_eq!(
+        out.trim(),
+        "set policy on 1 albums: 2013_01_19_Snow in Paris"
+    );
+
+    let mut config = albumen::config::Config::default();
+    config.library.path = d.join("photos");
+    config.data.dir = d.join("data");
+    let state = albumen::AppState::open(config).await.unwrap();
+    let repo = state.repo.clone();
+    let albums = repo.catalog_albums().await.unwrap();
+    let id_of = |path: &str| albums.iter().find(|a| a.path == path).unwrap().id;
+    let (snow, beach) = (id_of("2013_01_19_Snow in Paris"), id_of("2014_07_01_Beach"));
+    let family = repo
+        .list_groups()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|g| g.name == "family")
+        .unwrap()
+        .id;
+    let cyd = repo.user_credentials("cyd").await.unwrap().unwrap().0.id;
+    let policy = repo
+        .album_facts(snow)
+        .await
+        .unwrap()
+        .unwrap()
+        .policy
+        .unwrap();
+    assert!(policy.inherit && !policy.policy.public);
+    assert_eq!(
+        policy.policy.groups.into_iter().collect::<Vec<_>>(),
+        [family]
+    );
+    assert_eq!(policy.policy.users.into_iter().collect::<Vec<_>>(), [cyd]);
+    assert_eq!(repo.album_facts(beach).await.unwrap().unwrap().policy, None);
+
+    let out = ok(
+        d,
+        &["policy", "set", "--album", "**", "--public", "--no-inherit"],
+    );
+    assert!(out.starts_with("set policy on 2 albums: "), "{out}");
+    let policy = repo
+        .album_facts(beach)
+        .await
+        .unwrap()
+        .unwrap()
+        .policy
+        .unwrap();
+    assert!(policy.policy.public && !policy.inherit);
+
+    let out = ok(
+        d,
+        &["policy", "unset", "--album", "2013_01_19_Snow in Paris"],
+    );
+    assert!(out.contains("1 albums"), "{out}");
+    assert_eq!(repo.album_facts(snow).await.unwrap().unwrap().policy, None);
+    assert!(
+        repo.album_facts(beach)
+            .await
+            .unwrap()
+            .unwrap()
+            .policy
+            .is_some()
+    );
+    let err = fails(d, &["policy", "unset", "--album", "2013"]);
+    assert!(err.contains("no album matches 2013"), "{err}");
+
+    // Missing albums are skipped.
+    std::fs::remove_dir_all(d.join("photos/2014_07_01_Beach")).unwrap();
+    ok(d, &["scan", "--json", "--accept-vanished"]);
+    let err = fails(d, &["policy", "unset", "--album", "2014_*"]);
+    assert!(err.contains("no album matches 2014_*"), "{err}");
+    let out = ok(d, &["policy", "set", "--album", "*", "--public"]);
+    assert_eq!(
+        out.trim(),
+        "set policy on 1 albums: 2013_01_19_Snow in Paris"
+    );
+}

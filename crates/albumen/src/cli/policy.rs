@@ -1,0 +1,173 @@
+//! `albumen policy set | unset`: album policies for every album whose path matches a glob.
+
+use std::collections::BTreeSet;
+
+use albumen_core::AlbumId;
+use albumen_core::access::{AlbumPolicy, Policy};
+use albumen_db::Repo;
+use clap::{Args, Subcommand};
+use regex::Regex;
+
+use super::CommonArgs;
+use super::group::{group_ids, user_ids};
+use crate::clock::unix_now;
+use crate::state::AppState;
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Set (replace) the policy of every album matching a pattern
+    Set(PolicySetArgs),
+    /// Remove the policy of every album matching a pattern (they become private)
+    Unset(PolicyUnsetArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicySetArgs {
+    /// Album paths as in the library: `*` matches within a folder name, `**` across folders,
+    /// `?` one character
+    #[arg(long, value_name = "PATTERN")]
+    pub album: String,
+    /// Everyone may see the albums, even without logging in
+    #[arg(long)]
+    pub public: bool,
+    /// A user who may see the albums (repeatable)
+    #[arg(long = "user", value_name = "USER")]
+    pub users: Vec<String>,
+    /// A group whose members may see the albums (repeatable)
+    #[arg(long = "group", value_name = "GROUP")]
+    pub groups: Vec<String>,
+    /// Photos without their own policy do not follow the album's
+    #[arg(long)]
+    pub no_inherit: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyUnsetArgs {
+    /// Album paths as in the library: `*` matches within a folder name, `**` across folders,
+    /// `?` one character
+    #[arg(long, value_name = "PATTERN")]
+    pub album: String,
+}
+
+pub(super) async fn run(common: &CommonArgs, command: PolicyCommand) -> anyhow::Result<()> {
+    let state = AppState::open(common.load(|_| {})?).await?;
+    let repo = state.repo.as_ref();
+    match command {
+        PolicyCommand::Set(args) => {
+            let (ids, paths) = matching_albums(repo, &args.album).await?;
+            let users = user_ids(repo, &args.users).await?;
+            let groups = group_ids(repo, &args.groups).await?;
+            let policy = AlbumPolicy {
+                policy: Policy {
+                    public: args.public,
+                    users: users.into_iter().collect(),
+                    groups: groups.into_iter().collect(),
+                },
+                inherit: !args.no_inherit,
+            };
+            repo.set_album_policies(&ids, &policy, unix_now()).await?;
+            println!("set policy on {} albums: {}", ids.len(), paths.join(", "));
+        }
+        PolicyCommand::Unset(args) => {
+            let (ids, paths) = matching_albums(repo, &args.album).await?;
+            repo.delete_album_policies(&ids).await?;
+            println!(
+                "removed policy from {} albums: {}",
+                ids.len(),
+                paths.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The present albums whose path matches `pattern`, by path; none is an error.
+async fn matching_albums(
+    repo: &dyn Repo,
+    pattern: &str,
+) -> anyhow::Result<(Vec<AlbumId>, Vec<String>)> {
+    let glob = glob_regex(pattern)?;
+    let matches: BTreeSet<(String, AlbumId)> = repo
+        .catalog_albums()
+        .await?
+        .into_iter()
+        .filter(|a| !a.missing && glob.is_match(&a.path))
+        .map(|a| (a.path, a.id))
+        .collect();
+    anyhow::ensure!(!matches.is_empty(), "no album matches {pattern}");
+    Ok(matches.into_iter().map(|(path, id)| (id, path)).unzip())
+}
+
+/// Translates a glob over `/`-separated paths into an anchored regex: `*` matches within one
+/// segment, `**` across segments (`**/` also matches no folder at all), `?` one character other
+/// than `/`; everything else matches itself.
+fn glob_regex(pattern: &str) -> anyhow::Result<Regex> {
+    let mut re = String::from("^");
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' if chars.peek() == Some(&'*') => {
+                chars.next();
+                if chars.peek() == Some(&'/') {
+                    chars.next();
+                    re.push_str("(?:.*/)?");
+                } else {
+                    re.push_str(".*");
+                }
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            other => re.push_str(&regex::escape(other.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    re.push('$');
+    Ok(Regex::new(&re)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_regex;
+
+    fn matches(pattern: &str, path: &str) -> bool {
+        glob_regex(pattern).expect("valid glob").is_match(path)
+    }
+
+    #[test]
+    fn a_plain_name_matches_exactly_that_path() {
+        assert!(matches(
+            "2013_01_19_Snow in Paris",
+            "2013_01_19_Snow in Paris"
+        ));
+        assert!(!matches("2013", "2013_01_19_Snow in Paris"));
+        assert!(!matches("Paris", "2013/Paris/x"));
+        assert!(matches("a.b+(c)", "a.b+(c)"));
+        assert!(!matches("a.b", "axb"));
+    }
+
+    #[test]
+    fn a_star_stays_within_one_folder() {
+        assert!(matches("2013_*", "2013_01_19_Snow in Paris"));
+        assert!(!matches("2013_*", "2013_01/inner"));
+        assert!(matches("trips/*", "trips/Rome"));
+        assert!(!matches("trips/*", "trips/Rome/day 1"));
+        assert!(!matches("trips/*", "trips"));
+        assert!(matches("*", "top"));
+    }
+
+    #[test]
+    fn a_double_star_crosses_folders() {
+        assert!(matches("trips/**", "trips/Rome/day 1"));
+        assert!(matches("**/day ?", "trips/Rome/day 1"));
+        assert!(matches("**/day ?", "day 2"));
+        assert!(matches("trips/**/day 1", "trips/day 1"));
+        assert!(!matches("trips/**", "other/Rome"));
+        assert!(matches("**", "a/b/c"));
+    }
+
+    #[test]
+    fn a_question_mark_is_one_character_but_not_a_slash() {
+        assert!(matches("201?", "2013"));
+        assert!(!matches("201?", "20134"));
+        assert!(!matches("a?b", "a/b"));
+    }
+}
