@@ -16,8 +16,6 @@ pub struct NewUser {
     pub now: i64,
 }
 
-/// A login session. Only a hash of the cookie's token is stored, so a copy of the database does
-/// not let anyone log in.
 /// Changes to an account; `None` leaves a field as it is. The password is already hashed.
 #[derive(Debug, Clone, Default)]
 pub struct UserUpdate {
@@ -34,6 +32,8 @@ impl UserUpdate {
     }
 }
 
+/// A login session. Only a hash of the cookie's token is stored, so a copy of the database does
+/// not let anyone log in.
 #[derive(Debug, Clone)]
 pub struct NewSession {
     pub token_hash: String,
@@ -48,6 +48,25 @@ pub struct SessionRecord {
     pub user: User,
     pub csrf_token: String,
     pub expires_at: i64,
+}
+
+/// A magic login link to store. Only the hash of the link's token is kept; `password_stamp` is
+/// a hash of the user's password hash, compared when the link is used so a new password voids it.
+#[derive(Debug, Clone)]
+pub struct NewLoginLink {
+    pub token_hash: String,
+    pub user_id: UserId,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub single_use: bool,
+    pub password_stamp: String,
+}
+
+/// What a redeemed login link yields: its user and the password stamp it was made with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedeemedLoginLink {
+    pub user_id: UserId,
+    pub password_stamp: String,
 }
 
 /// A group of users, named so administrators can list it in policies.
@@ -202,6 +221,19 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>>;
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     async fn delete_expired_sessions(&self, now: i64) -> Result<u64>;
+
+    // Login links.
+    /// Stores a link; an unknown user is a foreign-key error, so check the user first.
+    async fn create_login_link(&self, link: &NewLoginLink) -> Result<()>;
+    /// The link for a token hash if it is unexpired and not used up, marking a single-use link
+    /// used in the same statement (so two concurrent redemptions cannot both succeed). Whether
+    /// the user is enabled and the password stamp still matches is for the caller to check.
+    async fn redeem_login_link(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<RedeemedLoginLink>>;
+    async fn delete_expired_login_links(&self, now: i64) -> Result<u64>;
 
     // Groups.
     /// A new, empty group; a name already taken is [`RepoError::Conflict`]`("group")`.

@@ -12,8 +12,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewSession, NewUser, PhotoUpsert, Problem,
-    ProblemStage, Repo, ScanOutcome, ScanRecord, SessionRecord, UserUpdate,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewUser, PhotoUpsert,
+    Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord, SessionRecord,
+    UserUpdate,
 };
 use crate::visibility::Visibility;
 use crate::{Backend, RepoError, Result, rows};
@@ -495,6 +496,57 @@ impl Repo for SqlRepo {
 
     async fn delete_expired_sessions(&self, now: i64) -> Result<u64> {
         let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    async fn create_login_link(&self, link: &NewLoginLink) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO login_links \
+             (token_hash, user_id, created_at, expires_at, single_use, password_stamp) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&link.token_hash)
+        .bind(link.user_id.get())
+        .bind(link.created_at)
+        .bind(link.expires_at)
+        .bind(i64::from(link.single_use))
+        .bind(&link.password_stamp)
+        .execute(&self.pool)
+        .await
+        .map_err(RepoError::on_unique("login link"))?;
+        Ok(())
+    }
+
+    async fn redeem_login_link(
+        &self,
+        token_hash: &str,
+        now: i64,
+    ) -> Result<Option<RedeemedLoginLink>> {
+        // One statement for both kinds: a reusable link keeps `used_at` NULL.
+        let row = sqlx::query(
+            "UPDATE login_links \
+             SET used_at = CASE WHEN single_use = 1 THEN $2 ELSE used_at END \
+             WHERE token_hash = $1 AND expires_at > $2 AND used_at IS NULL \
+             RETURNING user_id, password_stamp",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(RedeemedLoginLink {
+                user_id: UserId::new(r.try_get("user_id")?),
+                password_stamp: r.try_get("password_stamp")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn delete_expired_login_links(&self, now: i64) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM login_links WHERE expires_at <= $1")
             .bind(now)
             .execute(&self.pool)
             .await?;

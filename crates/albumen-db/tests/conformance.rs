@@ -11,8 +11,8 @@ use albumen_core::access::{
 use albumen_core::model::{MediaKind, Permissions, PhotoMeta};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::{
-    AlbumUpsert, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo, RepoError,
-    ScanOutcome, ScanRecord, UserUpdate,
+    AlbumUpsert, NewLoginLink, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo,
+    RepoError, ScanOutcome, ScanRecord, UserUpdate,
 };
 use sqlx::{Connection, Executor};
 
@@ -26,7 +26,7 @@ where
     test(albumen_db::connect(&url, 4).await.unwrap()).await;
 
     let Ok(admin_url) = std::env::var("ALBUMEN_TEST_DATABASE_URL") else {
-        eprintln!("note: PostgreSQL run skipped (ALBUMEN_TEST_DATABASE_URL is unset)");
+        skipped_note();
         return;
     };
     let name = format!("albumen_t_{:016x}", rand_u64());
@@ -46,6 +46,16 @@ where
         )))
         .await
         .unwrap();
+}
+
+/// Says that the PostgreSQL half did not run. Written to stderr directly: the test harness
+/// captures `eprintln!`, and this note must be visible in a passing run.
+fn skipped_note() {
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: PostgreSQL conformance run skipped (ALBUMEN_TEST_DATABASE_URL is unset)"
+    );
 }
 
 fn rand_u64() -> u64 {
@@ -156,6 +166,55 @@ async fn sessions_expire_and_can_be_deleted() {
         assert!(repo.session("t1", 150).await.unwrap().is_none());
         repo.create_session(&session).await.unwrap();
         assert_eq!(repo.delete_expired_sessions(250).await.unwrap(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn login_links_expire_and_single_use_links_work_once() {
+    on_each_backend(|repo| async move {
+        let user = repo
+            .create_user(&new_user("dora", Permissions::default()))
+            .await
+            .unwrap();
+        let link = |hash: &str, single_use: bool| NewLoginLink {
+            token_hash: hash.to_owned(),
+            user_id: user.id,
+            created_at: 100,
+            expires_at: 200,
+            single_use,
+            password_stamp: "stamp".to_owned(),
+        };
+        repo.create_login_link(&link("many", false)).await.unwrap();
+        repo.create_login_link(&link("once", true)).await.unwrap();
+        assert!(matches!(
+            repo.create_login_link(&link("once", true)).await,
+            Err(RepoError::Conflict(_))
+        ));
+
+        for _ in 0..2 {
+            let got = repo.redeem_login_link("many", 150).await.unwrap().unwrap();
+            assert_eq!(got.user_id, user.id);
+            assert_eq!(got.password_stamp, "stamp");
+        }
+        assert!(
+            repo.redeem_login_link("many", 200).await.unwrap().is_none(),
+            "expired"
+        );
+        assert!(
+            repo.redeem_login_link("once", 200).await.unwrap().is_none(),
+            "expired"
+        );
+        assert!(repo.redeem_login_link("once", 150).await.unwrap().is_some());
+        assert!(
+            repo.redeem_login_link("once", 150).await.unwrap().is_none(),
+            "used"
+        );
+        assert!(repo.redeem_login_link("none", 150).await.unwrap().is_none());
+
+        assert_eq!(repo.delete_expired_login_links(150).await.unwrap(), 0);
+        assert_eq!(repo.delete_expired_login_links(250).await.unwrap(), 2);
+        assert!(repo.redeem_login_link("many", 150).await.unwrap().is_none());
     })
     .await;
 }
@@ -1613,7 +1672,7 @@ fn lists_agree_with_decide_on_random_worlds() {
         let base = admin_url.rsplit_once('/').unwrap().0;
         backends.push(("postgres", format!("{base}/{pg_name}")));
     } else {
-        eprintln!("note: PostgreSQL run skipped (ALBUMEN_TEST_DATABASE_URL is unset)");
+        skipped_note();
     }
 
     for (backend, url) in &backends {

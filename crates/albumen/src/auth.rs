@@ -1,6 +1,7 @@
 //! Accounts and sessions: argon2id password hashes, random session tokens stored hashed, and
-//! per-session CSRF tokens compared in constant time.
+//! per-session CSRF tokens compared in constant time, and magic login links (`login_link`).
 
+pub mod login_link;
 pub mod password;
 pub mod session;
 
@@ -127,6 +128,11 @@ pub async fn login(
         Some(user) if valid && !user.disabled => user,
         _ => return Err(AuthError::InvalidCredentials),
     };
+    open_session(repo, user, session_days).await
+}
+
+/// Opens a new session for a user already authenticated (by password or by a login link).
+async fn open_session(repo: &dyn Repo, user: User, session_days: u32) -> Result<Login, AuthError> {
     let (token, token_hash) = session::new_token();
     let csrf_token = session::new_csrf_token();
     let now = unix_now();

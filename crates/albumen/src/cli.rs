@@ -1,7 +1,8 @@
-//! The command line: `albumen serve | scan | purge | user | group | policy | config`. One file per subcommand.
+//! The command line: `albumen serve | scan | purge | user | login-link | group | policy | config`. One file per subcommand.
 
 mod config_cmd;
 mod group;
+mod login_link;
 mod policy;
 mod purge;
 mod scan_cmd;
@@ -57,6 +58,8 @@ pub enum Command {
     /// Manage user accounts
     #[command(subcommand)]
     User(user::UserCommand),
+    /// Make a magic login link for a user (prints its path and expiry)
+    LoginLink(login_link::LoginLinkArgs),
     /// Manage groups of users
     #[command(subcommand)]
     Group(group::GroupCommand),
@@ -95,6 +98,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scan(args) => scan_cmd::run(&cli.common, args).await,
         Command::Purge(args) => purge::run(&cli.common, args).await,
         Command::User(command) => user::run(&cli.common, command).await,
+        Command::LoginLink(args) => login_link::run(&cli.common, args).await,
         Command::Group(command) => group::run(&cli.common, command).await,
         Command::Policy(command) => policy::run(&cli.common, command).await,
         Command::Config(command) => config_cmd::run(&cli.common, &command),

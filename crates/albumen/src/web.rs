@@ -41,6 +41,7 @@ pub fn build_app(state: AppState) -> Router {
         .route("/albums/{id}", get(html::album_page))
         .route("/photos/{id}", get(html::photo_page))
         .route("/login", get(login::login_page).post(login::login_submit))
+        .route("/login/link/{token}", get(login::link_login))
         .route("/logout", post(login::logout_submit))
         .route(
             "/api/v1/session",
@@ -55,6 +56,10 @@ pub fn build_app(state: AppState) -> Router {
             get(admin::list_users).post(admin::create_user),
         )
         .route("/api/v1/users/{id}", patch(admin::update_user))
+        .route(
+            "/api/v1/users/{id}/login-link",
+            post(admin::create_login_link),
+        )
         .route(
             "/api/v1/groups",
             get(admin::list_groups).post(admin::create_group),

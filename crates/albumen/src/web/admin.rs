@@ -8,6 +8,7 @@ use albumen_core::model::{Permissions, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::Group;
 use axum::Json;
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
@@ -144,6 +145,53 @@ pub async fn update_user(
     )
     .await?;
     Ok(Json(user.into()))
+}
+
+/// Options for a new login link; the body may be empty or absent.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginLinkOptions {
+    expires_in_days: Option<u32>,
+    #[serde(default)]
+    single_use: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LoginLinkDto {
+    url: String,
+    expires_at: i64,
+}
+
+/// `POST /api/v1/users/{id}/login-link`: a magic login link for the user (201) with
+/// `{"url": "/login/link/<token>", "expires_at": <unix seconds>}`; the token is shown only
+/// here. Options: `expires_in_days` (default 14, at most 365; 0 makes an expired link) and
+/// `single_use`. An unknown user is 404.
+pub async fn create_login_link(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let id: UserId = parse_id(&id)?;
+    let options: LoginLinkOptions = if body.iter().all(u8::is_ascii_whitespace) {
+        LoginLinkOptions::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(e.to_string()))?
+    };
+    let link = auth::login_link::create(
+        state.repo.as_ref(),
+        id,
+        options
+            .expires_in_days
+            .unwrap_or(auth::login_link::DEFAULT_DAYS),
+        options.single_use,
+    )
+    .await?;
+    let dto = LoginLinkDto {
+        url: link.path(),
+        expires_at: link.expires_at,
+    };
+    Ok((StatusCode::CREATED, Json(dto)).into_response())
 }
 
 #[derive(Debug, Serialize)]

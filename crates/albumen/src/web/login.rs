@@ -1,7 +1,7 @@
 //! Logging in and out, for the HTML pages and the JSON API alike.
 
 use axum::Form;
-use axum::extract::{Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{LOCATION, SET_COOKIE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -28,6 +28,15 @@ pub async fn start_session(
         state.config.auth.session_days,
     )
     .await?;
+    replace_session(state, viewer, login).await
+}
+
+/// Ends whatever session the browser had and returns the `Set-Cookie` header for `login`'s.
+async fn replace_session(
+    state: &AppState,
+    viewer: &Viewer,
+    login: Login,
+) -> Result<(Login, HeaderMap), AppError> {
     // A new session replaces whatever the browser had.
     end_session(state, viewer).await?;
     let mut headers = HeaderMap::new();
@@ -117,6 +126,27 @@ pub async fn login_submit(
         }
         Err(other) => Err(other),
     }
+}
+
+/// `GET /login/link/{token}`: a magic login link. A valid one opens a new session, exactly as a
+/// password login does, and redirects to the gallery (303); anything else (malformed, unknown,
+/// expired, used, password changed since, account disabled) is the ordinary 404 page.
+pub async fn link_login(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let login =
+        match auth::login_link::redeem(state.repo.as_ref(), &token, state.config.auth.session_days)
+            .await
+        {
+            Ok(login) => login,
+            Err(AuthError::InvalidCredentials) => return Err(AppError::NotFound),
+            Err(other) => return Err(other.into()),
+        };
+    let (_, mut headers) = replace_session(&state, &viewer, login).await?;
+    headers.insert(LOCATION, "/".parse().map_err(AppError::internal)?);
+    Ok((StatusCode::SEE_OTHER, headers).into_response())
 }
 
 pub async fn logout_submit(

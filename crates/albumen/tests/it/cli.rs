@@ -409,3 +409,22 @@ async fn groups_permissions_and_policies_from_the_command_line() {
         "set policy on 1 albums: 2013_01_19_Snow in Paris"
     );
 }
+
+#[test]
+fn login_links_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("photos")).unwrap();
+    add_user(d, "grandma");
+    let out = ok(d, &["login-link", "grandma", "--days", "3", "--single-use"]);
+    let mut lines = out.lines();
+    let path = lines.next().unwrap();
+    let token = path.strip_prefix("/login/link/").unwrap();
+    assert_eq!(token.len(), 64, "{out}");
+    assert!(token.bytes().all(|b| b.is_ascii_hexdigit()), "{out}");
+    let expiry = lines.next().unwrap();
+    assert!(expiry.starts_with("expires at "), "{out}");
+    assert!(expiry.ends_with(", single use"), "{out}");
+    assert!(fails(d, &["login-link", "nobody"]).contains("no such user"));
+    assert!(fails(d, &["login-link", "grandma", "--days", "400"]).contains("365"));
+}

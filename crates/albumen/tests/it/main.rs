@@ -10,5 +10,6 @@ mod common;
 mod fixtures;
 mod html;
 mod identity;
+mod login_link;
 mod media;
 mod scan;
