@@ -1,6 +1,7 @@
 //! Accounts and sessions: argon2id password hashes, random session tokens stored hashed, and
 //! per-session CSRF tokens compared in constant time, and magic login links (`login_link`).
 
+pub mod limiter;
 pub mod login_link;
 pub mod password;
 pub mod session;

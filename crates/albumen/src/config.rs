@@ -138,6 +138,14 @@ pub struct AuthConfig {
     pub session_days: u32,
     /// Mark the session cookie `Secure` (set when the server is reached over HTTPS).
     pub secure_cookies: bool,
+    /// Failed password logins for one username (as typed) before it is locked out.
+    pub login_attempts_per_account: u32,
+    /// Failed password logins from one client address before it is locked out.
+    pub login_attempts_per_address: u32,
+    /// The first lockout; it doubles with every further failure.
+    pub login_lockout_seconds: u64,
+    /// The longest lockout; failures are also forgotten after this long without a new one.
+    pub login_lockout_max_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -238,6 +246,10 @@ impl Default for AuthConfig {
         Self {
             session_days: 30,
             secure_cookies: false,
+            login_attempts_per_account: 5,
+            login_attempts_per_address: 20,
+            login_lockout_seconds: 60,
+            login_lockout_max_seconds: 900,
         }
     }
 }
@@ -367,6 +379,34 @@ impl Config {
         }
         if self.auth.session_days == 0 || self.auth.session_days > 3650 {
             return Err(invalid("auth.session_days", "must be between 1 and 3650"));
+        }
+        for (key, value) in [
+            (
+                "auth.login_attempts_per_account",
+                self.auth.login_attempts_per_account,
+            ),
+            (
+                "auth.login_attempts_per_address",
+                self.auth.login_attempts_per_address,
+            ),
+        ] {
+            if value == 0 {
+                return Err(invalid(key, "must be at least 1"));
+            }
+        }
+        if !(1..=86_400).contains(&self.auth.login_lockout_seconds) {
+            return Err(invalid(
+                "auth.login_lockout_seconds",
+                "must be between 1 and 86400",
+            ));
+        }
+        if self.auth.login_lockout_max_seconds < self.auth.login_lockout_seconds
+            || self.auth.login_lockout_max_seconds > 86_400
+        {
+            return Err(invalid(
+                "auth.login_lockout_max_seconds",
+                "must be between auth.login_lockout_seconds and 86400",
+            ));
         }
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use albumen_db::Repo;
 
+use crate::auth::limiter::LoginLimiter;
 use crate::config::Config;
 use crate::preview::Previews;
 use crate::scan::ScanControl;
@@ -19,6 +20,8 @@ pub struct AppState {
     pub previews: Arc<Previews>,
     pub templates: Arc<Templates>,
     pub scans: Arc<ScanControl>,
+    /// Failed-login counters (in memory, per process).
+    pub login_limiter: Arc<LoginLimiter>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +58,7 @@ impl AppState {
         let storage = Storage::local(&config.library.path, &config.cache_dir())?;
         let templates = Templates::load(config.server.templates_dir.as_deref())?;
         Ok(Self {
+            login_limiter: Arc::new(LoginLimiter::new(&config.auth)),
             previews: Arc::new(Previews::new(&config)),
             config: Arc::new(config),
             repo,

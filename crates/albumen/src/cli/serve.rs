@@ -46,9 +46,12 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
         library.display()
     );
     let app = crate::build_app(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     Ok(())
 }
 

@@ -80,6 +80,22 @@ fn errors_name_the_key_at_fault() {
         ),
         ("[database]\nurl = \"mysql://x/y\"\n", "database.url"),
         ("[auth]\nsession_days = 0\n", "auth.session_days"),
+        (
+            "[auth]\nlogin_attempts_per_account = 0\n",
+            "auth.login_attempts_per_account",
+        ),
+        (
+            "[auth]\nlogin_attempts_per_address = 0\n",
+            "auth.login_attempts_per_address",
+        ),
+        (
+            "[auth]\nlogin_lockout_seconds = 0\n",
+            "auth.login_lockout_seconds",
+        ),
+        (
+            "[auth]\nlogin_lockout_seconds = 600\nlogin_lockout_max_seconds = 60\n",
+            "auth.login_lockout_max_seconds",
+        ),
     ];
     for (text, key) in cases {
         let message = from_toml(text).unwrap_err().to_string();

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::web::admin::AppJson;
 use crate::web::error::AppError;
 use crate::web::html::parse_id;
-use crate::web::login::{end_session, start_session};
+use crate::web::login::{ClientAddress, end_session, start_session};
 use crate::web::session::Viewer;
 
 #[derive(Debug, Serialize)]
@@ -93,15 +93,18 @@ pub struct Credentials {
 }
 
 /// `POST /api/v1/session`: logs in; the response sets the session cookie and carries the CSRF
-/// token that state-changing requests must send in `X-CSRF-Token`.
+/// token that state-changing requests must send in `X-CSRF-Token`. Too many failed logins for
+/// the username or the client address: 429 `too-many-attempts` with `Retry-After`.
 pub async fn create_session(
     State(state): State<AppState>,
     viewer: Viewer,
+    address: ClientAddress,
     AppJson(credentials): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
     let (login, headers) = start_session(
         &state,
         &viewer,
+        address,
         &credentials.username,
         &credentials.password,
     )

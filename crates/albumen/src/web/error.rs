@@ -3,7 +3,8 @@
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::http::StatusCode;
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
@@ -33,6 +34,10 @@ pub enum AppError {
     Conflict(&'static str),
     #[error("a scan is already running")]
     ScanRunning,
+    /// Too many failed logins for the username or the client address; the same answer whether
+    /// the username exists or not.
+    #[error("too many attempts; try again in {retry_after} seconds")]
+    TooManyAttempts { retry_after: u64 },
     #[error("internal error")]
     Internal(String),
 }
@@ -62,6 +67,7 @@ impl AppError {
             }
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::ScanRunning => (StatusCode::CONFLICT, "scan-running"),
+            Self::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"),
             Self::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -88,6 +94,7 @@ impl AppError {
             | Self::UnsupportedMediaType(_)
             | Self::Conflict(_)
             | Self::ScanRunning => "The request could not be carried out.",
+            Self::TooManyAttempts { .. } => "Too many attempts. Wait a while and try again.",
             Self::Internal(_) => "Something went wrong on the server.",
         }
     }
@@ -98,6 +105,11 @@ impl IntoResponse for AppError {
         let (status, code) = self.status_and_code();
         let body = json!({"error": {"code": code, "message": self.public_message()}});
         let mut response = (status, Json(body)).into_response();
+        if let Self::TooManyAttempts { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(retry_after));
+        }
         response.extensions_mut().insert(ErrorInfo {
             status,
             message: self.page_message(),
@@ -124,6 +136,14 @@ impl From<JsonRejection> for AppError {
             ),
             // Syntax, shape and body errors: axum's text says what was wrong and where.
             other => Self::BadRequest(other.body_text()),
+        }
+    }
+}
+
+impl From<crate::auth::limiter::Locked> for AppError {
+    fn from(locked: crate::auth::limiter::Locked) -> Self {
+        Self::TooManyAttempts {
+            retry_after: locked.retry_after,
         }
     }
 }

@@ -1,8 +1,13 @@
 //! Logging in and out, for the HTML pages and the JSON API alike.
 
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+
 use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
@@ -14,20 +19,57 @@ use crate::web::error::AppError;
 use crate::web::html::render;
 use crate::web::session::{Viewer, clear_session_cookie, session_cookie};
 
-/// Logs in and returns the `Set-Cookie` header for the new session.
+/// The client's address for login limits: the TCP peer when the server runs with
+/// `ConnectInfo` (or a test inserts `MockConnectInfo`), otherwise `None`, one shared bucket.
+/// Proxy headers such as `X-Forwarded-For` are not trusted.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        let peer = extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .or_else(|| {
+                extensions
+                    .get::<MockConnectInfo<SocketAddr>>()
+                    .map(|MockConnectInfo(addr)| addr.ip())
+            });
+        Ok(Self(peer))
+    }
+}
+
+/// Logs in and returns the `Set-Cookie` header for the new session. Attempts over the failed
+/// login limits (see [`auth::limiter`]) are refused before the password is checked.
 pub async fn start_session(
     state: &AppState,
     viewer: &Viewer,
+    address: ClientAddress,
     username: &str,
     password: &str,
 ) -> Result<(Login, HeaderMap), AppError> {
-    let login = auth::login(
+    let limiter = &state.login_limiter;
+    limiter.begin(username, address.0)?;
+    let login = match auth::login(
         state.repo.as_ref(),
         username,
         password,
         state.config.auth.session_days,
     )
-    .await?;
+    .await
+    {
+        Ok(login) => login,
+        // Already counted by `begin`.
+        Err(AuthError::InvalidCredentials) => return Err(AppError::InvalidCredentials),
+        Err(other) => {
+            limiter.abandoned(username, address.0);
+            return Err(other.into());
+        }
+    };
+    limiter.succeeded(username, address.0);
     replace_session(state, viewer, login).await
 }
 
@@ -103,10 +145,11 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     viewer: Viewer,
+    address: ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     let next = safe_next(form.next.as_deref()).to_owned();
-    match start_session(&state, &viewer, &form.username, &form.password).await {
+    match start_session(&state, &viewer, address, &form.username, &form.password).await {
         Ok((_, mut headers)) => {
             headers.insert(LOCATION, next.parse().map_err(AppError::internal)?);
             Ok((StatusCode::SEE_OTHER, headers).into_response())
@@ -123,6 +166,24 @@ pub async fn login_submit(
                 }),
             )?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
+        }
+        Err(AppError::TooManyAttempts { retry_after }) => {
+            let page = render(
+                &state,
+                &viewer,
+                "login.html",
+                json!({
+                    "next": next,
+                    "username": form.username,
+                    "error": format!("Too many attempts; try again in {retry_after} seconds."),
+                }),
+            )?;
+            Ok((
+                StatusCode::TOO_MANY_REQUESTS,
+                [(RETRY_AFTER, retry_after.to_string())],
+                page,
+            )
+                .into_response())
         }
         Err(other) => Err(other),
     }

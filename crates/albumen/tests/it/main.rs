@@ -12,4 +12,5 @@ mod html;
 mod identity;
 mod login_link;
 mod media;
+mod rate_limit;
 mod scan;
