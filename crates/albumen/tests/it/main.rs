@@ -11,6 +11,7 @@ mod fixtures;
 mod html;
 mod identity;
 mod login_link;
+mod matrix;
 mod media;
 mod rate_limit;
 mod scan;

@@ -1,0 +1,421 @@
+//! The authorization matrix: every viewing route × every role × every object, checked against an
+//! independent oracle written out below (not `decide`), with hidden objects answered exactly like
+//! nonexistent ones.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use albumen_core::access::VisibilityScope;
+use axum::http::Method;
+use serde_json::{Value, json};
+
+use crate::common::{PASSWORD, Session, TestApp};
+use crate::fixtures::{Exif, jpeg};
+
+const NONEXISTENT: i64 = 987_654;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Anonymous,
+    /// Member of `family`.
+    Ann,
+    /// A plain user in no group.
+    Bob,
+    /// `can_see_all`.
+    Viewer,
+    Admin,
+}
+
+const ROLES: [Role; 5] = [
+    Role::Anonymous,
+    Role::Ann,
+    Role::Bob,
+    Role::Viewer,
+    Role::Admin,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Album {
+    Public,
+    Family,
+    Private,
+    NoInherit,
+}
+
+const ALBUMS: [Album; 4] = [
+    Album::Public,
+    Album::Family,
+    Album::Private,
+    Album::NoInherit,
+];
+
+impl Album {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Public => "Public",
+            Self::Family => "Family",
+            Self::Private => "Private",
+            Self::NoInherit => "NoInherit",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Photo {
+    /// In `Public`, no own policy.
+    PublicPlain,
+    /// In `Family`, no own policy.
+    FamilyPlain,
+    /// In `Family`, an empty own policy: explicit deny.
+    FamilyDenied,
+    /// In `Private`, no own policy.
+    PrivatePlain,
+    /// In `Private`, its own public policy.
+    PrivatePublic,
+    /// In `NoInherit`, no own policy.
+    NoInheritPlain,
+    /// In `NoInherit`, its own policy naming ann.
+    NoInheritAnn,
+}
+
+const PHOTOS: [Photo; 7] = [
+    Photo::PublicPlain,
+    Photo::FamilyPlain,
+    Photo::FamilyDenied,
+    Photo::PrivatePlain,
+    Photo::PrivatePublic,
+    Photo::NoInheritPlain,
+    Photo::NoInheritAnn,
+];
+
+impl Photo {
+    fn album(self) -> Album {
+        match self {
+            Self::PublicPlain => Album::Public,
+            Self::FamilyPlain | Self::FamilyDenied => Album::Family,
+            Self::PrivatePlain | Self::PrivatePublic => Album::Private,
+            Self::NoInheritPlain | Self::NoInheritAnn => Album::NoInherit,
+        }
+    }
+
+    fn filename(self) -> &'static str {
+        match self {
+            Self::PublicPlain => "public_plain.jpg",
+            Self::FamilyPlain => "family_plain.jpg",
+            Self::FamilyDenied => "family_denied.jpg",
+            Self::PrivatePlain => "private_plain.jpg",
+            Self::PrivatePublic => "private_public.jpg",
+            Self::NoInheritPlain => "noinherit_plain.jpg",
+            Self::NoInheritAnn => "noinherit_ann.jpg",
+        }
+    }
+}
+
+// The oracle, spelled out case by case.
+
+fn sees_all(role: Role) -> bool {
+    matches!(role, Role::Viewer | Role::Admin)
+}
+
+/// Whether the album's own policy lets `role` in (false when it has none).
+fn album_policy_allows(role: Role, album: Album) -> bool {
+    match album {
+        Album::Public => true,
+        Album::Family | Album::NoInherit => role == Role::Ann,
+        Album::Private => false,
+    }
+}
+
+fn album_visible(role: Role, album: Album) -> bool {
+    sees_all(role) || album_policy_allows(role, album)
+}
+
+fn photo_visible(role: Role, photo: Photo) -> bool {
+    if sees_all(role) {
+        return true;
+    }
+    match photo {
+        // Own policies decide alone.
+        Photo::FamilyDenied => false,
+        Photo::PrivatePublic => true,
+        Photo::NoInheritAnn => role == Role::Ann,
+        // No own policy: follow the album when it has a policy with inherit.
+        Photo::PublicPlain | Photo::FamilyPlain => album_policy_allows(role, photo.album()),
+        // Private has no policy; NoInherit does not pass its policy on.
+        Photo::PrivatePlain | Photo::NoInheritPlain => false,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Object {
+    Album(Album),
+    Photo(Photo),
+}
+
+fn object_visible(role: Role, object: Object) -> bool {
+    match object {
+        Object::Album(album) => album_visible(role, album),
+        Object::Photo(photo) => photo_visible(role, photo),
+    }
+}
+
+/// Lists show an album the viewer may see holding at least one photo the viewer may see.
+fn album_listed(role: Role, album: Album) -> bool {
+    album_visible(role, album)
+        && PHOTOS
+            .iter()
+            .any(|&p| p.album() == album && photo_visible(role, p))
+}
+
+struct World {
+    t: TestApp,
+    albums: Vec<(Album, i64)>,
+    photos: Vec<(Photo, i64)>,
+    sessions: Vec<(Role, Option<Session>)>,
+}
+
+impl World {
+    fn album_id(&self, album: Album) -> i64 {
+        self.albums.iter().find(|(a, _)| *a == album).unwrap().1
+    }
+
+    fn photo_id(&self, photo: Photo) -> i64 {
+        self.photos.iter().find(|(p, _)| *p == photo).unwrap().1
+    }
+
+    fn session(&self, role: Role) -> Option<&Session> {
+        self.sessions
+            .iter()
+            .find(|(r, _)| *r == role)
+            .unwrap()
+            .1
+            .as_ref()
+    }
+}
+
+async fn put(t: &TestApp, admin: &Session, path: &str, body: Value) {
+    let reply = t.call(Method::PUT, path, Some(admin), Some(body)).await;
+    assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+}
+
+async fn create_user(t: &TestApp, admin: &Session, name: &str, permissions: Value) -> i64 {
+    let reply = t
+        .call(
+            Method::POST,
+            "/api/v1/users",
+            Some(admin),
+            Some(json!({"username": name, "password": PASSWORD, "permissions": permissions})),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    reply.json()["id"].as_i64().unwrap()
+}
+
+async fn world() -> World {
+    let t = TestApp::new().await;
+    // Distinct sizes so no two files share content.
+    for (i, photo) in PHOTOS.iter().enumerate() {
+        let side = 32 + 2 * u32::try_from(i).unwrap();
+        t.add(
+            &format!("{}/{}", photo.album().name(), photo.filename()),
+            &jpeg(side, side, &Exif::default()),
+        );
+    }
+    t.scan().await;
+    let all = t
+        .state
+        .repo
+        .list_albums(&VisibilityScope::Everything)
+        .await
+        .unwrap();
+    let mut albums = Vec::new();
+    let mut photos = Vec::new();
+    for album in ALBUMS {
+        let found = all.iter().find(|a| a.name == album.name()).unwrap();
+        albums.push((album, found.id.get()));
+        let in_album = t
+            .state
+            .repo
+            .album_photos(&VisibilityScope::Everything, found.id)
+            .await
+            .unwrap();
+        for photo in PHOTOS.iter().filter(|p| p.album() == album) {
+            let p = in_album
+                .iter()
+                .find(|p| p.filename == photo.filename())
+                .unwrap();
+            photos.push((*photo, p.id.get()));
+        }
+    }
+    assert_eq!(photos.len(), PHOTOS.len());
+
+    let admin = t.admin().await;
+    let ann = create_user(&t, &admin, "ann", json!([])).await;
+    create_user(&t, &admin, "bob", json!([])).await;
+    create_user(&t, &admin, "viewer", json!(["can_see_all"])).await;
+    let reply = t
+        .call(
+            Method::POST,
+            "/api/v1/groups",
+            Some(&admin),
+            Some(json!({"name": "family", "members": [ann]})),
+        )
+        .await;
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    let family = reply.json()["id"].as_i64().unwrap();
+
+    let mut w = World {
+        t,
+        albums,
+        photos,
+        sessions: Vec::new(),
+    };
+    let t = &w.t;
+    for (album, policy) in [
+        (Album::Public, json!({"public": true})),
+        (Album::Family, json!({"groups": [family]})),
+        (
+            Album::NoInherit,
+            json!({"groups": [family], "inherit": false}),
+        ),
+    ] {
+        let id = w.album_id(album);
+        put(t, &admin, &format!("/api/v1/albums/{id}/policy"), policy).await;
+    }
+    for (photo, policy) in [
+        (Photo::FamilyDenied, json!({})),
+        (Photo::PrivatePublic, json!({"public": true})),
+        (Photo::NoInheritAnn, json!({"users": [ann]})),
+    ] {
+        let id = w.photo_id(photo);
+        put(t, &admin, &format!("/api/v1/photos/{id}/policy"), policy).await;
+    }
+    let sessions = vec![
+        (Role::Anonymous, None),
+        (Role::Ann, Some(t.login("ann").await)),
+        (Role::Bob, Some(t.login("bob").await)),
+        (Role::Viewer, Some(t.login("viewer").await)),
+        (Role::Admin, Some(admin)),
+    ];
+    w.sessions = sessions;
+    w
+}
+
+const ALBUM_ROUTES: [&str; 2] = ["/albums/{id}", "/api/v1/albums/{id}"];
+const PHOTO_ROUTES: [&str; 4] = [
+    "/photos/{id}",
+    "/media/photos/{id}/preview/thumb",
+    "/media/photos/{id}/preview/standard",
+    "/media/photos/{id}/original",
+];
+
+#[tokio::test]
+async fn every_route_role_and_object_answers_as_the_policy_says() {
+    let started = Instant::now();
+    let w = world().await;
+    let t = &w.t;
+    let mut checks = 0usize;
+
+    // The seed quirk, fixed: a logged-in user without groups opens the public album page.
+    let public_page = t
+        .get(
+            &format!("/albums/{}", w.album_id(Album::Public)),
+            w.session(Role::Bob),
+        )
+        .await;
+    assert_eq!(public_page.status, 200, "{}", public_page.text());
+    checks += 1;
+
+    // Per-object routes, each with every object of its kind.
+    let album_objects: Vec<Object> = ALBUMS.iter().map(|&a| Object::Album(a)).collect();
+    let photo_objects: Vec<Object> = PHOTOS.iter().map(|&p| Object::Photo(p)).collect();
+    let cells = ALBUM_ROUTES
+        .iter()
+        .map(|route| (*route, &album_objects))
+        .chain(PHOTO_ROUTES.iter().map(|route| (*route, &photo_objects)));
+
+    let mut objects_seen = BTreeSet::new();
+    for (route, objects) in cells {
+        for role in ROLES {
+            let session = w.session(role);
+            let missing_path = route.replace("{id}", &NONEXISTENT.to_string());
+            let missing = t.get(&missing_path, session).await;
+            assert_eq!(missing.status, 404, "{role:?} {missing_path}");
+            checks += 1;
+            objects_seen.insert("nonexistent".to_owned());
+            for &object in objects {
+                let label = format!("{object:?}");
+                objects_seen.insert(label.clone());
+                let id = match object {
+                    Object::Album(album) => w.album_id(album),
+                    Object::Photo(photo) => w.photo_id(photo),
+                };
+                let path = route.replace("{id}", &id.to_string());
+                let reply = t.get(&path, session).await;
+                if object_visible(role, object) {
+                    assert_eq!(
+                        reply.status,
+                        200,
+                        "{role:?} {path} ({label}): {}",
+                        reply.text()
+                    );
+                    checks += 1;
+                } else {
+                    assert_eq!(reply.status, 404, "{role:?} {path} ({label})");
+                    assert_eq!(
+                        reply.body, missing.body,
+                        "{role:?} {path} ({label}): body differs from {missing_path}"
+                    );
+                    assert_eq!(
+                        reply.header("content-type"),
+                        missing.header("content-type"),
+                        "{role:?} {path} ({label})"
+                    );
+                    checks += 3;
+                }
+            }
+        }
+    }
+
+    // List routes.
+    for role in ROLES {
+        let session = w.session(role);
+        let expected: BTreeSet<i64> = ALBUMS
+            .iter()
+            .filter(|&&a| album_listed(role, a))
+            .map(|&a| w.album_id(a))
+            .collect();
+        let reply = t.get("/api/v1/albums", session).await;
+        assert_eq!(reply.status, 200, "{role:?}");
+        let listed: BTreeSet<i64> = reply
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["id"].as_i64().unwrap())
+            .collect();
+        assert_eq!(listed, expected, "{role:?} /api/v1/albums");
+        checks += 2;
+
+        let index = t.get("/", session).await;
+        assert_eq!(index.status, 200, "{role:?} /");
+        checks += 1;
+        let html = index.text();
+        for album in ALBUMS {
+            assert_eq!(
+                html.contains(album.name()),
+                album_listed(role, album),
+                "{role:?} / shows {album:?}?"
+            );
+            checks += 1;
+        }
+    }
+
+    let routes = ALBUM_ROUTES.len() + PHOTO_ROUTES.len() + 2;
+    println!(
+        "authorization matrix: {routes} routes × {} roles × {} objects = {checks} checks ({:.2?})",
+        ROLES.len(),
+        objects_seen.len(),
+        started.elapsed()
+    );
+}
