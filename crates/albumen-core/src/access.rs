@@ -12,8 +12,11 @@ use std::collections::BTreeSet;
 use crate::id::{AlbumId, GroupId, PhotoId, UserId};
 use crate::model::Permissions;
 
+mod explain;
 #[cfg(test)]
 mod tests;
+
+pub use explain::{Explanation, Rule, explain};
 
 /// Who is asking.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

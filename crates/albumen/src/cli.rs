@@ -1,5 +1,6 @@
-//! The command line: `albumen serve | scan | purge | user | login-link | group | policy | config`. One file per subcommand.
+//! The command line: `albumen serve | scan | purge | user | login-link | group | policy | access | config`. One file per subcommand.
 
+mod access;
 mod config_cmd;
 mod group;
 mod login_link;
@@ -66,6 +67,9 @@ pub enum Command {
     /// Set or remove album access policies by path pattern
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Explain access decisions
+    #[command(subcommand)]
+    Access(access::AccessCommand),
     /// Show or check the configuration
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
@@ -101,6 +105,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::LoginLink(args) => login_link::run(&cli.common, args).await,
         Command::Group(command) => group::run(&cli.common, command).await,
         Command::Policy(command) => policy::run(&cli.common, command).await,
+        Command::Access(command) => access::run(&cli.common, command).await,
         Command::Config(command) => config_cmd::run(&cli.common, &command),
     }
 }

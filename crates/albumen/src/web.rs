@@ -73,6 +73,7 @@ pub fn build_app(state: AppState) -> Router {
             "/api/v1/photos/{id}/policy",
             put(admin::set_photo_policy).delete(admin::delete_photo_policy),
         )
+        .route("/api/v1/access/explain", get(admin::explain_access))
         .route("/api/v1/scan", get(api::scan_status).post(api::start_scan))
         .route("/media/photos/{id}/preview/{preset}", get(media::preview))
         .route("/media/photos/{id}/original", get(media::original))

@@ -248,3 +248,146 @@ proptest! {
         prop_assert_eq!(authorize(&subject, Action::View, &p).is_ok(), sees_photo(&subject, &p));
     }
 }
+
+fn why_album(s: &Subject, a: &AlbumFacts) -> Explanation {
+    explain(s, Action::View, Target::Album(a))
+}
+
+fn why_photo(s: &Subject, p: &PhotoFacts) -> Explanation {
+    explain(s, Action::View, Target::Photo(p))
+}
+
+#[test]
+fn explain_names_each_album_rule() {
+    let admin = Subject::user(OTHER, [], Permissions::ADMIN);
+    let cases = [
+        (admin, album(None, true), Rule::SeesAll, true),
+        (user(), album(None, true), Rule::AlbumNoPolicy, false),
+        (
+            Subject::anonymous(),
+            album(Some(policy(true, &[], &[])), true),
+            Rule::AlbumPublic,
+            true,
+        ),
+        (
+            user(),
+            album(Some(policy(false, &[USER], &[GROUP])), true),
+            Rule::AlbumListsUser,
+            true,
+        ),
+        (
+            user(),
+            album(Some(policy(false, &[], &[GROUP])), true),
+            Rule::AlbumListsGroup(GROUP),
+            true,
+        ),
+        (
+            other(),
+            album(Some(policy(false, &[USER], &[GROUP])), true),
+            Rule::AlbumPolicyExcludes,
+            false,
+        ),
+    ];
+    for (subject, a, rule, visible) in cases {
+        let why = why_album(&subject, &a);
+        assert_eq!(why.rule, rule);
+        assert_eq!(why.decision == Decision::Allow, visible, "{why}");
+    }
+}
+
+#[test]
+fn explain_names_each_photo_rule() {
+    let group_album = album(Some(policy(false, &[], &[GROUP])), true);
+    let cases = [
+        (
+            Subject::user(OTHER, [], Permissions::ADMIN),
+            photo(album(None, true), Some(Policy::default())),
+            Rule::SeesAll,
+            true,
+        ),
+        (
+            other(),
+            photo(album(None, true), Some(policy(true, &[], &[]))),
+            Rule::PhotoOwnPublic,
+            true,
+        ),
+        (
+            user(),
+            photo(album(None, true), Some(policy(false, &[USER], &[]))),
+            Rule::PhotoOwnListsUser,
+            true,
+        ),
+        (
+            user(),
+            photo(album(None, true), Some(policy(false, &[], &[GROUP]))),
+            Rule::PhotoOwnListsGroup(GROUP),
+            true,
+        ),
+        (
+            user(),
+            photo(group_album.clone(), Some(Policy::default())),
+            Rule::PhotoOwnPolicyExcludes,
+            false,
+        ),
+        (
+            user(),
+            photo(group_album.clone(), None),
+            Rule::PhotoInheritsAlbum(Box::new(Rule::AlbumListsGroup(GROUP))),
+            true,
+        ),
+        (
+            other(),
+            photo(group_album, None),
+            Rule::PhotoInheritsAlbum(Box::new(Rule::AlbumPolicyExcludes)),
+            false,
+        ),
+        (
+            user(),
+            photo(album(None, true), None),
+            Rule::PhotoInheritsAlbum(Box::new(Rule::AlbumNoPolicy)),
+            false,
+        ),
+        (
+            user(),
+            photo(album(Some(policy(true, &[], &[])), false), None),
+            Rule::AlbumDoesNotInherit,
+            false,
+        ),
+    ];
+    for (subject, p, rule, visible) in cases {
+        let why = why_photo(&subject, &p);
+        assert_eq!(why.rule, rule);
+        assert_eq!(why.decision == Decision::Allow, visible, "{why}");
+    }
+}
+
+#[test]
+fn explanations_read_as_sentences() {
+    let p = photo(
+        album(Some(policy(false, &[], &[GroupId::new(3)])), true),
+        None,
+    );
+    let s = Subject::user(USER, [GroupId::new(3)], Permissions::default());
+    let why = why_photo(&s, &p);
+    assert_eq!(
+        why.to_string(),
+        "visible: album policy lists group 3, photo inherits"
+    );
+    assert_eq!(why.rule.group(), Some(GroupId::new(3)));
+    let hidden = why_photo(&s, &photo(p.album.clone(), Some(Policy::default())));
+    assert_eq!(hidden.verdict(), "hidden");
+    assert!(hidden.rule.to_string().contains("own policy"), "{hidden}");
+}
+
+proptest! {
+    /// `explain` never disagrees with `decide`, for albums and photos, for either action.
+    #[test]
+    fn explain_agrees_with_decide(subject in arb_subject(), p in arb_photo(), download in any::<bool>()) {
+        let action = if download { Action::Download } else { Action::View };
+        for target in [Target::Photo(&p), Target::Album(&p.album)] {
+            let why = explain(&subject, action, target);
+            prop_assert_eq!(why.decision, decide(&subject, action, target));
+            prop_assert_eq!(why.decision == Decision::Allow, why.rule.allows());
+        }
+    }
+}

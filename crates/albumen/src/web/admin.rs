@@ -3,13 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use albumen_core::access::{AlbumPolicy, Policy};
+use albumen_core::access::{Action, AlbumPolicy, Policy, Subject, Target, explain};
 use albumen_core::model::{Permissions, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::Group;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
@@ -370,4 +370,65 @@ pub async fn delete_photo_policy(
     let id: PhotoId = parse_id(&id)?;
     state.repo.delete_photo_policy(id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The query of `GET /api/v1/access/explain`: a user and exactly one of a photo or an album.
+#[derive(Debug, Deserialize)]
+pub struct ExplainQuery {
+    user: Option<String>,
+    photo: Option<String>,
+    album: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExplanationDto {
+    decision: &'static str,
+    rule: String,
+}
+
+/// `GET /api/v1/access/explain?user={id}&photo={id}` (or `&album={id}`): whether the user may
+/// see the object and the rule that decides, as `{"decision": "visible"|"hidden", "rule": …}`.
+/// An unknown user, photo or album is 404; anything but exactly one of photo and album is 400.
+pub async fn explain_access(
+    State(state): State<AppState>,
+    _admin: Admin,
+    query: Result<Query<ExplainQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ExplanationDto>, AppError> {
+    let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let user = query
+        .user
+        .ok_or_else(|| AppError::BadRequest("user is required".to_owned()))?;
+    let user: UserId = parse_id(&user)?;
+    let user = state.repo.user(user).await?.ok_or(AppError::NotFound)?;
+    let groups = state.repo.user_groups(user.id).await?;
+    let subject = Subject::user(user.id, groups, user.permissions);
+    let why = match (query.photo, query.album) {
+        (Some(photo), None) => {
+            let id: PhotoId = parse_id(&photo)?;
+            let facts = state
+                .repo
+                .photo_facts(id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            explain(&subject, Action::View, Target::Photo(&facts))
+        }
+        (None, Some(album)) => {
+            let id: AlbumId = parse_id(&album)?;
+            let facts = state
+                .repo
+                .album_facts(id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            explain(&subject, Action::View, Target::Album(&facts))
+        }
+        _ => {
+            return Err(AppError::BadRequest(
+                "give exactly one of photo and album".to_owned(),
+            ));
+        }
+    };
+    Ok(Json(ExplanationDto {
+        decision: why.verdict(),
+        rule: why.rule.to_string(),
+    }))
 }

@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod cli;
 mod common;
+mod explain;
 mod fixtures;
 mod html;
 mod identity;

@@ -1,0 +1,170 @@
+//! Why [`decide`](super::decide) decides as it does: the rule that settled it, in words.
+
+use std::fmt;
+
+use super::{Action, Decision, Policy, Subject, Target};
+use crate::id::GroupId;
+
+/// A decision with the rule that made it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    pub decision: Decision,
+    pub rule: Rule,
+}
+
+impl Explanation {
+    /// `visible` or `hidden`, as the CLI and the API print it.
+    pub fn verdict(&self) -> &'static str {
+        match self.decision {
+            Decision::Allow => "visible",
+            Decision::Deny => "hidden",
+        }
+    }
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.verdict(), self.rule)
+    }
+}
+
+/// The rule that decided. Where several groups would do, the one with the lowest id is named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rule {
+    /// The subject can see all photos.
+    SeesAll,
+    AlbumPublic,
+    AlbumListsUser,
+    AlbumListsGroup(GroupId),
+    /// The album has no policy, so it is private.
+    AlbumNoPolicy,
+    /// The album's policy lists neither the subject nor its groups and is not public.
+    AlbumPolicyExcludes,
+    PhotoOwnPublic,
+    PhotoOwnListsUser,
+    PhotoOwnListsGroup(GroupId),
+    /// The photo's own policy (possibly empty) does not let the subject in, whatever the album says.
+    PhotoOwnPolicyExcludes,
+    /// The photo has no policy of its own and follows its album's, which decided by this rule.
+    PhotoInheritsAlbum(Box<Rule>),
+    /// The photo has no policy of its own and its album's policy does not pass to photos.
+    AlbumDoesNotInherit,
+}
+
+impl Rule {
+    /// Whether this rule lets the subject through.
+    pub fn allows(&self) -> bool {
+        match self {
+            Self::SeesAll
+            | Self::AlbumPublic
+            | Self::AlbumListsUser
+            | Self::AlbumListsGroup(_)
+            | Self::PhotoOwnPublic
+            | Self::PhotoOwnListsUser
+            | Self::PhotoOwnListsGroup(_) => true,
+            Self::AlbumNoPolicy
+            | Self::AlbumPolicyExcludes
+            | Self::PhotoOwnPolicyExcludes
+            | Self::AlbumDoesNotInherit => false,
+            Self::PhotoInheritsAlbum(album) => album.allows(),
+        }
+    }
+
+    /// The group the rule names, if any (for rendering it with its name).
+    pub fn group(&self) -> Option<GroupId> {
+        match self {
+            Self::AlbumListsGroup(group) | Self::PhotoOwnListsGroup(group) => Some(*group),
+            Self::PhotoInheritsAlbum(album) => album.group(),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::SeesAll => f.write_str("the user can see all photos"),
+            Self::AlbumPublic => f.write_str("album policy is public"),
+            Self::AlbumListsUser => f.write_str("album policy lists the user"),
+            Self::AlbumListsGroup(group) => write!(f, "album policy lists group {group}"),
+            Self::AlbumNoPolicy => f.write_str("album has no policy (private)"),
+            Self::AlbumPolicyExcludes => f.write_str(
+                "album policy is not public and lists neither the user nor their groups",
+            ),
+            Self::PhotoOwnPublic => f.write_str("photo's own policy is public"),
+            Self::PhotoOwnListsUser => f.write_str("photo's own policy lists the user"),
+            Self::PhotoOwnListsGroup(group) => write!(f, "photo's own policy lists group {group}"),
+            Self::PhotoOwnPolicyExcludes => f.write_str(
+                "photo's own policy (which overrides the album's) is not public and lists \
+                 neither the user nor their groups",
+            ),
+            Self::PhotoInheritsAlbum(album) => write!(f, "{album}, photo inherits"),
+            Self::AlbumDoesNotInherit => f.write_str(
+                "photo has no policy of its own and its album's policy does not pass to photos",
+            ),
+        }
+    }
+}
+
+/// How a policy lets a subject in, if it does.
+enum Match {
+    Public,
+    User,
+    Group(GroupId),
+}
+
+fn matches(policy: &Policy, subject: &Subject) -> Option<Match> {
+    if policy.public {
+        return Some(Match::Public);
+    }
+    let user = subject.user?;
+    if policy.users.contains(&user) {
+        return Some(Match::User);
+    }
+    policy
+        .groups
+        .intersection(&subject.groups)
+        .next()
+        .map(|group| Match::Group(*group))
+}
+
+/// [`decide`](super::decide), with the rule that decided. Property-tested to agree with it.
+pub fn explain(subject: &Subject, action: Action, target: Target<'_>) -> Explanation {
+    // Download is granted exactly where view is, as in `decide`.
+    let _ = action;
+    let rule = if subject.sees_all {
+        Rule::SeesAll
+    } else {
+        match target {
+            Target::Album(album) => match &album.policy {
+                None => Rule::AlbumNoPolicy,
+                Some(p) => match matches(&p.policy, subject) {
+                    Some(Match::Public) => Rule::AlbumPublic,
+                    Some(Match::User) => Rule::AlbumListsUser,
+                    Some(Match::Group(group)) => Rule::AlbumListsGroup(group),
+                    None => Rule::AlbumPolicyExcludes,
+                },
+            },
+            Target::Photo(photo) => match &photo.policy {
+                Some(own) => match matches(own, subject) {
+                    Some(Match::Public) => Rule::PhotoOwnPublic,
+                    Some(Match::User) => Rule::PhotoOwnListsUser,
+                    Some(Match::Group(group)) => Rule::PhotoOwnListsGroup(group),
+                    None => Rule::PhotoOwnPolicyExcludes,
+                },
+                None => match &photo.album.policy {
+                    Some(p) if !p.inherit => Rule::AlbumDoesNotInherit,
+                    _ => Rule::PhotoInheritsAlbum(Box::new(
+                        explain(subject, action, Target::Album(&photo.album)).rule,
+                    )),
+                },
+            },
+        }
+    };
+    let decision = if rule.allows() {
+        Decision::Allow
+    } else {
+        Decision::Deny
+    };
+    Explanation { decision, rule }
+}
