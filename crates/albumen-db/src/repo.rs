@@ -279,6 +279,11 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>>;
     /// One present album with counts for the scope; the caller has authorized it.
     async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>>;
+    /// Present child albums of `id` the scope may see that hold, in themselves or below, a
+    /// photo it may see; counts and cover as in [`Repo::album`]; newest first.
+    async fn sub_albums(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>>;
+    /// The albums above `id` (id and name), from the top down; empty at the top.
+    async fn album_parents(&self, id: AlbumId) -> Result<Vec<(AlbumId, String)>>;
     /// Present photos of an album the scope may see, in album order (date, then file name).
     async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>>;
     /// One present photo, unfiltered: the caller authorizes it with [`Repo::photo_facts`].

@@ -585,6 +585,53 @@ impl Repo for SqlRepo {
         row.as_ref().map(rows::album).transpose()
     }
 
+    async fn sub_albums(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>> {
+        let visibility = Visibility::new(scope, 2);
+        // `tree` pairs each child of `$1` with itself and every present album below it.
+        let sql = format!(
+            "WITH RECURSIVE tree (root, id) AS ( \
+               SELECT c.id, c.id FROM albums c \
+                 WHERE c.parent_id = $1 AND c.missing_since IS NULL \
+               UNION ALL \
+               SELECT t.root, x.id FROM albums x JOIN tree t ON x.parent_id = t.id \
+                 WHERE x.missing_since IS NULL) \
+             {} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
+            Self::album_select(
+                &visibility,
+                &format!(
+                    "a.parent_id = $1 AND {} AND EXISTS (SELECT 1 FROM tree t \
+                       JOIN photos p ON p.album_id = t.id \
+                       WHERE t.root = a.id AND p.missing_since IS NULL AND {})",
+                    visibility.album(),
+                    visibility.photo()
+                )
+            )
+        );
+        let all = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&self.pool)
+            .await?;
+        all.iter().map(rows::album).collect()
+    }
+
+    async fn album_parents(&self, id: AlbumId) -> Result<Vec<(AlbumId, String)>> {
+        // The depth bound stops a (corrupt) cycle from recursing forever.
+        let rows = sqlx::query(
+            "WITH RECURSIVE up (id, parent_id, name, depth) AS ( \
+               SELECT a.id, a.parent_id, a.name, 0 FROM albums a WHERE a.id = $1 \
+               UNION ALL \
+               SELECT b.id, b.parent_id, b.name, u.depth + 1 FROM albums b \
+                 JOIN up u ON b.id = u.parent_id WHERE u.depth < 64) \
+             SELECT id, name FROM up WHERE depth > 0 ORDER BY depth DESC",
+        )
+        .bind(id.get())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((AlbumId::new(row.try_get("id")?), row.try_get("name")?)))
+            .collect()
+    }
+
     async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
         let visibility = Visibility::new(scope, 2);
         let sql = format!(

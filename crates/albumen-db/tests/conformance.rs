@@ -1733,3 +1733,69 @@ fn lists_agree_with_decide_on_random_worlds() {
         });
     }
 }
+
+#[tokio::test]
+async fn sub_albums_and_parents_follow_the_tree() {
+    on_each_backend(|repo| async move {
+        let child = |path: &str, name: &str, date: &str| AlbumUpsert {
+            parent_path: Some("2013".to_owned()),
+            ..album(path, name, Some(date))
+        };
+        repo.upsert_albums(
+            &[
+                album("2013", "2013", None),
+                child("2013/01_19_Snow", "Snow", "2013-01-19"),
+                child("2013/02_14_Val", "Val", "2013-02-14"),
+                child("2013/03_01_Empty", "Empty", "2013-03-01"),
+            ],
+            10,
+        )
+        .await
+        .unwrap();
+        repo.upsert_photos(
+            &[
+                photo("2013/01_19_Snow", "a.jpg", Some("2013-01-19T10:00:00")),
+                photo("2013/01_19_Snow", "b.jpg", Some("2013-01-19T11:00:00")),
+                photo("2013/02_14_Val", "c.jpg", Some("2013-02-14T10:00:00")),
+            ],
+            10,
+        )
+        .await
+        .unwrap();
+        repo.refresh_albums().await.unwrap();
+
+        let ids: std::collections::HashMap<String, AlbumId> = repo
+            .catalog_albums()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.path, a.id))
+            .collect();
+        let year = ids["2013"];
+        let snow = ids["2013/01_19_Snow"];
+
+        let all = VisibilityScope::Everything;
+        let subs = repo.sub_albums(&all, year).await.unwrap();
+        let summary: Vec<_> = subs
+            .iter()
+            .map(|a| (a.name.as_str(), a.photo_count, a.cover.is_some()))
+            .collect();
+        assert_eq!(summary, [("Val", 1, true), ("Snow", 2, true)]);
+        assert!(repo.sub_albums(&all, snow).await.unwrap().is_empty());
+
+        assert_eq!(
+            repo.album_parents(snow).await.unwrap(),
+            [(year, "2013".to_owned())]
+        );
+        assert!(repo.album_parents(year).await.unwrap().is_empty());
+
+        for subject in [
+            Subject::anonymous(),
+            Subject::user(UserId::new(1), [GroupId::new(1)], Permissions::default()),
+        ] {
+            let scope = VisibilityScope::of(&subject);
+            assert!(repo.sub_albums(&scope, year).await.unwrap().is_empty());
+        }
+    })
+    .await;
+}

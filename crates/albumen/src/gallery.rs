@@ -30,6 +30,35 @@ pub async fn album(
     Ok((album, photos))
 }
 
+/// An album page: the album, where it sits, what is below it and its photos.
+#[derive(Debug)]
+pub struct AlbumPage {
+    pub album: Album,
+    /// The albums above, from the top down (id and name).
+    pub parents: Vec<(AlbumId, String)>,
+    /// Child albums the subject may see that hold photos it may see, newest first.
+    pub sub_albums: Vec<Album>,
+    pub photos: Vec<Photo>,
+}
+
+/// [`album`] with its breadcrumbs and sub-albums.
+pub async fn album_page(
+    repo: &dyn Repo,
+    subject: &Subject,
+    id: AlbumId,
+) -> Result<AlbumPage, AppError> {
+    let (album, photos) = self::album(repo, subject, id).await?;
+    let scope = VisibilityScope::of(subject);
+    let sub_albums = repo.sub_albums(&scope, id).await?;
+    let parents = repo.album_parents(id).await?;
+    Ok(AlbumPage {
+        album,
+        parents,
+        sub_albums,
+        photos,
+    })
+}
+
 /// One photo and the grant to act on it.
 pub async fn photo(
     repo: &dyn Repo,

@@ -104,16 +104,27 @@ pub async fn album_page(
     Path(id): Path<String>,
 ) -> Result<Html<String>, AppError> {
     let id: AlbumId = parse_id(&id)?;
-    let (album, photos) = gallery::album(state.repo.as_ref(), viewer.subject(), id).await?;
-    let photos: Vec<_> = photos
+    let page = gallery::album_page(state.repo.as_ref(), viewer.subject(), id).await?;
+    let photos: Vec<_> = page
+        .photos
         .iter()
         .map(|p| json!({"id": p.id, "filename": p.filename}))
+        .collect();
+    let parents: Vec<_> = page
+        .parents
+        .iter()
+        .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
     render(
         &state,
         &viewer,
         "album.html",
-        json!({ "album": album, "photos": photos }),
+        json!({
+            "album": page.album,
+            "parents": parents,
+            "sub_albums": page.sub_albums,
+            "photos": photos,
+        }),
     )
 }
 

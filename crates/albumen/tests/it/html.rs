@@ -127,3 +127,49 @@ async fn the_login_page_and_a_private_index_for_anonymous_visitors() {
     let index = t.get("/", None).await.text();
     assert!(index.contains("href=\"/login\""));
 }
+
+#[tokio::test]
+async fn container_albums_list_their_sub_albums_and_children_link_back() {
+    let t = TestApp::new().await;
+    t.add(
+        "2013/01_19_Snow in Paris/a.jpg",
+        &jpeg(32, 32, &Exif::taken("2013:01:19 10:00:00")),
+    );
+    t.add(
+        "2013/02_14_Valentine/b.jpg",
+        &jpeg(32, 32, &Exif::taken("2013:02:14 10:00:00")),
+    );
+    t.scan().await;
+    let admin = t.admin().await;
+    let ids: std::collections::HashMap<String, albumen_core::AlbumId> = t
+        .state
+        .repo
+        .catalog_albums()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.path, a.id))
+        .collect();
+    let year = ids["2013"];
+    let snow = ids["2013/01_19_Snow in Paris"];
+    let valentine = ids["2013/02_14_Valentine"];
+
+    let page = t.get(&format!("/albums/{year}"), Some(&admin)).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains("Sub-albums"));
+    assert!(!html.contains("not allowed to see any photo"));
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    assert!(at(&format!("href=\"/albums/{valentine}\"")) < at(&format!("href=\"/albums/{snow}\"")));
+
+    let page = t.get(&format!("/albums/{snow}"), Some(&admin)).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(html.contains(&format!(
+        "<a href=\"/\">Albums</a> › <a href=\"/albums/{year}\">2013</a>"
+    )));
+    assert!(!html.contains("Sub-albums"));
+}
