@@ -53,12 +53,6 @@ async fn create_user(t: &TestApp, admin: &Session, name: &str, permissions: Valu
     body["id"].as_i64().unwrap()
 }
 
-async fn put(t: &TestApp, admin: &Session, path: &str, body: Value) -> Value {
-    let reply = t.call(Method::PUT, path, Some(admin), Some(body)).await;
-    assert_eq!(reply.status, 200, "{path}: {}", reply.text());
-    reply.json()
-}
-
 async fn album_ids(t: &TestApp, session: Option<&Session>) -> Vec<i64> {
     let reply = t.get("/api/v1/albums", session).await;
     assert_eq!(reply.status, 200);
@@ -118,13 +112,13 @@ async fn a_group_policy_opens_an_album_to_its_members_only() {
         reply.json(),
         json!({"id": family, "name": "family", "members": [ann]})
     );
-    let echoed = put(
-        &t,
-        &admin,
-        &format!("/api/v1/albums/{alpha}/policy"),
-        json!({"groups": [family]}),
-    )
-    .await;
+    let echoed = t
+        .put_ok(
+            &admin,
+            &format!("/api/v1/albums/{alpha}/policy"),
+            json!({"groups": [family]}),
+        )
+        .await;
     assert_eq!(
         echoed,
         json!({"public": false, "users": [], "groups": [family], "inherit": true})
@@ -151,8 +145,7 @@ async fn a_group_policy_opens_an_album_to_its_members_only() {
     }
 
     // A public album is visible to everyone, anonymous visitors included.
-    put(
-        &t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/albums/{beta}/policy"),
         json!({"public": true}),
@@ -165,8 +158,7 @@ async fn a_group_policy_opens_an_album_to_its_members_only() {
     assert_eq!(album_ids(&t, Some(&ann_s)).await, both);
 
     // An empty photo policy hides that photo from ann; the others stay.
-    put(
-        &t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/photos/{}/policy", photos[0]),
         json!({}),
@@ -188,8 +180,7 @@ async fn a_group_policy_opens_an_album_to_its_members_only() {
     assert_eq!(media(&t, Some(&ann_s), photos[0]).await, (200, 200));
 
     // Without inherit the album stays visible but its photos do not follow it.
-    put(
-        &t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/albums/{alpha}/policy"),
         json!({"groups": [family], "inherit": false}),
@@ -204,8 +195,7 @@ async fn a_group_policy_opens_an_album_to_its_members_only() {
         assert_eq!(media(&t, Some(&ann_s), photo).await, (404, 404));
     }
     // A photo with its own policy naming ann is still hers to see.
-    put(
-        &t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/photos/{}/policy", photos[1]),
         json!({"users": [ann]}),
@@ -251,8 +241,7 @@ async fn group_membership_changes_apply_at_once_and_all_or_nothing() {
         .await;
     assert_eq!(reply.status, 201);
     let family = reply.json()["id"].as_i64().unwrap();
-    put(
-        &t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/albums/{alpha}/policy"),
         json!({"groups": [family]}),
@@ -260,13 +249,13 @@ async fn group_membership_changes_apply_at_once_and_all_or_nothing() {
     .await;
     let bob_s = t.login("bob").await;
     assert!(album_ids(&t, Some(&bob_s)).await.is_empty());
-    let members = put(
-        &t,
-        &admin,
-        &format!("/api/v1/groups/{family}/members"),
-        json!({"members": [bob, ann]}),
-    )
-    .await;
+    let members = t
+        .put_ok(
+            &admin,
+            &format!("/api/v1/groups/{family}/members"),
+            json!({"members": [bob, ann]}),
+        )
+        .await;
     assert_eq!(members["members"], json!([ann, bob]));
     // Bob's existing session sees the album without logging in again.
     assert_eq!(album_ids(&t, Some(&bob_s)).await, [alpha]);

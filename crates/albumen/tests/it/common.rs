@@ -159,6 +159,26 @@ impl TestApp {
         self.send(request.body(body).expect("request")).await
     }
 
+    /// `PUT` a JSON body as `session`, expecting 200; returns the reply's JSON.
+    pub async fn put_ok(&self, session: &Session, path: &str, body: Value) -> Value {
+        let reply = self
+            .call(Method::PUT, path, Some(session), Some(body))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.text());
+        reply.json()
+    }
+
+    /// Creates a user through the admin API (`admin` must be an administrator's session).
+    pub async fn api_user(&self, admin: &Session, name: &str, permissions: Value) -> i64 {
+        let body =
+            serde_json::json!({"username": name, "password": PASSWORD, "permissions": permissions});
+        let reply = self
+            .call(Method::POST, "/api/v1/users", Some(admin), Some(body))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.text());
+        reply.json()["id"].as_i64().expect("user id")
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.app.clone().oneshot(request).await.expect("infallible");
         let status = response.status();

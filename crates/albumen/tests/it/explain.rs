@@ -4,7 +4,7 @@ use albumen_core::access::VisibilityScope;
 use axum::http::Method;
 use serde_json::{Value, json};
 
-use crate::common::{PASSWORD, Session, TestApp};
+use crate::common::{Session, TestApp};
 use crate::fixtures::{Exif, jpeg};
 
 struct Family {
@@ -16,24 +16,6 @@ struct Family {
     album: i64,
     inherits: i64,
     private: i64,
-}
-
-async fn user(t: &TestApp, admin: &Session, name: &str) -> i64 {
-    let reply = t
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(admin),
-            Some(json!({"username": name, "password": PASSWORD})),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    reply.json()["id"].as_i64().unwrap()
-}
-
-async fn put(t: &TestApp, admin: &Session, path: &str, body: Value) {
-    let reply = t.call(Method::PUT, path, Some(admin), Some(body)).await;
-    assert_eq!(reply.status, 200, "{path}: {}", reply.text());
 }
 
 /// An album open to the group "family" (ann is a member, bob is not), with one photo that
@@ -70,8 +52,8 @@ async fn family(t: &TestApp) -> Family {
         .map(|p| p.id.get())
         .collect();
     let album = album.get();
-    let ann = user(t, &admin, "ann").await;
-    let bob = user(t, &admin, "bob").await;
+    let ann = t.api_user(&admin, "ann", json!([])).await;
+    let bob = t.api_user(&admin, "bob", json!([])).await;
     let reply = t
         .call(
             Method::POST,
@@ -82,15 +64,13 @@ async fn family(t: &TestApp) -> Family {
         .await;
     assert_eq!(reply.status, 201, "{}", reply.text());
     let family = reply.json()["id"].as_i64().unwrap();
-    put(
-        t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/albums/{album}/policy"),
         json!({"groups": [family]}),
     )
     .await;
-    put(
-        t,
+    t.put_ok(
         &admin,
         &format!("/api/v1/photos/{}/policy", photos[1]),
         json!({}),

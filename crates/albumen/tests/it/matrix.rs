@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use albumen_core::access::VisibilityScope;
 use axum::http::Method;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::common::{PASSWORD, Session, TestApp};
+use crate::common::{Session, TestApp};
 use crate::fixtures::{Exif, jpeg};
 
 const NONEXISTENT: i64 = 987_654;
@@ -193,24 +193,6 @@ impl World {
     }
 }
 
-async fn put(t: &TestApp, admin: &Session, path: &str, body: Value) {
-    let reply = t.call(Method::PUT, path, Some(admin), Some(body)).await;
-    assert_eq!(reply.status, 200, "{path}: {}", reply.text());
-}
-
-async fn create_user(t: &TestApp, admin: &Session, name: &str, permissions: Value) -> i64 {
-    let reply = t
-        .call(
-            Method::POST,
-            "/api/v1/users",
-            Some(admin),
-            Some(json!({"username": name, "password": PASSWORD, "permissions": permissions})),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    reply.json()["id"].as_i64().unwrap()
-}
-
 async fn world() -> World {
     let t = TestApp::new().await;
     // Distinct sizes so no two files share content.
@@ -250,9 +232,9 @@ async fn world() -> World {
     assert_eq!(photos.len(), PHOTOS.len());
 
     let admin = t.admin().await;
-    let ann = create_user(&t, &admin, "ann", json!([])).await;
-    create_user(&t, &admin, "bob", json!([])).await;
-    create_user(&t, &admin, "viewer", json!(["can_see_all"])).await;
+    let ann = t.api_user(&admin, "ann", json!([])).await;
+    t.api_user(&admin, "bob", json!([])).await;
+    t.api_user(&admin, "viewer", json!(["can_see_all"])).await;
     let reply = t
         .call(
             Method::POST,
@@ -280,7 +262,8 @@ async fn world() -> World {
         ),
     ] {
         let id = w.album_id(album);
-        put(t, &admin, &format!("/api/v1/albums/{id}/policy"), policy).await;
+        t.put_ok(&admin, &format!("/api/v1/albums/{id}/policy"), policy)
+            .await;
     }
     for (photo, policy) in [
         (Photo::FamilyDenied, json!({})),
@@ -288,7 +271,8 @@ async fn world() -> World {
         (Photo::NoInheritAnn, json!({"users": [ann]})),
     ] {
         let id = w.photo_id(photo);
-        put(t, &admin, &format!("/api/v1/photos/{id}/policy"), policy).await;
+        t.put_ok(&admin, &format!("/api/v1/photos/{id}/policy"), policy)
+            .await;
     }
     let sessions = vec![
         (Role::Anonymous, None),
