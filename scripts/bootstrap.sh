@@ -1,15 +1,20 @@
 #!/usr/bin/env bash
-# Installs the system packages Albumen's build needs and a fresh Debian machine lacks:
-# cmake and nasm, which build the bundled libjpeg-turbo 3 (Debian's is too old).
+# Installs the system packages Albumen's build and tests need and a fresh Debian machine lacks:
+# cmake and nasm, which build the bundled libjpeg-turbo 3 (Debian's is too old), and nginx,
+# which the X-Accel-Redirect integration test runs in front of the real binary.
 set -euo pipefail
 
+# tool:package
+wanted=(cmake:cmake nasm:nasm pkg-config:pkg-config nginx:nginx)
 missing=()
-for tool in cmake nasm pkg-config; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+for pair in "${wanted[@]}"; do
+  tool=${pair%%:*}
+  # nginx lives in /usr/sbin, which is not on every user's PATH.
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || missing+=("${pair#*:}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-echo "bootstrap: installing ${missing[*]} (needed to build libjpeg-turbo)" >&2
+echo "bootstrap: installing ${missing[*]} (build and test dependencies)" >&2
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 $sudo apt-get update -qq

@@ -38,6 +38,26 @@ pub struct ServerConfig {
     pub scan_on_start: bool,
     /// Directory whose `*.html` files override the built-in templates (optional).
     pub templates_dir: Option<PathBuf>,
+    /// Who sends the bytes of an authorized original: Albumen itself, or the front server.
+    pub send_file: SendFile,
+    /// `x-accel`: the internal nginx location that maps to the library folder.
+    pub x_accel_prefix: String,
+    /// `x-sendfile`: the library folder as the front server sees it; defaults to `library.path`
+    /// made absolute.
+    pub x_sendfile_root: Option<PathBuf>,
+}
+
+/// How originals leave the server once authorized.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SendFile {
+    /// Albumen streams the file.
+    #[default]
+    Stream,
+    /// An empty answer with `X-Accel-Redirect: <x_accel_prefix><library path>` (nginx).
+    XAccel,
+    /// An empty answer with `X-Sendfile: <absolute path>` (Apache mod_xsendfile, lighttpd).
+    XSendfile,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -154,6 +174,9 @@ impl Default for ServerConfig {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             scan_on_start: true,
             templates_dir: None,
+            send_file: SendFile::Stream,
+            x_accel_prefix: "/_albumen_internal/".to_owned(),
+            x_sendfile_root: None,
         }
     }
 }
@@ -408,6 +431,21 @@ impl Config {
                 "must be between auth.login_lockout_seconds and 86400",
             ));
         }
+        if !valid_x_accel_prefix(&self.server.x_accel_prefix) {
+            return Err(invalid(
+                "server.x_accel_prefix",
+                "must start and end with '/' and hold only letters, digits, '-', '_', '.' and '/' \
+                 (no '..')",
+            ));
+        }
+        if let Some(root) = &self.server.x_sendfile_root
+            && !root.is_absolute()
+        {
+            return Err(invalid(
+                "server.x_sendfile_root",
+                "must be an absolute path",
+            ));
+        }
         if self.database.max_connections == 0 {
             return Err(invalid("database.max_connections", "must be at least 1"));
         }
@@ -454,6 +492,18 @@ pub fn valid_preset_name(name: &str) -> bool {
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// The prefix is copied into a header and must equal an nginx `location`: keep it plain.
+fn valid_x_accel_prefix(prefix: &str) -> bool {
+    prefix.len() >= 3
+        && prefix.starts_with('/')
+        && prefix.ends_with('/')
+        && !prefix.contains("..")
+        && !prefix.contains("//")
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b))
 }
 
 /// The documented example configuration printed by `albumen config example`.

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod export;
 pub mod gallery;
 pub mod media_type;
 pub mod preview;
@@ -15,6 +16,7 @@ pub mod state;
 pub mod storage;
 pub mod templates;
 pub mod web;
+pub mod zip;
 
 pub use state::AppState;
 pub use web::build_app;

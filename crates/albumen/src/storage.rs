@@ -4,6 +4,7 @@
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use albumen_core::access::{Action, Grant};
 use albumen_core::model::Photo;
@@ -44,17 +45,37 @@ impl CacheKey {
     }
 }
 
-/// An original opened for streaming.
+/// A granted file opened for streaming: an original or a cached preview.
 #[derive(Debug)]
-pub struct OpenOriginal {
+pub struct OpenFile {
     pub file: tokio::fs::File,
     pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+/// Size and modification time of a granted original, without opening it.
+#[derive(Debug, Clone, Copy)]
+pub struct OriginalMeta {
+    pub len: u64,
+    pub modified: Option<SystemTime>,
+}
+
+/// Where a granted original lives, for a front server that sends it (X-Accel-Redirect,
+/// X-Sendfile). Handing out a location is handing out the bytes, so it takes a grant too.
+#[derive(Debug, Clone)]
+pub struct OffloadPath {
+    /// Library-relative, exact on-disk bytes, plain components only.
+    pub relative: PathBuf,
+    /// `relative` joined to the library root.
+    pub absolute: PathBuf,
 }
 
 #[derive(Debug, Clone)]
 pub struct Storage {
     library_root: PathBuf,
     cache: Arc<dyn ObjectStore>,
+    /// The cache's folder, so cached previews can be streamed from disk instead of memory.
+    cache_dir: PathBuf,
 }
 
 impl Storage {
@@ -64,6 +85,7 @@ impl Storage {
         Ok(Self {
             library_root: library_root.to_path_buf(),
             cache: Arc::new(LocalFileSystem::new_with_prefix(cache_dir)?),
+            cache_dir: cache_dir.to_path_buf(),
         })
     }
 
@@ -87,19 +109,65 @@ impl Storage {
         &self,
         grant: &Grant,
         photo: &Photo,
-    ) -> Result<OpenOriginal, StorageError> {
+    ) -> Result<OpenFile, StorageError> {
         let path = self.original_path(grant, photo, Action::Download)?;
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "storage is the one place that reads originals"
-        )]
-        let file = tokio::fs::File::open(&path).await;
-        let file = file.map_err(|e| self.io_error(e, photo))?;
-        let len = file.metadata().await?.len();
-        Ok(OpenOriginal { file, len })
+        match open_with_meta(path).await {
+            Ok(Some(open)) => Ok(open),
+            Ok(None) => Err(StorageError::Missing(photo.path.clone())),
+            Err(e) => Err(self.io_error(e, photo)),
+        }
     }
 
-    /// A cached preview of the granted photo, if present.
+    /// Size and modification time of the original for download (planning an archive).
+    pub async fn original_meta(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+    ) -> Result<OriginalMeta, StorageError> {
+        let path = self.original_path(grant, photo, Action::Download)?;
+        let meta = tokio::fs::metadata(&path)
+            .await
+            .map_err(|e| self.io_error(e, photo))?;
+        if !meta.is_file() {
+            return Err(StorageError::Missing(photo.path.clone()));
+        }
+        Ok(OriginalMeta {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+
+    /// The original's location for a front server to send (download grant required).
+    pub fn offload_path(&self, grant: &Grant, photo: &Photo) -> Result<OffloadPath, StorageError> {
+        let absolute = self.original_path(grant, photo, Action::Download)?;
+        Ok(OffloadPath {
+            relative: relative_path(&photo.path, photo.fs_path.as_deref()),
+            absolute,
+        })
+    }
+
+    /// A cached preview of the granted photo opened from the local cache folder, if present:
+    /// the hot path streams it instead of copying it into memory.
+    pub async fn open_cached_preview(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+        key: &CacheKey,
+    ) -> Result<Option<OpenFile>, StorageError> {
+        if !grant.covers(photo.id, Action::View) {
+            return Err(StorageError::NotGranted);
+        }
+        // Keys are built from fingerprints and settings hashes, never from requests; checked
+        // anyway, like library paths.
+        let path = library_path(&self.cache_dir, Path::new(key.as_str()))?;
+        match open_with_meta(path).await {
+            Ok(open) => Ok(open),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A cached preview of the granted photo, if present, in memory.
     pub async fn cached_preview(
         &self,
         grant: &Grant,
@@ -149,6 +217,31 @@ impl Storage {
             StorageError::Io(err)
         }
     }
+}
+
+/// Opens a regular file and reads its metadata in one trip to the blocking pool (this is on
+/// every media request's path); `None` when the path is not a regular file.
+async fn open_with_meta(path: PathBuf) -> std::io::Result<Option<OpenFile>> {
+    let opened = tokio::task::spawn_blocking(move || {
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "storage is the one place that reads originals and the cache"
+        )]
+        let file = std::fs::File::open(&path)?;
+        let meta = file.metadata()?;
+        Ok::<_, std::io::Error>((file, meta))
+    })
+    .await
+    .map_err(std::io::Error::other)?;
+    let (file, meta) = opened?;
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    Ok(Some(OpenFile {
+        file: tokio::fs::File::from_std(file),
+        len: meta.len(),
+        modified: meta.modified().ok(),
+    }))
 }
 
 /// Joins a catalog path to the library root, refusing anything but plain relative components.

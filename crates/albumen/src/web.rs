@@ -77,6 +77,7 @@ pub fn build_app(state: AppState) -> Router {
         .route("/api/v1/scan", get(api::scan_status).post(api::start_scan))
         .route("/media/photos/{id}/preview/{preset}", get(media::preview))
         .route("/media/photos/{id}/original", get(media::original))
+        .route("/albums/{id}/export.zip", get(media::album_export))
         .route("/assets/{name}", get(assets::asset))
         .route("/healthz", get(|| async { "ok" }))
         .fallback(html::not_found)

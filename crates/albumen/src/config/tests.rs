@@ -96,6 +96,19 @@ fn errors_name_the_key_at_fault() {
             "[auth]\nlogin_lockout_seconds = 600\nlogin_lockout_max_seconds = 60\n",
             "auth.login_lockout_max_seconds",
         ),
+        ("[server]\nsend_file = \"sendfile\"\n", "send_file"),
+        (
+            "[server]\nx_accel_prefix = \"/internal/../etc/\"\n",
+            "server.x_accel_prefix",
+        ),
+        (
+            "[server]\nx_accel_prefix = \"internal\"\n",
+            "server.x_accel_prefix",
+        ),
+        (
+            "[server]\nx_sendfile_root = \"photos\"\n",
+            "server.x_sendfile_root",
+        ),
     ];
     for (text, key) in cases {
         let message = from_toml(text).unwrap_err().to_string();
@@ -127,4 +140,15 @@ fn database_and_cache_default_into_the_data_dir() {
         "sqlite:///var/lib/albumen/albumen.db"
     );
     assert_eq!(config.cache_dir(), PathBuf::from("/var/lib/albumen/cache"));
+}
+
+#[test]
+fn offload_modes_are_named_as_in_the_documentation() {
+    let config =
+        from_toml("[server]\nsend_file = \"x-accel\"\nx_accel_prefix = \"/_protected/\"\n")
+            .unwrap();
+    assert_eq!(config.server.send_file, SendFile::XAccel);
+    assert_eq!(config.server.x_accel_prefix, "/_protected/");
+    let config = from_toml("[server]\nsend_file = \"x-sendfile\"\n").unwrap();
+    assert_eq!(config.server.send_file, SendFile::XSendfile);
 }

@@ -1,113 +1,328 @@
-//! Media routes: previews and originals. Each one authorizes through `gallery::photo`, and
-//! storage will not hand out bytes without the resulting grant.
+//! Media routes: previews, originals and album exports. Each one authorizes first (through
+//! `gallery`, which respects every kind of viewer) and only then looks at validators, ranges
+//! or files, so a photo that is hidden or gone is the same 404 whatever the request carries.
+//! Storage will not hand out bytes, or a file's location, without the resulting grant.
+
+mod body;
+mod conditional;
+mod offload;
+mod range;
+mod sniff;
+mod zip_route;
+
+use std::io;
+use std::time::SystemTime;
 
 use albumen_core::PhotoId;
-use albumen_core::access::Action;
-use axum::body::Body;
-use axum::extract::{Path, State};
+use albumen_core::access::{self, Action, Decision, Subject, Target};
+use albumen_core::model::Photo;
+use albumen_db::Repo;
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    LAST_MODIFIED, RANGE, VARY, X_CONTENT_TYPE_OPTIONS,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use tokio_util::io::ReaderStream;
+use tokio::io::{AsyncReadExt, AsyncSeekExt};
 
+use self::body::{Representation, Source};
+use self::conditional::Validators;
+use self::range::RangeRequest;
+use crate::config::SendFile;
 use crate::gallery;
-use crate::preview::Preview;
+use crate::preview::{NamedPreset, Preview};
 use crate::state::AppState;
+use crate::storage::CacheKey;
 use crate::web::error::AppError;
 use crate::web::html::parse_id;
 use crate::web::session::Viewer;
 
-/// Access can be revoked, so browsers may keep media only privately and briefly.
-const PRIVATE_CACHE: &str = "private, max-age=3600";
+pub use self::zip_route::album_export;
 
-/// `GET /media/photos/{id}/preview/{preset}`
+/// Previews of photos only some people may see: kept privately and briefly by browsers (access
+/// can be revoked), revalidated cheaply by ETag afterwards.
+const PRIVATE_PREVIEW: &str = "private, max-age=3600";
+/// Previews anyone may see never change under their URL's ETag: shared caches may keep them.
+const PUBLIC_PREVIEW: &str = "public, max-age=31536000, immutable";
+/// Originals and archives: every reuse is revalidated, which re-runs the authorization.
+const PRIVATE_REVALIDATE: &str = "private, no-cache";
+
+const X_ACCEL_REDIRECT: HeaderName = HeaderName::from_static("x-accel-redirect");
+const X_SENDFILE: HeaderName = HeaderName::from_static("x-sendfile");
+
+/// `GET|HEAD /media/photos/{id}/preview/{preset}`
 pub async fn preview(
     State(state): State<AppState>,
     viewer: Viewer,
     Path((id, preset_name)): Path<(String, String)>,
-    request_headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    request: HeaderMap,
 ) -> Result<Response, AppError> {
     let id: PhotoId = parse_id(&id)?;
-    let (photo, grant) =
-        gallery::photo(state.repo.as_ref(), viewer.subject(), id, Action::View).await?;
+    let repo = state.repo.as_ref();
+    let (photo, grant) = gallery::photo(repo, viewer.subject(), id, Action::View).await?;
     let preset = state
         .previews
         .preset(&preset_name)
         .ok_or(AppError::NotFound)?;
+    let public = viewer.subject() == &Subject::anonymous() || visible_to_anyone(repo, id).await?;
     let etag = preset.etag(&photo);
-    let mut headers = private_headers(&etag)?;
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("image/jpeg"));
-    if matches_etag(&request_headers, &etag) {
-        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    let mut headers = media_headers(
+        if public {
+            PUBLIC_PREVIEW
+        } else {
+            PRIVATE_PREVIEW
+        },
+        public,
+        disposition(&preview_name(&photo), query.as_deref()),
+    );
+    if let Some(not_modified) = early_not_modified(&request, &headers, &etag) {
+        return Ok(not_modified);
     }
+
+    // The hot path: a cached preview streamed from its file, never copied into memory.
+    let key = preview_cache_key(preset, &photo);
+    if let Some(cached) = state
+        .storage
+        .open_cached_preview(&grant, &photo, &key)
+        .await?
+    {
+        let validators = Validators {
+            etag: Some(&etag),
+            last_modified: cached.modified,
+        };
+        // Previews are JPEG by construction: we encoded them.
+        let repr = Representation {
+            source: Source::File(cached.file),
+            len: cached.len,
+            content_type: "image/jpeg",
+        };
+        return Ok(respond(&request, headers, repr, &validators));
+    }
+
     let preview = state
         .previews
-        .get(&state.storage, state.repo.as_ref(), &grant, &photo, preset)
+        .get(&state.storage, repo, &grant, &photo, preset)
         .await?;
-    match preview {
-        Preview::Image(bytes) => Ok((headers, bytes).into_response()),
+    let (bytes, validators) = match preview {
+        Preview::Image(bytes) => (
+            bytes,
+            Validators {
+                etag: Some(&etag),
+                last_modified: Some(SystemTime::now()),
+            },
+        ),
         Preview::Placeholder(bytes) => {
             // Not the real preview: never cached, so a repaired file shows up at once.
-            headers.remove(ETAG);
             headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            Ok((headers, bytes).into_response())
+            (
+                bytes,
+                Validators {
+                    etag: None,
+                    last_modified: None,
+                },
+            )
         }
-    }
+    };
+    let repr = Representation {
+        content_type: sniff::content_type(&bytes),
+        len: bytes.len() as u64,
+        source: Source::Memory(bytes),
+    };
+    Ok(respond(&request, headers, repr, &validators))
 }
 
-/// `GET /media/photos/{id}/original`
+/// `GET|HEAD /media/photos/{id}/original`: streamed by Albumen or handed to the front server.
 pub async fn original(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(id): Path<String>,
-    request_headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    request: HeaderMap,
 ) -> Result<Response, AppError> {
     let id: PhotoId = parse_id(&id)?;
     let (photo, grant) =
         gallery::photo(state.repo.as_ref(), viewer.subject(), id, Action::Download).await?;
     let etag = format!("\"{}\"", photo.fingerprint);
-    let mut headers = private_headers(&etag)?;
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static(crate::media_type::mime_of(&photo.filename)),
+    let mut headers = media_headers(
+        PRIVATE_REVALIDATE,
+        false,
+        disposition(&photo.filename, query.as_deref()),
     );
-    headers.insert(CONTENT_DISPOSITION, content_disposition(&photo.filename));
-    if matches_etag(&request_headers, &etag) {
-        return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
+    if let Some(not_modified) = early_not_modified(&request, &headers, &etag) {
+        return Ok(not_modified);
     }
-    let original = state.storage.open_original(&grant, &photo).await?;
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(original.len));
-    let body = Body::from_stream(ReaderStream::new(original.file));
-    Ok((headers, body).into_response())
+    let mut original = state.storage.open_original(&grant, &photo).await?;
+    let content_type = sniff_file(&mut original.file)
+        .await
+        .map_err(AppError::internal)?;
+    let validators = Validators {
+        etag: Some(&etag),
+        last_modified: original.modified,
+    };
+    let offload = match state.config.server.send_file {
+        SendFile::Stream => {
+            let repr = Representation {
+                source: Source::File(original.file),
+                len: original.len,
+                content_type,
+            };
+            return Ok(respond(&request, headers, repr, &validators));
+        }
+        SendFile::XAccel => {
+            let location = state.storage.offload_path(&grant, &photo)?;
+            (
+                X_ACCEL_REDIRECT,
+                offload::x_accel_redirect(&state.config.server.x_accel_prefix, &location.relative),
+            )
+        }
+        SendFile::XSendfile => {
+            let location = state.storage.offload_path(&grant, &photo)?;
+            let absolute = match &state.config.server.x_sendfile_root {
+                Some(root) => root.join(&location.relative),
+                None => std::path::absolute(&location.absolute).map_err(AppError::internal)?,
+            };
+            (X_SENDFILE, offload::x_sendfile(&absolute))
+        }
+    };
+    drop(original);
+    add_validators(&mut headers, &validators);
+    if conditional::not_modified(&request, &validators) {
+        return Ok(not_modified_response(headers));
+    }
+    // The front server sends the body and answers ranges; it keeps our type and disposition.
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    headers.insert(offload.0, offload.1);
+    Ok((StatusCode::OK, headers).into_response())
 }
 
-fn private_headers(etag: &str) -> Result<HeaderMap, AppError> {
-    let mut headers = HeaderMap::new();
-    headers.insert(
-        ETAG,
-        HeaderValue::from_str(etag).map_err(AppError::internal)?,
-    );
-    headers.insert(CACHE_CONTROL, HeaderValue::from_static(PRIVATE_CACHE));
-    headers.insert(VARY, HeaderValue::from_static("Cookie"));
-    Ok(headers)
+/// Validators, then 304 or the (ranged) representation.
+fn respond(
+    request: &HeaderMap,
+    mut headers: HeaderMap,
+    repr: Representation,
+    validators: &Validators<'_>,
+) -> Response {
+    add_validators(&mut headers, validators);
+    if conditional::not_modified(request, validators) {
+        return not_modified_response(headers);
+    }
+    let range = if conditional::range_applies(request, validators) {
+        range::parse(request.get(RANGE).map(HeaderValue::as_bytes), repr.len)
+    } else {
+        RangeRequest::Full
+    };
+    body::send(headers, repr, range)
 }
 
-/// `If-None-Match` with our strong ETag (or `*`).
-fn matches_etag(headers: &HeaderMap, etag: &str) -> bool {
+/// A matching `If-None-Match` decides alone (it takes precedence over dates), so it can be
+/// answered before any file is touched.
+fn early_not_modified(request: &HeaderMap, headers: &HeaderMap, etag: &str) -> Option<Response> {
+    let validators = Validators {
+        etag: Some(etag),
+        last_modified: None,
+    };
+    if request.contains_key(IF_NONE_MATCH) && conditional::not_modified(request, &validators) {
+        let mut headers = headers.clone();
+        add_validators(&mut headers, &validators);
+        return Some(not_modified_response(headers));
+    }
+    None
+}
+
+fn not_modified_response(mut headers: HeaderMap) -> Response {
+    headers.remove(CONTENT_DISPOSITION);
+    (StatusCode::NOT_MODIFIED, headers).into_response()
+}
+
+fn add_validators(headers: &mut HeaderMap, validators: &Validators<'_>) {
+    if let Some(value) = validators
+        .etag
+        .and_then(|etag| HeaderValue::from_str(etag).ok())
+    {
+        headers.insert(ETAG, value);
+    }
+    if let Some(value) = validators
+        .last_modified_header()
+        .and_then(|date| HeaderValue::from_str(&date).ok())
+    {
+        headers.insert(LAST_MODIFIED, value);
+    }
+}
+
+/// Headers every media answer carries. Anything not public varies with the session cookie,
+/// so no shared cache hands one viewer's bytes to another.
+fn media_headers(cache_control: &'static str, public: bool, disposition: HeaderValue) -> HeaderMap {
+    let mut headers = HeaderMap::with_capacity(10);
+    headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    if !public {
+        headers.insert(VARY, HeaderValue::from_static("Cookie"));
+    }
+    headers.insert(ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+    headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(CONTENT_DISPOSITION, disposition);
     headers
-        .get_all(IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|tag| tag.trim().trim_start_matches("W/"))
-        .any(|tag| tag == etag || tag == "*")
 }
 
-/// `inline` with the original's name: an ASCII fallback plus the exact UTF-8 name (RFC 6266,
+/// Whether an anonymous visitor may see the photo: only then may shared caches keep its
+/// previews. Decided on the same facts by the same policy function as every other check.
+async fn visible_to_anyone(repo: &dyn Repo, id: PhotoId) -> Result<bool, AppError> {
+    let facts = repo.photo_facts(id).await?;
+    Ok(facts.is_some_and(|facts| {
+        access::decide(&Subject::anonymous(), Action::View, Target::Photo(&facts))
+            == Decision::Allow
+    }))
+}
+
+/// Where `preview.rs` stores this preview. Its settings hash is the suffix of the preset's
+/// ETag (`"<fingerprint>-<settings hash>"`), which `preview.rs` builds from the same value.
+fn preview_cache_key(preset: &NamedPreset, photo: &Photo) -> CacheKey {
+    let etag = preset.etag(photo);
+    let settings_hash = etag
+        .trim_matches('"')
+        .strip_prefix(photo.fingerprint.as_str())
+        .and_then(|rest| rest.strip_prefix('-'))
+        .unwrap_or_default();
+    CacheKey::preview(&photo.fingerprint, settings_hash)
+}
+
+/// `IMG_0001.HEIC` → `IMG_0001.jpg`: previews are JPEG.
+fn preview_name(photo: &Photo) -> String {
+    let stem = photo
+        .filename
+        .rsplit_once('.')
+        .map_or(photo.filename.as_str(), |(stem, _)| stem);
+    format!("{stem}.jpg")
+}
+
+/// The type from the first bytes, then back to the start for the body.
+async fn sniff_file(file: &mut tokio::fs::File) -> io::Result<&'static str> {
+    let mut head = [0u8; sniff::SNIFF_LEN];
+    let mut filled = 0;
+    while filled < head.len() {
+        let read = file.read(&mut head[filled..]).await?;
+        if read == 0 {
+            break;
+        }
+        filled += read;
+    }
+    file.seek(io::SeekFrom::Start(0)).await?;
+    Ok(sniff::content_type(&head[..filled]))
+}
+
+/// `inline`, or `attachment` with `?download=1`.
+fn disposition(filename: &str, query: Option<&str>) -> HeaderValue {
+    let download = query.is_some_and(|q| {
+        form_urlencoded::parse(q.as_bytes())
+            .any(|(key, value)| key == "download" && matches!(&*value, "1" | "true"))
+    });
+    content_disposition(if download { "attachment" } else { "inline" }, filename)
+}
+
+/// `kind` with the file's name: an ASCII fallback plus the exact UTF-8 name (RFC 6266,
 /// RFC 5987), so no byte of the name can break the header.
-fn content_disposition(filename: &str) -> HeaderValue {
+fn content_disposition(kind: &'static str, filename: &str) -> HeaderValue {
     let fallback: String = filename
         .chars()
         .map(|c| {
@@ -118,20 +333,18 @@ fn content_disposition(filename: &str) -> HeaderValue {
             }
         })
         .collect();
-    let encoded: String = filename
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect();
+    let mut encoded = String::with_capacity(filename.len() * 3);
+    for b in filename.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            encoded.push(char::from(b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
     HeaderValue::from_str(&format!(
-        "inline; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+        "{kind}; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
     ))
-    .unwrap_or_else(|_| HeaderValue::from_static("inline"))
+    .unwrap_or_else(|_| HeaderValue::from_static(kind))
 }
 
 #[cfg(test)]
@@ -140,7 +353,7 @@ mod tests {
 
     #[test]
     fn dispositions_carry_utf8_names_safely() {
-        let value = content_disposition("Über \"x\".jpg");
+        let value = content_disposition("inline", "Über \"x\".jpg");
         assert_eq!(
             value.to_str().expect("ascii header"),
             "inline; filename=\"_ber _x_.jpg\"; filename*=UTF-8''%C3%9Cber%20%22x%22.jpg"
@@ -148,10 +361,19 @@ mod tests {
     }
 
     #[test]
-    fn etag_matching() {
-        let mut headers = HeaderMap::new();
-        headers.insert(IF_NONE_MATCH, HeaderValue::from_static("\"a\", W/\"b\""));
-        assert!(matches_etag(&headers, "\"b\""));
-        assert!(!matches_etag(&headers, "\"c\""));
+    fn download_asks_for_an_attachment() {
+        let kind = |q: Option<&str>| {
+            disposition("a.jpg", q)
+                .to_str()
+                .unwrap_or_default()
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(kind(None), "inline");
+        assert_eq!(kind(Some("download=1")), "attachment");
+        assert_eq!(kind(Some("x=2&download=true")), "attachment");
+        assert_eq!(kind(Some("download=0")), "inline");
     }
 }
