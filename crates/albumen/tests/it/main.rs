@@ -16,3 +16,4 @@ mod matrix;
 mod media;
 mod rate_limit;
 mod scan;
+mod share;
