@@ -1,6 +1,6 @@
 //! The formats we render, and sniffing them from magic bytes.
 
-use crate::MediaError;
+use crate::{MediaError, raw};
 
 /// An image container format the pipeline can decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,6 +15,9 @@ pub enum Format {
     Webp,
     /// Baseline TIFF (the first image is rendered).
     Tiff,
+    /// A camera RAW (CR2, NEF, ARW, DNG, ORF, RW2, PEF): the largest embedded JPEG preview is
+    /// rendered, the sensor data is not developed.
+    Raw,
 }
 
 impl Format {
@@ -26,6 +29,8 @@ impl Format {
             Self::Gif => "image/gif",
             Self::Webp => "image/webp",
             Self::Tiff => "image/tiff",
+            // Each maker has its own unregistered type; browsers show none of them.
+            Self::Raw => "application/octet-stream",
         }
     }
 
@@ -40,6 +45,7 @@ impl Format {
             "gif" => Some(Self::Gif),
             "webp" => Some(Self::Webp),
             "tif" | "tiff" => Some(Self::Tiff),
+            "cr2" | "nef" | "nrw" | "arw" | "dng" | "orf" | "rw2" | "pef" => Some(Self::Raw),
             _ => None,
         }
     }
@@ -52,6 +58,8 @@ impl Format {
             Self::Gif => image::ImageFormat::Gif,
             Self::Webp => image::ImageFormat::WebP,
             Self::Tiff => image::ImageFormat::Tiff,
+            // Only the embedded JPEG preview is decoded.
+            Self::Raw => image::ImageFormat::Jpeg,
         }
     }
 }
@@ -73,8 +81,15 @@ pub(crate) fn sniff(data: &[u8]) -> Result<Format, MediaError> {
     if data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
         return Ok(Format::Webp);
     }
+    if raw::has_raw_magic(data) {
+        return Ok(Format::Raw);
+    }
     if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
-        return Ok(Format::Tiff);
+        return Ok(if raw::is_raw(data) {
+            Format::Raw
+        } else {
+            Format::Tiff
+        });
     }
     Err(MediaError::unsupported(name_unsupported(data)))
 }

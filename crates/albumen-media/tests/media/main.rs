@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod encodings;
 mod fixtures;
 mod formats;
 mod golden;
@@ -10,6 +11,6 @@ mod limits;
 mod metadata;
 mod orientation;
 mod probe;
+mod raw;
 mod render;
 mod robustness;
-mod timing;
