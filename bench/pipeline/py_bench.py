@@ -7,8 +7,8 @@ metadata stripped.
 
 N worker processes take a fixed interleave of the files; each pass starts them together (a
 barrier) and the best pass counts. Prints the same tab-separated line as the Rust example:
-method, files, workers, images/s, ms/image, peak RSS MB (sum of the workers' maxrss),
-mean preview KB, mean thumb KB.
+method, files, workers, images/s, ms/image, CPU ms/image (user + system of the workers during
+the passes), peak RSS MB (sum of the workers' maxrss), mean preview KB, mean thumb KB.
 """
 
 import argparse
@@ -65,6 +65,7 @@ def vips_job():
 def worker(method, files, passes, barrier, results):
     run = pillow_job() if method == "pillow" else vips_job()
     sizes = [0, 0]
+    start = resource.getrusage(resource.RUSAGE_SELF)
     for _ in range(passes):
         barrier.wait()
         for path in files:
@@ -73,8 +74,9 @@ def worker(method, files, passes, barrier, results):
             sizes[0] += p
             sizes[1] += t
         barrier.wait()
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    results.put((sizes, maxrss_mb))
+    end = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = end.ru_utime + end.ru_stime - start.ru_utime - start.ru_stime
+    results.put((sizes, end.ru_maxrss / 1024, cpu))
 
 
 def main():
@@ -105,15 +107,16 @@ def main():
         start = time.perf_counter()
         barrier.wait()
         best = min(best, time.perf_counter() - start)
-    preview = thumb = rss = 0
+    preview = thumb = rss = cpu = 0
     for _ in procs:
-        (p, t), r = results.get()
-        preview, thumb, rss = preview + p, thumb + t, rss + r
+        (p, t), r, c = results.get()
+        preview, thumb, rss, cpu = preview + p, thumb + t, rss + r, cpu + c
     for p in procs:
         p.join()
     n = len(files)
     done = n * args.passes
-    print(f"{args.method}\t{n}\t{args.threads}\t{n / best:.2f}\t{best * 1000 / n:.1f}\t{rss:.0f}\t"
+    print(f"{args.method}\t{n}\t{args.threads}\t{n / best:.2f}\t{best * 1000 / n:.1f}\t"
+          f"{cpu * 1000 / done:.1f}\t{rss:.0f}\t"
           f"{preview / done / 1024:.0f}\t{thumb / done / 1024:.1f}")
 
 

@@ -25,6 +25,7 @@ done
 root=$(cd "$(dirname "$0")/../.." && pwd)
 corpus=/tmp/albumen-bench
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$root/target}
+cores=$(nproc) # before OMP_NUM_THREADS, which nproc obeys
 export VIPS_CONCURRENCY=1 OMP_NUM_THREADS=1
 
 python3 -c 'import numpy, PIL, pyvips' 2>/dev/null || {
@@ -47,10 +48,11 @@ bench="$CARGO_TARGET_DIR/release/examples/pipeline_bench"
 py="$root/bench/pipeline/py_bench.py"
 
 echo "libvips $(python3 -c 'import pyvips; print(".".join(str(pyvips.version(i)) for i in range(3)))'),"\
-     "Pillow $(python3 -c 'import PIL; print(PIL.__version__)'), $(nproc) cores,"\
+     "Pillow $(python3 -c 'import PIL; print(PIL.__version__)'), $cores cores,"\
      "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-printf '\n| corpus | method | threads | images/s | ms/image | peak RSS MB | preview KB | thumb KB |\n'
-printf '|---|---|---:|---:|---:|---:|---:|---:|\n'
+echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '\n| corpus | method | threads | images/s | ms/image | CPU ms/image | peak RSS MB | preview KB | thumb KB |\n'
+printf '|---|---|---:|---:|---:|---:|---:|---:|---:|\n'
 for size in 24mp 12mp; do
   dir="$corpus/$size"
   for t in $threads; do
@@ -60,15 +62,16 @@ for size in 24mp 12mp; do
       "$bench" "$dir" --mode albumen --threads "$t" --passes "$passes"
       python3 "$py" "$dir" --method pillow --threads "$t" --passes "$passes"
       python3 "$py" "$dir" --method vips --threads "$t" --passes "$passes"
-    } | while IFS=$'\t' read -r method n workers ips ms rss pkb tkb; do
-      printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' \
-        "$size" "$method" "$workers" "$ips" "$ms" "$rss" "$pkb" "$tkb"
+    } | while IFS=$'\t' read -r method n workers ips ms cpu rss pkb tkb; do
+      printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' \
+        "$size" "$method" "$workers" "$ips" "$ms" "$cpu" "$rss" "$pkb" "$tkb"
     done
   done
 done
 printf '\nfloor:auto = read + decode at the n/8 scale Albumen picks for the 1600 fit; floor:4/8 = at 1/2.\n'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (wall-clock columns are only fair when this stays below the core count)"
 
 # WebP vs JPEG encode cost for the 1600 preview (same decode; the difference is the encoder).
 printf '\nWebP output (same job, both renditions WebP q85), one thread:\n'
 "$bench" "$corpus/24mp" --mode albumen --format webp --threads 1 --passes "$passes" \
-  | awk -F'\t' '{ printf "| 24mp | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8 }'
+  | awk -F'\t' '{ printf "| 24mp | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9 }'

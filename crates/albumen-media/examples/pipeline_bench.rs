@@ -7,8 +7,9 @@
 //! `floor:auto` only reads each file and decodes it at the DCT scale the pipeline would pick for
 //! the 1600 fit; `floor:N` decodes at N/8. Files are split between N threads in a fixed
 //! interleave; each pass starts all threads together and the best pass counts. Prints one
-//! tab-separated line: mode, files, threads, images/s, ms/image, peak RSS MB (VmHWM, the whole
-//! process), mean preview KB, mean thumb KB.
+//! tab-separated line: mode, files, threads, images/s, ms/image, CPU ms/image (user + system
+//! over all passes: robust when other processes compete for the cores), peak RSS MB (VmHWM,
+//! the whole process), mean preview KB, mean thumb KB.
 #![allow(clippy::unwrap_used, clippy::disallowed_methods)] // a bench tool reading its own corpus
 
 use std::path::{Path, PathBuf};
@@ -73,6 +74,7 @@ fn main() {
             })
         })
         .collect();
+    let cpu_start = cpu_seconds();
     let mut best = f64::INFINITY;
     for _ in 0..passes {
         barrier.wait();
@@ -80,6 +82,7 @@ fn main() {
         barrier.wait();
         best = best.min(start.elapsed().as_secs_f64());
     }
+    let cpu = cpu_seconds() - cpu_start;
     let (mut preview, mut thumb) = (0, 0);
     for w in workers {
         let (p, t) = w.join().unwrap();
@@ -94,9 +97,10 @@ fn main() {
         Mode::Floor(Some(s)) => format!("floor:{s}/8"),
     };
     println!(
-        "{label}\t{n}\t{threads}\t{:.2}\t{:.1}\t{:.0}\t{:.0}\t{:.1}",
+        "{label}\t{n}\t{threads}\t{:.2}\t{:.1}\t{:.1}\t{:.0}\t{:.0}\t{:.1}",
         n as f64 / best,
         best * 1000.0 / n as f64,
+        cpu * 1000.0 / done,
         peak_rss_mb(),
         preview as f64 / done / 1024.0,
         thumb as f64 / done / 1024.0,
@@ -166,6 +170,20 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
+}
+
+/// User + system CPU time of the whole process so far (Linux /proc, clock ticks of 10 ms).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the parenthesised command name; utime and stime are the 12th and 13th.
+    let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|v| v.parse().ok())
+        .collect();
+    f.iter().sum::<f64>() / 100.0
 }
 
 /// Peak resident set of this process (Linux VmHWM), in MB.

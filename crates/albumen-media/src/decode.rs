@@ -53,6 +53,10 @@ pub(crate) fn decode(
     need: (u32, u32),
     limits: &Limits,
 ) -> Result<Decoded, MediaError> {
+    #[cfg(feature = "heif")]
+    if header.format == Format::Heif {
+        return crate::heif::decode(data, limits);
+    }
     if header.format != Format::Jpeg {
         return decode_with_image(data, header);
     }

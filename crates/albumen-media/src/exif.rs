@@ -83,7 +83,9 @@ fn parse(format: Format, data: &[u8]) -> Option<::exif::Exif> {
         // Our own segment walk stops at the first scan; kamadak's container reader would scan
         // the whole entropy-coded body of a file without EXIF.
         Format::Jpeg => reader.read_raw(header::jpeg_exif(data)?.to_vec()),
-        Format::Png | Format::Webp => reader.read_from_container(&mut Cursor::new(data)),
+        Format::Png | Format::Webp | Format::Heif => {
+            reader.read_from_container(&mut Cursor::new(data))
+        }
     };
     result.or_else(|e| e.distill_partial_result(|_| {})).ok()
 }

@@ -40,6 +40,10 @@ pub(crate) fn read(format: Format, data: &[u8]) -> Result<Header, MediaError> {
         }
         // A RAW renders from its embedded preview; `source` reads that preview's header.
         Format::Raw => return Err(MediaError::Internal("RAW header read as an image".into())),
+        #[cfg(feature = "heif")]
+        Format::Heif => (header.width, header.height) = crate::heif::dimensions(data)?,
+        #[cfg(not(feature = "heif"))]
+        Format::Heif => return Err(MediaError::unsupported("heic")),
     }
     if header.width == 0 || header.height == 0 {
         return Err(MediaError::corrupt(format!(

@@ -16,6 +16,8 @@ mod exif;
 mod format;
 mod guard;
 mod header;
+#[cfg(feature = "heif")]
+mod heif;
 mod icc;
 mod limits;
 mod orient;

@@ -27,10 +27,15 @@ impl Source<'_> {
 pub(crate) fn open(format: Format, data: &[u8]) -> Result<Source<'_>, MediaError> {
     if format != Format::Raw {
         let header = header::read(format, data)?;
+        // libheif applies HEIF's own rotation; EXIF orientation there is informational only.
+        let container_orientation = match format {
+            Format::Heif => Some(1),
+            _ => header.tiff_orientation,
+        };
         return Ok(Source {
             bytes: data,
             header,
-            container_orientation: header.tiff_orientation,
+            container_orientation,
         });
     }
     let scan = raw::scan(data).ok_or_else(|| MediaError::corrupt("RAW has no TIFF structure"))?;

@@ -7,6 +7,7 @@ mod encodings;
 mod fixtures;
 mod formats;
 mod golden;
+mod heif;
 mod limits;
 mod metadata;
 mod orientation;
