@@ -2,14 +2,15 @@
 //!
 //! [`decide`] is a pure function of the subject, the action and the facts about the target, with
 //! the exact semantics of the gallery we replace (default deny; album policy with "photos
-//! inherit"; a photo policy overrides the album's in both directions; "can see all").
+//! inherit"; a photo policy overrides the album's in both directions; "can see all"), plus the
+//! rights of the share links the subject holds ([`ShareGrant`]).
 //! [`authorize`] turns an allow into a [`Grant`], which only this module can construct and which
 //! storage demands before it hands out media bytes. List queries use a [`VisibilityScope`] built
 //! from the same subject, which the repository turns into SQL.
 
 use std::collections::BTreeSet;
 
-use crate::id::{AlbumId, GroupId, PhotoId, UserId};
+use crate::id::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use crate::model::Permissions;
 
 mod explain;
@@ -24,6 +25,48 @@ pub struct Subject {
     user: Option<UserId>,
     groups: BTreeSet<GroupId>,
     sees_all: bool,
+    shares: Vec<ShareGrant>,
+}
+
+/// What one open share link lets its holder do, resolved from the link when the request
+/// arrives (a revoked or expired link yields no grant at all).
+///
+/// An album link covers the album (and, if the link says so, every album below it, listed here
+/// one by one) and those of its photos that follow their album, i.e. have no policy of their
+/// own: a photo an administrator restricted keeps its restriction. A photo link covers exactly
+/// the photos it names.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ShareGrant {
+    pub share: Option<ShareId>,
+    pub albums: BTreeSet<AlbumId>,
+    pub photos: BTreeSet<PhotoId>,
+    /// Originals may be downloaded one by one.
+    pub allow_download: bool,
+    /// Albums may be exported as a ZIP of originals.
+    pub allow_zip: bool,
+}
+
+impl ShareGrant {
+    /// Whether the link reaches `target` at all (for viewing).
+    pub fn reaches(&self, target: Target<'_>) -> bool {
+        match target {
+            Target::Album(album) => self.albums.contains(&album.id),
+            Target::Photo(photo) => {
+                self.photos.contains(&photo.id)
+                    || (photo.policy.is_none() && self.albums.contains(&photo.album.id))
+            }
+        }
+    }
+
+    /// Whether the link lets its holder do `action` on `target`.
+    pub fn allows(&self, action: Action, target: Target<'_>) -> bool {
+        self.reaches(target)
+            && match action {
+                Action::View => true,
+                Action::Download => self.allow_download,
+                Action::Export => self.allow_zip,
+            }
+    }
 }
 
 impl Subject {
@@ -40,7 +83,18 @@ impl Subject {
             user: Some(id),
             groups: groups.into_iter().collect(),
             sees_all: permissions.sees_all(),
+            shares: Vec::new(),
         }
+    }
+
+    /// The same subject holding one more share link.
+    pub fn with_share(mut self, grant: ShareGrant) -> Self {
+        self.shares.push(grant);
+        self
+    }
+
+    pub fn shares(&self) -> &[ShareGrant] {
+        &self.shares
     }
 
     pub fn user_id(&self) -> Option<UserId> {
@@ -99,6 +153,8 @@ pub enum Action {
     View,
     /// Fetch the original bytes.
     Download,
+    /// Fetch the originals of an album as one archive.
+    Export,
 }
 
 /// The object acted upon.
@@ -115,10 +171,21 @@ pub enum Decision {
 }
 
 /// The pure policy. Default deny: no policy means only "can see all" subjects get through.
+/// Whoever may view by policy may also download and export; a share link grants viewing, and
+/// downloading or exporting only when the link allows it.
 pub fn decide(subject: &Subject, action: Action, target: Target<'_>) -> Decision {
-    // Download is granted exactly where view is, until share links restrict downloads.
-    let _ = action;
-    let allowed = subject.sees_all
+    let allowed =
+        policy_allows(subject, target) || subject.shares.iter().any(|s| s.allows(action, target));
+    if allowed {
+        Decision::Allow
+    } else {
+        Decision::Deny
+    }
+}
+
+/// The policy part of [`decide`]: "can see all", the album's policy, the photo's own.
+fn policy_allows(subject: &Subject, target: Target<'_>) -> bool {
+    subject.sees_all
         || match target {
             Target::Album(album) => album
                 .policy
@@ -133,12 +200,7 @@ pub fn decide(subject: &Subject, action: Action, target: Target<'_>) -> Decision
                     .as_ref()
                     .is_some_and(|p| p.inherit && p.policy.allows(subject)),
             },
-        };
-    if allowed {
-        Decision::Allow
-    } else {
-        Decision::Deny
-    }
+        }
 }
 
 /// A denial. Deliberately carries nothing: callers answer exactly as for a nonexistent object.
@@ -163,9 +225,14 @@ impl Grant {
         self.action
     }
 
-    /// Whether this grant covers `action` on `photo`. A download grant also covers viewing.
+    /// Whether this grant covers `action` on `photo`. Downloading or exporting a photo reads
+    /// its original, which also covers viewing it.
     pub fn covers(&self, photo: PhotoId, action: Action) -> bool {
-        self.photo == photo && (self.action == action || self.action == Action::Download)
+        let reads_original = |a| matches!(a, Action::Download | Action::Export);
+        self.photo == photo
+            && (self.action == action
+                || reads_original(self.action)
+                    && (action == Action::View || reads_original(action)))
     }
 }
 
@@ -205,22 +272,43 @@ pub fn system_grant(photo: PhotoId, reason: SystemReason) -> Grant {
 pub enum VisibilityScope {
     /// "Can see all": no filter.
     Everything,
-    /// Only objects whose policy allows this (possibly anonymous) user and groups.
+    /// Only objects whose policy allows this (possibly anonymous) user and groups, or that a
+    /// share link the subject holds reaches (see [`ShareGrant::reaches`]).
     Restricted {
         user: Option<UserId>,
         groups: Vec<GroupId>,
+        shared_albums: Vec<AlbumId>,
+        shared_photos: Vec<PhotoId>,
     },
 }
 
 impl VisibilityScope {
     pub fn of(subject: &Subject) -> Self {
         if subject.sees_all {
-            Self::Everything
-        } else {
-            Self::Restricted {
-                user: subject.user,
-                groups: subject.groups.iter().copied().collect(),
-            }
+            return Self::Everything;
         }
+        let albums: BTreeSet<AlbumId> = subject
+            .shares
+            .iter()
+            .flat_map(|s| &s.albums)
+            .copied()
+            .collect();
+        let photos: BTreeSet<PhotoId> = subject
+            .shares
+            .iter()
+            .flat_map(|s| &s.photos)
+            .copied()
+            .collect();
+        Self::Restricted {
+            user: subject.user,
+            groups: subject.groups.iter().copied().collect(),
+            shared_albums: albums.into_iter().collect(),
+            shared_photos: photos.into_iter().collect(),
+        }
+    }
+
+    /// Whether unlisted albums appear in lists: only for subjects who can see everything.
+    pub fn lists_unlisted(&self) -> bool {
+        matches!(self, Self::Everything)
     }
 }

@@ -69,6 +69,10 @@ id_type!(
     /// A photo or video in an album.
     PhotoId
 );
+id_type!(
+    /// A share link.
+    ShareId
+);
 
 #[cfg(test)]
 mod tests {

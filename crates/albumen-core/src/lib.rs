@@ -7,4 +7,4 @@ pub mod access;
 pub mod id;
 pub mod model;
 
-pub use id::{AlbumId, GroupId, IdParseError, PhotoId, UserId};
+pub use id::{AlbumId, GroupId, IdParseError, PhotoId, ShareId, UserId};

@@ -82,6 +82,9 @@ pub struct Album {
     pub name: String,
     /// `YYYY-MM-DD`; `None` for an album with no dated photo and no date in its name.
     pub date: Option<String>,
+    /// Reachable through share links (and by those its policy admits) but never listed, except
+    /// to users who can see everything.
+    pub unlisted: bool,
     /// Visible, present photos.
     pub photo_count: i64,
     /// The first visible photo, shown as the album's cover.

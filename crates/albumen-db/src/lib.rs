@@ -14,9 +14,9 @@ use std::sync::Arc;
 
 pub use error::{RepoError, Result};
 pub use repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewUser, PhotoUpsert,
-    Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord, SessionRecord,
-    UserUpdate,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewShare, NewUser,
+    PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord,
+    SessionRecord, ShareRecord, ShareTarget, UserUpdate,
 };
 
 /// Which SQL engine a URL names.

@@ -2,7 +2,7 @@
 
 use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
 use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoMeta, User};
-use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use async_trait::async_trait;
 
 use crate::Result;
@@ -67,6 +67,57 @@ pub struct NewLoginLink {
 pub struct RedeemedLoginLink {
     pub user_id: UserId,
     pub password_stamp: String,
+}
+
+/// What a share link reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ShareTarget {
+    /// One album, and with `include_sub_albums` every album below it.
+    Album {
+        id: AlbumId,
+        include_sub_albums: bool,
+    },
+    /// Exactly these photos.
+    Photos(Vec<PhotoId>),
+}
+
+/// A share link to store. Only the hash of its token is kept; the password, if any, is already
+/// hashed.
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub token_hash: String,
+    pub label: String,
+    pub target: ShareTarget,
+    pub password_hash: Option<String>,
+    pub allow_download: bool,
+    pub allow_zip: bool,
+    pub created_by: Option<UserId>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+}
+
+/// A stored share link, live or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareRecord {
+    pub id: ShareId,
+    pub label: String,
+    pub target: ShareTarget,
+    pub password_hash: Option<String>,
+    pub allow_download: bool,
+    pub allow_zip: bool,
+    pub created_by: Option<UserId>,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub view_count: i64,
+}
+
+impl ShareRecord {
+    /// Neither revoked nor expired at `now`.
+    pub fn is_live(&self, now: i64) -> bool {
+        self.revoked_at.is_none() && self.expires_at.is_none_or(|at| now < at)
+    }
 }
 
 /// A group of users, named so administrators can list it in policies.
@@ -273,6 +324,35 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     /// Removes a photo's own policy (it follows its album again); no policy is not an error.
     async fn delete_photo_policy(&self, photo: PhotoId) -> Result<()>;
     async fn delete_photo_policies(&self, photos: &[PhotoId]) -> Result<()>;
+
+    // Share links.
+    /// Stores a link, all or nothing: an unknown or missing album or photo is
+    /// [`RepoError::NotFound`] and stores nothing.
+    ///
+    /// [`RepoError::NotFound`]: crate::RepoError::NotFound
+    async fn create_share(&self, share: &NewShare) -> Result<ShareId>;
+    /// The link whose token hashes to `token_hash`, live or not.
+    async fn share_by_token(&self, token_hash: &str) -> Result<Option<ShareRecord>>;
+    async fn share(&self, id: ShareId) -> Result<Option<ShareRecord>>;
+    /// Every link, newest first.
+    async fn list_shares(&self) -> Result<Vec<ShareRecord>>;
+    /// Revokes a link at `now` (a link revoked earlier keeps its first time); an unknown link
+    /// is [`RepoError::NotFound`]`("share")`.
+    ///
+    /// [`RepoError::NotFound`]: crate::RepoError::NotFound
+    async fn revoke_share(&self, id: ShareId, now: i64) -> Result<()>;
+    /// Notes that the link was used at `now`, counting a view when it was `opened`.
+    async fn record_share_use(&self, id: ShareId, now: i64, opened: bool) -> Result<()>;
+    /// A present album and every present album below it.
+    async fn album_subtree(&self, id: AlbumId) -> Result<Vec<AlbumId>>;
+    /// Marks albums unlisted (or listed again), all or nothing; an unknown album is
+    /// [`RepoError::NotFound`]`("album")`.
+    ///
+    /// [`RepoError::NotFound`]: crate::RepoError::NotFound
+    async fn set_albums_unlisted(&self, albums: &[AlbumId], unlisted: bool) -> Result<()>;
+    /// The server-wide secret called `name`: the stored one, or `candidate` stored now. Every
+    /// instance sharing the database ends up with the same value.
+    async fn secret(&self, name: &str, candidate: &str) -> Result<String>;
 
     // Catalog reads.
     /// Present albums the scope may see that hold photos it may see, newest first.

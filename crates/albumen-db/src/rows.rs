@@ -72,6 +72,7 @@ pub(crate) fn album(row: &AnyRow) -> Result<Album> {
         category: row.try_get("category")?,
         name: row.try_get("name")?,
         date: row.try_get("date")?,
+        unlisted: flag(row, "unlisted")?,
         photo_count: row.try_get("photo_count")?,
         cover: row.try_get::<Option<i64>, _>("cover")?.map(PhotoId::new),
     })

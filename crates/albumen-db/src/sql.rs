@@ -2,19 +2,21 @@
 //! on SQLite and PostgreSQL: `$n` placeholders, `ON CONFLICT … DO UPDATE`, `RETURNING`, explicit
 //! `NULLS FIRST/LAST`, and byte-order text comparison (PostgreSQL columns use `COLLATE "C"`).
 
+mod shares;
+
 use std::collections::BTreeSet;
 
 use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
 use albumen_core::model::{Album, Photo, User};
-use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewUser, PhotoUpsert,
-    Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord, SessionRecord,
-    UserUpdate,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewShare, NewUser,
+    PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord,
+    SessionRecord, ShareRecord, UserUpdate,
 };
 use crate::visibility::Visibility;
 use crate::{Backend, RepoError, Result, rows};
@@ -50,7 +52,7 @@ impl SqlRepo {
     fn album_select(visibility: &Visibility, condition: &str) -> String {
         let pv = visibility.photo();
         format!(
-            "SELECT a.id, a.path, a.category, a.name, a.date, \
+            "SELECT a.id, a.path, a.category, a.name, a.date, a.unlisted, \
                (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
                   AND p.missing_since IS NULL AND {pv}) AS photo_count, \
                (SELECT p.id FROM photos p WHERE p.album_id = a.id \
@@ -336,6 +338,43 @@ fn scan_record(row: &AnyRow) -> Result<ScanRecord> {
 
 #[async_trait]
 impl Repo for SqlRepo {
+    async fn create_share(&self, share: &NewShare) -> Result<ShareId> {
+        self.insert_share(share).await
+    }
+
+    async fn share_by_token(&self, token_hash: &str) -> Result<Option<ShareRecord>> {
+        self.find_share("token_hash", shares::Key::TokenHash(token_hash))
+            .await
+    }
+
+    async fn share(&self, id: ShareId) -> Result<Option<ShareRecord>> {
+        self.find_share("id", shares::Key::Id(id)).await
+    }
+
+    async fn list_shares(&self) -> Result<Vec<ShareRecord>> {
+        self.all_shares().await
+    }
+
+    async fn revoke_share(&self, id: ShareId, now: i64) -> Result<()> {
+        self.mark_share_revoked(id, now).await
+    }
+
+    async fn record_share_use(&self, id: ShareId, now: i64, opened: bool) -> Result<()> {
+        self.note_share_use(id, now, opened).await
+    }
+
+    async fn album_subtree(&self, id: AlbumId) -> Result<Vec<AlbumId>> {
+        self.subtree(id).await
+    }
+
+    async fn set_albums_unlisted(&self, albums: &[AlbumId], unlisted: bool) -> Result<()> {
+        self.mark_unlisted(albums, unlisted).await
+    }
+
+    async fn secret(&self, name: &str, candidate: &str) -> Result<String> {
+        self.get_or_store_secret(name, candidate).await
+    }
+
     async fn create_user(&self, user: &NewUser) -> Result<User> {
         let p = user.permissions;
         let row = sqlx::query(
@@ -560,8 +599,9 @@ impl Repo for SqlRepo {
             Self::album_select(
                 &visibility,
                 &format!(
-                    "{} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
+                    "{} AND {} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
                        AND p.missing_since IS NULL AND {})",
+                    visibility.listed(),
                     visibility.album(),
                     visibility.photo()
                 )
@@ -599,9 +639,10 @@ impl Repo for SqlRepo {
             Self::album_select(
                 &visibility,
                 &format!(
-                    "a.parent_id = $1 AND {} AND EXISTS (SELECT 1 FROM tree t \
+                    "a.parent_id = $1 AND {} AND {} AND EXISTS (SELECT 1 FROM tree t \
                        JOIN photos p ON p.album_id = t.id \
                        WHERE t.root = a.id AND p.missing_since IS NULL AND {})",
+                    visibility.listed(),
                     visibility.album(),
                     visibility.photo()
                 )

@@ -5,7 +5,10 @@
 //!   is listed));
 //! - an album is visible ⇔ it has a policy that allows;
 //! - a photo is visible ⇔ its own policy allows if it has one; otherwise its album has a policy
-//!   with `inherit` set that allows.
+//!   with `inherit` set that allows;
+//! - or a share link the subject holds reaches it: the album is one of the link's albums; the
+//!   photo is one of the link's photos, or has no policy of its own and sits in one of the link's
+//!   albums.
 //!
 //! "Can see all" ([`VisibilityScope::Everything`]) is no filter at all. The user id and group ids
 //! travel as bind parameters numbered after the query's own; every fragment of one
@@ -22,6 +25,7 @@ type AnyQuery<'q> = sqlx::query::Query<'q, Any, AnyArguments>;
 pub(crate) struct Visibility {
     album: String,
     photo: String,
+    listed: &'static str,
     binds: Vec<i64>,
 }
 
@@ -32,9 +36,15 @@ impl Visibility {
             VisibilityScope::Everything => Self {
                 album: "1 = 1".to_owned(),
                 photo: "1 = 1".to_owned(),
+                listed: "1 = 1",
                 binds: Vec::new(),
             },
-            VisibilityScope::Restricted { user, groups } => {
+            VisibilityScope::Restricted {
+                user,
+                groups,
+                shared_albums,
+                shared_photos,
+            } => {
                 let mut binds = Vec::new();
                 // Anonymous subjects match public policies only, whatever groups they carry.
                 let listed = user.map(|user| {
@@ -67,21 +77,46 @@ impl Visibility {
                     "photo_id",
                     listed.as_ref(),
                 );
-                let album = format!(
-                    "EXISTS (SELECT 1 FROM album_policies ap WHERE ap.album_id = a.id \
+                let mut album = format!(
+                    "(EXISTS (SELECT 1 FROM album_policies ap WHERE ap.album_id = a.id \
                        AND ({album_allows}))"
                 );
-                let photo = format!(
-                    "(EXISTS (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id \
+                let mut photo = format!(
+                    "((EXISTS (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id \
                         AND ({photo_allows})) \
                       OR (NOT EXISTS (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id) \
                         AND EXISTS (SELECT 1 FROM album_policies ap \
                           WHERE ap.album_id = p.album_id AND ap.inherit <> 0 \
                             AND ({album_allows}))))"
                 );
+                // Share links widen the policy; no link, no `IN ()`.
+                let mut params = |ids: &mut dyn Iterator<Item = i64>| -> String {
+                    let list: Vec<String> = ids
+                        .map(|id| {
+                            binds.push(id);
+                            format!("${}", first + binds.len() - 1)
+                        })
+                        .collect();
+                    list.join(", ")
+                };
+                let albums = params(&mut shared_albums.iter().map(|a| a.get()));
+                let photos = params(&mut shared_photos.iter().map(|p| p.get()));
+                if !albums.is_empty() {
+                    album.push_str(&format!(" OR a.id IN ({albums})"));
+                    photo.push_str(&format!(
+                        " OR (p.album_id IN ({albums}) AND NOT EXISTS \
+                           (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id))"
+                    ));
+                }
+                if !photos.is_empty() {
+                    photo.push_str(&format!(" OR p.id IN ({photos})"));
+                }
+                album.push(')');
+                photo.push(')');
                 Self {
                     album,
                     photo,
+                    listed: "a.unlisted = 0",
                     binds,
                 }
             }
@@ -96,6 +131,12 @@ impl Visibility {
     /// Condition on a photo row aliased `p`.
     pub(crate) fn photo(&self) -> &str {
         &self.photo
+    }
+
+    /// Condition on an album row aliased `a` for lists: unlisted albums are reachable (through
+    /// their share links) but listed only to subjects who see everything.
+    pub(crate) fn listed(&self) -> &str {
+        self.listed
     }
 
     /// Binds the scope's values after the query's own.
@@ -143,7 +184,7 @@ fn allows(
 
 #[cfg(test)]
 mod tests {
-    use albumen_core::{GroupId, UserId};
+    use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 
     use super::*;
 
@@ -159,6 +200,8 @@ mod tests {
         let scope = VisibilityScope::Restricted {
             user: None,
             groups: vec![GroupId::new(3)],
+            shared_albums: Vec::new(),
+            shared_photos: Vec::new(),
         };
         let v = Visibility::new(&scope, 1);
         assert!(v.binds.is_empty());
@@ -171,6 +214,8 @@ mod tests {
         let scope = VisibilityScope::Restricted {
             user: Some(UserId::new(7)),
             groups: vec![GroupId::new(3), GroupId::new(5)],
+            shared_albums: Vec::new(),
+            shared_photos: Vec::new(),
         };
         let v = Visibility::new(&scope, 2);
         assert_eq!(v.binds, [7, 3, 5]);
@@ -180,9 +225,30 @@ mod tests {
         let alone = VisibilityScope::Restricted {
             user: Some(UserId::new(7)),
             groups: Vec::new(),
+            shared_albums: Vec::new(),
+            shared_photos: Vec::new(),
         };
         let v = Visibility::new(&alone, 1);
         assert_eq!(v.binds, [7]);
         assert!(!v.album().contains("IN (") && !v.photo().contains("IN ("));
+    }
+
+    #[test]
+    fn share_links_bind_after_the_subject() {
+        let scope = VisibilityScope::Restricted {
+            user: Some(UserId::new(7)),
+            groups: vec![GroupId::new(3)],
+            shared_albums: vec![AlbumId::new(10), AlbumId::new(11)],
+            shared_photos: vec![PhotoId::new(20)],
+        };
+        let v = Visibility::new(&scope, 2);
+        assert_eq!(v.binds, [7, 3, 10, 11, 20]);
+        assert!(v.album().contains("a.id IN ($4, $5)"), "{}", v.album());
+        assert!(v.photo().contains("p.album_id IN ($4, $5)") && v.photo().contains("p.id IN ($6)"));
+        assert_eq!(v.listed(), "a.unlisted = 0");
+        assert_eq!(
+            Visibility::new(&VisibilityScope::Everything, 1).listed(),
+            "1 = 1"
+        );
     }
 }

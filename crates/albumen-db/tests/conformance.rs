@@ -6,13 +6,13 @@ use std::future::Future;
 use std::sync::Arc;
 
 use albumen_core::access::{
-    Action, AlbumPolicy, Decision, Policy, Subject, Target, VisibilityScope, decide,
+    Action, AlbumPolicy, Decision, Policy, ShareGrant, Subject, Target, VisibilityScope, decide,
 };
 use albumen_core::model::{MediaKind, Permissions, PhotoMeta};
-use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use albumen_db::{
-    AlbumUpsert, NewLoginLink, NewSession, NewUser, PhotoUpsert, Problem, ProblemStage, Repo,
-    RepoError, ScanOutcome, ScanRecord, UserUpdate,
+    AlbumUpsert, NewLoginLink, NewSession, NewShare, NewUser, PhotoUpsert, Problem, ProblemStage,
+    Repo, RepoError, ScanOutcome, ScanRecord, ShareTarget, UserUpdate,
 };
 use sqlx::{Connection, Executor};
 
@@ -1378,6 +1378,10 @@ struct GenWorld {
     /// One member mask over the users per group.
     groups: Vec<u8>,
     albums: Vec<GenAlbum>,
+    /// Bit mask over the albums: which are unlisted.
+    unlisted: u8,
+    /// Share links: a mask over the albums and a mask over the first eight photos.
+    shares: Vec<(u8, u8)>,
 }
 
 /// Plain users in every world (a fifth one can see all).
@@ -1403,8 +1407,15 @@ fn world_strategy() -> impl proptest::strategy::Strategy<Value = GenWorld> {
     (
         prop::collection::vec(0u8..16, 0..=3),
         prop::collection::vec(album, 1..=4),
+        prop::bool::weighted(0.3).prop_flat_map(|some| if some { 0u8..16 } else { 0u8..1 }),
+        prop::collection::vec((0u8..16, any::<u8>()), 0..=2),
     )
-        .prop_map(|(groups, albums)| GenWorld { groups, albums })
+        .prop_map(|(groups, albums, unlisted, shares)| GenWorld {
+            groups,
+            albums,
+            unlisted,
+            shares,
+        })
 }
 
 fn pick<T: Copy + Ord>(mask: u8, from: &[T]) -> std::collections::BTreeSet<T> {
@@ -1531,6 +1542,8 @@ async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &Ge
         repo.set_photo_policies(ids, policy, 2).await.unwrap();
     }
     repo.mark_missing(&missing, 3).await.unwrap();
+    let unlisted: Vec<AlbumId> = pick(world.unlisted, &album_ids).into_iter().collect();
+    repo.set_albums_unlisted(&unlisted, true).await.unwrap();
 
     // Facts round-trip, then serve as the oracle.
     let mut album_facts = Vec::new();
@@ -1587,6 +1600,17 @@ async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &Ge
             ..Permissions::default()
         },
     ));
+    // Share-link holders: anonymous, and a user who also holds the link.
+    let all_photos: Vec<PhotoId> = photo_ids.iter().flatten().copied().collect();
+    for &(albums, photos) in &world.shares {
+        let grant = ShareGrant {
+            albums: pick(albums, &album_ids),
+            photos: pick(photos, &all_photos[..all_photos.len().min(8)]),
+            ..ShareGrant::default()
+        };
+        subjects.push(Subject::anonymous().with_share(grant.clone()));
+        subjects.push(subjects[1].clone().with_share(grant));
+    }
 
     let allows =
         |subject: &Subject, target| decide(subject, Action::View, target) == Decision::Allow;
@@ -1616,7 +1640,8 @@ async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &Ge
             assert_eq!(summary.photo_count, i64::try_from(expected.len()).unwrap());
             assert_eq!(summary.cover, expected.first().copied());
             checks += 1;
-            if allows(subject, Target::Album(facts)) && !expected.is_empty() {
+            let listed_here = !unlisted.contains(&facts.id) || scope.lists_unlisted();
+            if allows(subject, Target::Album(facts)) && !expected.is_empty() && listed_here {
                 expected_albums.push((facts.id, expected.len(), expected[0]));
             }
         }
@@ -1796,6 +1821,195 @@ async fn sub_albums_and_parents_follow_the_tree() {
             let scope = VisibilityScope::of(&subject);
             assert!(repo.sub_albums(&scope, year).await.unwrap().is_empty());
         }
+    })
+    .await;
+}
+
+fn new_share(token_hash: &str, target: ShareTarget) -> NewShare {
+    NewShare {
+        token_hash: token_hash.to_owned(),
+        label: "for grandma".to_owned(),
+        target,
+        password_hash: None,
+        allow_download: true,
+        allow_zip: false,
+        created_by: None,
+        created_at: 10,
+        expires_at: Some(100),
+    }
+}
+
+#[tokio::test]
+async fn share_links_are_stored_found_by_token_and_revoked() {
+    on_each_backend(|repo| async move {
+        let (albums, photos, users, _) = small_catalog(repo.as_ref()).await;
+        let album_link = NewShare {
+            created_by: Some(users[0]),
+            password_hash: Some("$argon2id$stand-in".to_owned()),
+            ..new_share(
+                "hash-a",
+                ShareTarget::Album {
+                    id: albums[0],
+                    include_sub_albums: true,
+                },
+            )
+        };
+        let a = repo.create_share(&album_link).await.unwrap();
+        let p = repo
+            .create_share(&new_share(
+                "hash-p",
+                ShareTarget::Photos(vec![photos[3], photos[0], photos[3]]),
+            ))
+            .await
+            .unwrap();
+
+        let found = repo.share_by_token("hash-a").await.unwrap().unwrap();
+        assert_eq!(found.id, a);
+        assert_eq!(found.created_by, Some(users[0]));
+        assert_eq!(found.password_hash.as_deref(), Some("$argon2id$stand-in"));
+        assert!(found.allow_download && !found.allow_zip && found.is_live(99));
+        assert!(!found.is_live(100), "expired at its expiry time");
+        let by_id = repo.share(p).await.unwrap().unwrap();
+        assert_eq!(
+            by_id.target,
+            ShareTarget::Photos(vec![photos[0], photos[3]])
+        );
+        assert!(repo.share_by_token("hash-x").await.unwrap().is_none());
+        let listed: Vec<_> = repo
+            .list_shares()
+            .await
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect();
+        assert_eq!(listed, [p, a], "newest first");
+
+        repo.record_share_use(a, 50, true).await.unwrap();
+        repo.record_share_use(a, 60, false).await.unwrap();
+        let used = repo.share(a).await.unwrap().unwrap();
+        assert_eq!((used.last_used_at, used.view_count), (Some(60), 1));
+
+        repo.revoke_share(a, 70).await.unwrap();
+        repo.revoke_share(a, 80).await.unwrap();
+        let revoked = repo.share(a).await.unwrap().unwrap();
+        assert_eq!(revoked.revoked_at, Some(70), "the first revocation counts");
+        assert!(!revoked.is_live(71));
+        assert_eq!(
+            repo.revoke_share(ShareId::new(999), 1).await.unwrap_err(),
+            RepoError::NotFound("share")
+        );
+
+        // All or nothing: one unknown photo stores no link at all.
+        let before = repo.list_shares().await.unwrap().len();
+        let err = repo
+            .create_share(&new_share(
+                "hash-bad",
+                ShareTarget::Photos(vec![photos[1], PhotoId::new(999)]),
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(err, RepoError::NotFound("photo"));
+        let err = repo
+            .create_share(&new_share(
+                "hash-bad",
+                ShareTarget::Album {
+                    id: AlbumId::new(999),
+                    include_sub_albums: false,
+                },
+            ))
+            .await
+            .unwrap_err();
+        assert_eq!(err, RepoError::NotFound("album"));
+        assert_eq!(repo.list_shares().await.unwrap().len(), before);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn unlisted_albums_leave_lists_but_stay_reachable() {
+    on_each_backend(|repo| async move {
+        let (albums, _, _, _) = small_catalog(repo.as_ref()).await;
+        repo.set_album_policies(
+            &albums,
+            &AlbumPolicy {
+                policy: public(),
+                inherit: true,
+            },
+            2,
+        )
+        .await
+        .unwrap();
+        repo.set_albums_unlisted(&albums[..1], true).await.unwrap();
+        let anonymous = VisibilityScope::of(&Subject::anonymous());
+        let listed: Vec<_> = repo
+            .list_albums(&anonymous)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.id)
+            .collect();
+        assert_eq!(listed, [albums[1]]);
+        let reached = repo.album(&anonymous, albums[0]).await.unwrap().unwrap();
+        assert!(reached.unlisted && reached.photo_count == 2);
+        let all = repo
+            .list_albums(&VisibilityScope::Everything)
+            .await
+            .unwrap();
+        assert_eq!(
+            all.len(),
+            2,
+            "those who see everything see unlisted albums too"
+        );
+        assert_eq!(
+            repo.set_albums_unlisted(&[albums[1], AlbumId::new(999)], true)
+                .await
+                .unwrap_err(),
+            RepoError::NotFound("album")
+        );
+        let still: Vec<_> = repo.list_albums(&anonymous).await.unwrap();
+        assert_eq!(still.len(), 1, "a failed bulk change changes nothing");
+        repo.set_albums_unlisted(&albums[..1], false).await.unwrap();
+        assert_eq!(repo.list_albums(&anonymous).await.unwrap().len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn subtrees_and_secrets() {
+    on_each_backend(|repo| async move {
+        let child = |path: &str| AlbumUpsert {
+            parent_path: Some("2013".to_owned()),
+            ..album(path, path, None)
+        };
+        repo.upsert_albums(
+            &[
+                album("2013", "2013", None),
+                child("2013/a"),
+                child("2013/b"),
+            ],
+            1,
+        )
+        .await
+        .unwrap();
+        let ids: std::collections::HashMap<String, AlbumId> = repo
+            .catalog_albums()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.path, a.id))
+            .collect();
+        let mut expected = vec![ids["2013"], ids["2013/a"], ids["2013/b"]];
+        expected.sort();
+        assert_eq!(repo.album_subtree(ids["2013"]).await.unwrap(), expected);
+        assert_eq!(
+            repo.album_subtree(ids["2013/a"]).await.unwrap(),
+            [ids["2013/a"]]
+        );
+        repo.mark_albums_missing(&[ids["2013/b"]], 2).await.unwrap();
+        assert_eq!(repo.album_subtree(ids["2013"]).await.unwrap().len(), 2);
+
+        assert_eq!(repo.secret("k", "first").await.unwrap(), "first");
+        assert_eq!(repo.secret("k", "second").await.unwrap(), "first");
     })
     .await;
 }

@@ -4,10 +4,12 @@
 use std::cell::RefCell;
 use std::io::Cursor;
 
+use image::ImageDecoder;
 use turbojpeg::{Colorspace, Decompressor, PixelFormat, ScalingFactor};
 
 use crate::guard::no_panic;
 use crate::header::Header;
+use crate::icc;
 use crate::raster::Rgb8;
 use crate::{Format, Limits, MediaError};
 
@@ -21,16 +23,27 @@ thread_local! {
     static DECOMPRESSOR: RefCell<Option<Decompressor>> = const { RefCell::new(None) };
 }
 
-/// The largest DCT-domain reduction 1/d (d in 2, 4, 8) whose output still covers `need`, or 1.
+/// The smallest DCT-domain scale n/8 (n in 1..=8) whose output still covers `need`; returns n.
 ///
+/// libjpeg-turbo scales by any n/8 inside the IDCT, so a 6000×4000 original serving a 1600 fit
+/// decodes at 3/8 (2250×1500) rather than 1/2 (3000×2000): 44% fewer pixels to colour-convert,
+/// hold and resize, and the Lanczos pass that follows still filters by 1.4×.
 /// `need` must be the size the *whole* stored image has to reach: the fitted size for Contain,
 /// the fill size for Crop (a 256 square crop of 6000×4000 needs 384×256, not 256×171).
 /// Output dimensions round up, as libjpeg-turbo's do (TJSCALED).
-pub(crate) fn dct_denom(src: (u32, u32), need: (u32, u32)) -> u32 {
-    [2u32, 4, 8]
-        .into_iter()
-        .rfind(|d| src.0.div_ceil(*d) >= need.0 && src.1.div_ceil(*d) >= need.1)
-        .unwrap_or(1)
+pub(crate) fn dct_num(src: (u32, u32), need: (u32, u32)) -> u32 {
+    let scaled = |d: u32, n: u32| (u64::from(d) * u64::from(n)).div_ceil(8);
+    (1..=8u32)
+        .find(|n| scaled(src.0, *n) >= u64::from(need.0) && scaled(src.1, *n) >= u64::from(need.1))
+        .unwrap_or(8)
+}
+
+/// Pixels plus the ICC profile that gives them meaning, when the file had one.
+pub(crate) struct Decoded {
+    pub(crate) image: Rgb8,
+    /// An RGB ICC profile from the original (profiles of other colour spaces are dropped, as
+    /// the pixels are converted to RGB without colour management).
+    pub(crate) icc: Option<Vec<u8>>,
 }
 
 /// Decodes `data` to at least `need` (stored orientation), or full size for non-JPEG formats.
@@ -39,10 +52,25 @@ pub(crate) fn decode(
     header: &Header,
     need: (u32, u32),
     limits: &Limits,
-) -> Result<Rgb8, MediaError> {
+) -> Result<Decoded, MediaError> {
+    #[cfg(feature = "heif")]
+    if header.format == Format::Heif {
+        return crate::heif::decode(data, limits);
+    }
     if header.format != Format::Jpeg {
         return decode_with_image(data, header);
     }
+    let icc = crate::header::jpeg_icc(data).filter(|p| icc::is_rgb(p));
+    let image = decode_jpeg(data, header, need, limits)?;
+    Ok(Decoded { image, icc })
+}
+
+fn decode_jpeg(
+    data: &[u8],
+    header: &Header,
+    need: (u32, u32),
+    limits: &Limits,
+) -> Result<Rgb8, MediaError> {
     if header.precision != 8 {
         return Err(MediaError::unsupported(format!(
             "{}-bit JPEG",
@@ -55,9 +83,9 @@ pub(crate) fn decode(
         // upload) as failures although it decoded what was there. A second, independent
         // decoder (zune-jpeg via `image`, full size) decides whether the file is usable; if it
         // also fails, libjpeg-turbo's message is the more informative one.
-        Err(Turbo::Input(msg)) => {
-            decode_with_image(data, header).map_err(|_| MediaError::Corrupt(msg))
-        }
+        Err(Turbo::Input(msg)) => decode_with_image(data, header)
+            .map(|d| d.image)
+            .map_err(|_| MediaError::Corrupt(msg)),
         Err(Turbo::Fatal(e)) => Err(e),
     }
 }
@@ -84,12 +112,12 @@ fn decode_turbo(data: &[u8], need: (u32, u32), limits: &Limits) -> Result<Rgb8, 
         limits.check(width, height).map_err(Turbo::Fatal)?;
 
         // Lossless JPEG cannot be scaled in the DCT domain.
-        let denom = if hdr.is_lossless {
-            1
+        let num = if hdr.is_lossless {
+            8
         } else {
-            dct_denom((width, height), need)
+            dct_num((width, height), need)
         };
-        let factor = ScalingFactor::new(1, denom as usize);
+        let factor = ScalingFactor::new(num as usize, 8);
         dec.set_scaling_factor(factor).map_err(input)?;
         let scaled = hdr.scaled(factor);
 
@@ -147,9 +175,8 @@ fn cmyk_to_rgb(mut px: Vec<u8>) -> Vec<u8> {
 }
 
 /// Full-size decode through the `image` crate, flattened to RGB8 on white.
-fn decode_with_image(data: &[u8], header: &Header) -> Result<Rgb8, MediaError> {
-    let mut reader =
-        image::ImageReader::with_format(Cursor::new(data), header.format.image_format());
+fn decode_with_image(data: &[u8], header: &Header) -> Result<Decoded, MediaError> {
+    let reader = image::ImageReader::with_format(Cursor::new(data), header.format.image_format());
     // Hold the decoder to the size our header check approved; a file whose real frame is
     // bigger than its header claims fails instead of allocating.
     let mut limits = image::Limits::default();
@@ -157,9 +184,19 @@ fn decode_with_image(data: &[u8], header: &Header) -> Result<Rgb8, MediaError> {
     limits.max_image_height = Some(header.height);
     // Output buffer at up to 16-bit RGBA, plus working room for the decoder.
     limits.max_alloc = Some(u64::from(header.width) * u64::from(header.height) * 8 + (64 << 20));
-    reader.limits(limits);
-    let img = no_panic(|| reader.decode())?.map_err(image_error)?;
-    Ok(flatten(img))
+    let (img, icc) = no_panic(|| {
+        let mut decoder = reader.into_decoder()?;
+        // As ImageReader::decode does: the output buffer counts against the allowance.
+        limits.reserve(decoder.total_bytes())?;
+        decoder.set_limits(limits)?;
+        let icc = decoder.icc_profile().ok().flatten();
+        Ok((image::DynamicImage::from_decoder(decoder)?, icc))
+    })?
+    .map_err(image_error)?;
+    Ok(Decoded {
+        image: flatten(img),
+        icc: icc.filter(|p| icc::is_rgb(p)),
+    })
 }
 
 fn image_error(e: image::ImageError) -> MediaError {
@@ -202,31 +239,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dct_denom_contain_1600_on_24mp_is_half() {
-        // Fitted size 1600×1067: 1/2 gives 3000×2000, 1/4 would give 1500×1000 < 1600.
-        assert_eq!(dct_denom((6000, 4000), (1600, 1067)), 2);
+    fn dct_scale_contain_1600_on_24mp_is_three_eighths() {
+        // Fitted size 1600×1067: 3/8 gives 2250×1500, 2/8 would give 1500×1000 < 1600.
+        assert_eq!(dct_num((6000, 4000), (1600, 1067)), 3);
+        // 12 MP 4000×3000 fitted to 1600×1200: 4/8 (2000×1500), 3/8 is 1500 wide.
+        assert_eq!(dct_num((4000, 3000), (1600, 1200)), 4);
     }
 
     #[test]
-    fn dct_denom_crop_256_on_24mp_is_eighth() {
+    fn dct_scale_crop_256_on_24mp_is_eighth() {
         // Fill size 384×256: 1/8 gives 750×500, which still covers it.
-        assert_eq!(dct_denom((6000, 4000), (384, 256)), 8);
+        assert_eq!(dct_num((6000, 4000), (384, 256)), 1);
     }
 
     #[test]
-    fn dct_denom_uses_fill_not_fit_for_crop() {
-        // A 700 square crop of 6000×4000 needs the fill 1050×700, so 1/4 (1500×1000) and not
+    fn dct_scale_uses_fill_not_fit_for_crop() {
+        // A 700 square crop of 6000×4000 needs the fill 1050×700, so 2/8 (1500×1000) and not
         // 1/8 (750×500), although 750×500 would cover the *fitted* 700×467.
-        assert_eq!(dct_denom((6000, 4000), (1050, 700)), 4);
-        assert_eq!(dct_denom((6000, 4000), (700, 467)), 8);
+        assert_eq!(dct_num((6000, 4000), (1050, 700)), 2);
+        assert_eq!(dct_num((6000, 4000), (700, 467)), 1);
     }
 
     #[test]
-    fn dct_denom_rounds_up_like_libjpeg() {
-        // ceil(1001 / 2) = 501 covers 501.
-        assert_eq!(dct_denom((1001, 1001), (501, 501)), 2);
-        assert_eq!(dct_denom((1000, 1000), (501, 501)), 1);
-        assert_eq!(dct_denom((100, 50), (100, 50)), 1);
+    fn dct_scale_rounds_up_like_libjpeg() {
+        // ceil(1001 * 4 / 8) = 501 covers 501; ceil(1000 * 4 / 8) = 500 does not.
+        assert_eq!(dct_num((1001, 1001), (501, 501)), 4);
+        assert_eq!(dct_num((1000, 1000), (501, 501)), 5);
+        assert_eq!(dct_num((100, 50), (100, 50)), 8);
     }
 
     #[test]

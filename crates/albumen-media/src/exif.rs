@@ -67,10 +67,25 @@ fn parse(format: Format, data: &[u8]) -> Option<::exif::Exif> {
         Format::Gif => return None,
         // A TIFF file *is* an EXIF structure.
         Format::Tiff => reader.read_raw(data.to_vec()),
+        // ORF and RW2 are TIFF under another magic number; give kamadak the standard one.
+        Format::Raw => {
+            let mut tiff = data.to_vec();
+            if let Some(magic) = tiff.get_mut(2..4) {
+                let standard = if data.starts_with(b"MM") {
+                    [0, 42]
+                } else {
+                    [42, 0]
+                };
+                magic.copy_from_slice(&standard);
+            }
+            reader.read_raw(tiff)
+        }
         // Our own segment walk stops at the first scan; kamadak's container reader would scan
         // the whole entropy-coded body of a file without EXIF.
         Format::Jpeg => reader.read_raw(header::jpeg_exif(data)?.to_vec()),
-        Format::Png | Format::Webp => reader.read_from_container(&mut Cursor::new(data)),
+        Format::Png | Format::Webp | Format::Heif => {
+            reader.read_from_container(&mut Cursor::new(data))
+        }
     };
     result.or_else(|e| e.distill_partial_result(|_| {})).ok()
 }

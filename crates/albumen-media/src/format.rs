@@ -1,6 +1,6 @@
 //! The formats we render, and sniffing them from magic bytes.
 
-use crate::MediaError;
+use crate::{MediaError, raw};
 
 /// An image container format the pipeline can decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -15,6 +15,12 @@ pub enum Format {
     Webp,
     /// Baseline TIFF (the first image is rendered).
     Tiff,
+    /// A camera RAW (CR2, NEF, ARW, DNG, ORF, RW2, PEF): the largest embedded JPEG preview is
+    /// rendered, the sensor data is not developed.
+    Raw,
+    /// HEIC / HEIF / AVIF (primary image). Only recognised when built with the `heif` feature;
+    /// otherwise these files are [`crate::MediaError::Unsupported`].
+    Heif,
 }
 
 impl Format {
@@ -26,6 +32,9 @@ impl Format {
             Self::Gif => "image/gif",
             Self::Webp => "image/webp",
             Self::Tiff => "image/tiff",
+            // Each maker has its own unregistered type; browsers show none of them.
+            Self::Raw => "application/octet-stream",
+            Self::Heif => "image/heif",
         }
     }
 
@@ -40,6 +49,8 @@ impl Format {
             "gif" => Some(Self::Gif),
             "webp" => Some(Self::Webp),
             "tif" | "tiff" => Some(Self::Tiff),
+            "cr2" | "nef" | "nrw" | "arw" | "dng" | "orf" | "rw2" | "pef" => Some(Self::Raw),
+            "heic" | "heif" | "hif" | "avif" if cfg!(feature = "heif") => Some(Self::Heif),
             _ => None,
         }
     }
@@ -52,6 +63,10 @@ impl Format {
             Self::Gif => image::ImageFormat::Gif,
             Self::Webp => image::ImageFormat::WebP,
             Self::Tiff => image::ImageFormat::Tiff,
+            // Only the embedded JPEG preview is decoded.
+            Self::Raw => image::ImageFormat::Jpeg,
+            // Never used: libheif decodes these.
+            Self::Heif => image::ImageFormat::Avif,
         }
     }
 }
@@ -73,10 +88,30 @@ pub(crate) fn sniff(data: &[u8]) -> Result<Format, MediaError> {
     if data.len() >= 12 && data.starts_with(b"RIFF") && &data[8..12] == b"WEBP" {
         return Ok(Format::Webp);
     }
+    if raw::has_raw_magic(data) {
+        return Ok(Format::Raw);
+    }
+    if cfg!(feature = "heif") && is_heif(data) {
+        return Ok(Format::Heif);
+    }
     if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
-        return Ok(Format::Tiff);
+        return Ok(if raw::is_raw(data) {
+            Format::Raw
+        } else {
+            Format::Tiff
+        });
     }
     Err(MediaError::unsupported(name_unsupported(data)))
+}
+
+/// An ISO-BMFF file whose major brand is a HEIF still-image brand (HEVC or AV1 coded).
+fn is_heif(data: &[u8]) -> bool {
+    data.len() >= 12
+        && &data[4..8] == b"ftyp"
+        && matches!(
+            &data[8..12],
+            b"heic" | b"heix" | b"hevc" | b"hevx" | b"mif1" | b"msf1" | b"avif" | b"avis"
+        )
 }
 
 /// Names common formats we do not render, so logs and the UI can say what the file was.

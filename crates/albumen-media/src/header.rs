@@ -38,6 +38,12 @@ pub(crate) fn read(format: Format, data: &[u8]) -> Result<Header, MediaError> {
             let (w, h, orientation) = tiff(data)?;
             (header.width, header.height, header.tiff_orientation) = (w, h, orientation);
         }
+        // A RAW renders from its embedded preview; `source` reads that preview's header.
+        Format::Raw => return Err(MediaError::Internal("RAW header read as an image".into())),
+        #[cfg(feature = "heif")]
+        Format::Heif => (header.width, header.height) = crate::heif::dimensions(data)?,
+        #[cfg(not(feature = "heif"))]
+        Format::Heif => return Err(MediaError::unsupported("heic")),
     }
     if header.width == 0 || header.height == 0 {
         return Err(MediaError::corrupt(format!(
@@ -110,18 +116,28 @@ fn walk_jpeg<'a>(
     }
 }
 
-/// Dimensions and sample precision from the first SOFn segment.
-fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
+/// A JPEG frame header (SOFn).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Frame {
+    /// 0xC0..=0xCF: tells baseline, progressive and lossless apart.
+    pub(crate) marker: u8,
+    pub(crate) width: u32,
+    pub(crate) height: u32,
+    pub(crate) precision: u8,
+}
+
+/// The first SOFn segment.
+pub(crate) fn jpeg_frame(d: &[u8]) -> Result<Frame, MediaError> {
     let mut frame = None;
     walk_jpeg(d, |marker, payload| {
         // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
         let is_sof = matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC);
         if is_sof {
-            frame = Some(payload);
+            frame = Some((marker, payload));
         }
         is_sof
     })?;
-    let sof = frame.ok_or_else(|| truncated("JPEG"))?;
+    let (marker, sof) = frame.ok_or_else(|| truncated("JPEG"))?;
     let (Some(&precision), Some(height), Some(width)) = (sof.first(), be16(sof, 1), be16(sof, 3))
     else {
         return Err(truncated("JPEG"));
@@ -131,7 +147,18 @@ fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
         // these too.
         return Err(MediaError::unsupported("JPEG with DNL-defined height"));
     }
-    Ok((u32::from(width), u32::from(height), precision))
+    Ok(Frame {
+        marker,
+        width: u32::from(width),
+        height: u32::from(height),
+        precision,
+    })
+}
+
+/// Dimensions and sample precision from the first SOFn segment.
+fn jpeg(d: &[u8]) -> Result<(u32, u32, u8), MediaError> {
+    let f = jpeg_frame(d)?;
+    Ok((f.width, f.height, f.precision))
 }
 
 /// The TIFF structure inside the first APP1 "Exif" segment, if any (possibly cut short).
@@ -146,6 +173,33 @@ pub(crate) fn jpeg_exif(d: &[u8]) -> Option<&[u8]> {
         found.is_some()
     });
     found
+}
+
+/// The ICC profile from APP2 "ICC_PROFILE" segments, reassembled in sequence order. None when
+/// absent or when the chunks are inconsistent (missing, duplicated or differently counted).
+pub(crate) fn jpeg_icc(d: &[u8]) -> Option<Vec<u8>> {
+    const ICC_ID: &[u8] = b"ICC_PROFILE\0";
+    let mut chunks: Vec<(u8, u8, &[u8])> = Vec::new();
+    // Segments up to the first scan; a walk error there (SOS, truncation) just ends the list.
+    let _ = walk_jpeg(d, |marker, payload| {
+        if marker == 0xE2
+            && let Some(rest) = payload.strip_prefix(ICC_ID)
+            && let [seq, count, data @ ..] = rest
+        {
+            chunks.push((*seq, *count, data));
+        }
+        false
+    });
+    let count = chunks.first()?.1;
+    if count == 0 || chunks.len() != usize::from(count) || chunks.iter().any(|c| c.1 != count) {
+        return None;
+    }
+    chunks.sort_by_key(|c| c.0);
+    // Sequence numbers run 1..=count, each once.
+    if chunks.iter().zip(1..=count).any(|(c, want)| c.0 != want) {
+        return None;
+    }
+    Some(chunks.iter().flat_map(|c| c.2.iter().copied()).collect())
 }
 
 fn png(d: &[u8]) -> Result<(u32, u32), MediaError> {

@@ -16,19 +16,26 @@ mod exif;
 mod format;
 mod guard;
 mod header;
+#[cfg(feature = "heif")]
+mod heif;
+mod icc;
 mod limits;
 mod orient;
+mod output;
 mod pipeline;
 mod placeholder;
 mod preset;
 mod probe;
 mod raster;
+mod raw;
 mod resize;
+mod source;
 
 pub use error::MediaError;
 pub use format::Format;
 pub use limits::Limits;
-pub use pipeline::{Rendered, render, render_all};
+pub use output::{Encoding, Output};
+pub use pipeline::{Rendered, render, render_all, render_outputs};
 pub use placeholder::placeholder;
 pub use preset::{Fit, Preset};
 pub use probe::{Probe, probe};
@@ -36,4 +43,4 @@ pub use probe::{Probe, probe};
 /// Version of the rendering output. Bump whenever the pixels or bytes produced for the same
 /// input and preset change (resampling, orientation, encoder settings); it is part of the
 /// cache key, so a bump invalidates stale thumbnails.
-pub const PIPELINE_VERSION: u32 = 1;
+pub const PIPELINE_VERSION: u32 = 2;

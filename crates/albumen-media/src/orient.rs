@@ -7,9 +7,16 @@ use crate::raster::Rgb8;
 
 /// Returns `img` as it should be displayed for EXIF `orientation` (1..=8; anything else is
 /// treated as 1). 5..=8 swap width and height.
+#[cfg(test)]
 pub(crate) fn apply(img: Rgb8, orientation: u8) -> Rgb8 {
+    oriented(&img, orientation).unwrap_or(img)
+}
+
+/// `img` as displayed for `orientation`, or None when it is displayed as stored (1, or an
+/// invalid value), so the caller can use `img` itself without a copy.
+pub(crate) fn oriented(img: &Rgb8, orientation: u8) -> Option<Rgb8> {
     if !(2..=8).contains(&orientation) {
-        return img;
+        return None;
     }
     let (sw, sh) = (img.width as usize, img.height as usize);
     let (dw, dh) = if orientation >= 5 { (sh, sw) } else { (sw, sh) };
@@ -35,11 +42,11 @@ pub(crate) fn apply(img: Rgb8, orientation: u8) -> Rgb8 {
             pixels.extend_from_slice(&img.pixels[at..at + 3]);
         }
     }
-    Rgb8 {
+    Some(Rgb8 {
         width: dw as u32,
         height: dh as u32,
         pixels,
-    }
+    })
 }
 
 #[cfg(test)]

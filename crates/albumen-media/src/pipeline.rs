@@ -1,7 +1,9 @@
 //! The render pipeline: sniff → header → limits → decode (scaled) → resize → orient → encode.
 
+use crate::decode::Decoded;
 use crate::preset::{Plan, Preset, plan};
-use crate::{Limits, MediaError, decode, encode, exif, format, header, orient, resize};
+use crate::raster::Rgb8;
+use crate::{Limits, MediaError, Output, decode, encode, format, orient, resize, source};
 
 /// One encoded rendition.
 #[derive(Debug, Clone)]
@@ -12,7 +14,7 @@ pub struct Rendered {
     pub width: u32,
     /// Displayed height (orientation applied).
     pub height: u32,
-    /// Always `"image/jpeg"` for now.
+    /// `"image/jpeg"` or `"image/webp"`, per the requested [`crate::Encoding`].
     pub mime: &'static str,
 }
 
@@ -23,51 +25,83 @@ pub fn render(data: &[u8], preset: &Preset, limits: &Limits) -> Result<Rendered,
         .ok_or_else(|| MediaError::Internal("no rendition produced".into()))
 }
 
-/// Renders several presets from ONE decode, in input order.
-///
-/// The image is decoded once, at the smallest DCT scale that still covers the most demanding
-/// preset (JPEG only; other formats decode at full size), then each preset is resized from that
-/// with Lanczos3, oriented per EXIF and encoded as JPEG (4:2:0). Limits are checked against the
-/// header before any pixel buffer is allocated. Never upscales.
+/// Renders several presets from ONE decode, in input order, as JPEG. See [`render_outputs`].
 pub fn render_all(
     data: &[u8],
     presets: &[Preset],
     limits: &Limits,
 ) -> Result<Vec<Rendered>, MediaError> {
-    let format = format::sniff(data)?;
-    let header = header::read(format, data)?;
+    let outputs: Vec<Output> = presets.iter().map(|p| Output::from(*p)).collect();
+    render_outputs(data, &outputs, limits)
+}
+
+/// Renders several outputs (preset + encoding) from ONE decode, in input order.
+///
+/// The image is decoded once, at the smallest DCT scale n/8 that still covers the most demanding
+/// preset (JPEG only; other formats decode at full size). The largest rendition is resized from
+/// that with Lanczos3; smaller ones are resized from the smallest whole-image rendition already
+/// made that covers them (a 256 thumbnail from the 1600 preview, not from the 2250 px decode),
+/// which is cheaper and, with at least the target size to start from, as sharp. Each is
+/// oriented per EXIF and encoded without metadata, keeping an RGB ICC profile. Limits are
+/// checked against the header before any pixel buffer is allocated. Never upscales.
+pub fn render_outputs(
+    data: &[u8],
+    outputs: &[Output],
+    limits: &Limits,
+) -> Result<Vec<Rendered>, MediaError> {
+    let source = source::open(format::sniff(data)?, data)?;
+    let header = source.header;
     limits.check(header.width, header.height)?;
-    if presets.is_empty() {
+    if outputs.is_empty() {
         return Ok(Vec::new());
     }
-    let orientation = header
-        .tiff_orientation
-        .unwrap_or_else(|| exif::read(format, data).orientation);
+    let orientation = source.orientation();
     // Converts sizes between stored and display space (the swap is its own inverse).
     let swap = |(w, h): (u32, u32)| if orientation >= 5 { (h, w) } else { (w, h) };
     let display = swap((header.width, header.height));
 
-    let plans: Vec<Plan> = presets.iter().map(|p| plan(p, display)).collect();
+    let plans: Vec<Plan> = outputs.iter().map(|o| plan(&o.preset, display)).collect();
     // The decode must satisfy the most demanding preset.
     let need = plans
         .iter()
         .map(|p| swap(p.need))
         .fold((1, 1), |a, n| (a.0.max(n.0), a.1.max(n.1)));
-    let decoded = decode::decode(data, &header, need, limits)?;
+    let Decoded { image, icc } = decode::decode(source.bytes, &header, need, limits)?;
 
-    presets
-        .iter()
-        .zip(&plans)
-        .map(|(preset, plan)| {
-            // Resize in stored orientation, then orient the small result.
-            let small = resize::resize(&decoded, swap(plan.out), plan.crop)?;
-            let shown = orient::apply(small, orientation);
-            Ok(Rendered {
-                bytes: encode::jpeg(&shown, preset.quality)?,
-                width: shown.width,
-                height: shown.height,
-                mime: "image/jpeg",
-            })
-        })
+    // Most demanding first, so smaller renditions can start from larger ones.
+    let mut order: Vec<usize> = (0..outputs.len()).collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(u64::from(plans[i].need.0) * u64::from(plans[i].need.1))
+    });
+    // Whole-image (uncropped) renditions in stored orientation, candidates to resize from.
+    let mut sources: Vec<Rgb8> = Vec::new();
+    let mut done: Vec<Option<Rendered>> = vec![None; outputs.len()];
+    for i in order {
+        let (output, plan) = (&outputs[i], &plans[i]);
+        let need = swap(plan.need);
+        let covers = |s: &&Rgb8| s.width >= need.0 && s.height >= need.1;
+        // `sources` come in decreasing area, so the last one that covers is the smallest.
+        let from = sources.iter().rev().find(covers).unwrap_or(&image);
+        // Resize in stored orientation, then orient the small result.
+        let small = resize::resize(from, swap(plan.out), plan.crop)?;
+        let shown = orient::oriented(&small, orientation);
+        let shown = shown.as_ref().unwrap_or(&small);
+        done[i] = Some(Rendered {
+            bytes: encode::encode(
+                shown,
+                output.preset.quality,
+                output.encoding,
+                icc.as_deref(),
+            )?,
+            width: shown.width,
+            height: shown.height,
+            mime: output.encoding.mime(),
+        });
+        if !plan.crop {
+            sources.push(small);
+        }
+    }
+    done.into_iter()
+        .map(|r| r.ok_or_else(|| MediaError::Internal("rendition missing".into())))
         .collect()
 }

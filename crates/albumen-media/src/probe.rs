@@ -1,6 +1,6 @@
 //! Probing: what a library scan learns from the head of a file without decoding pixels.
 
-use crate::{Format, MediaError, exif, format, header};
+use crate::{Format, MediaError, exif, format, source};
 
 /// What a scan learns from the head of a file. Never decodes pixels.
 ///
@@ -9,7 +9,8 @@ use crate::{Format, MediaError, exif, format, header};
 pub struct Probe {
     /// Detected from magic bytes, not the file name.
     pub format: Format,
-    /// Stored (pre-orientation) pixel width from the header.
+    /// Stored (pre-orientation) pixel width from the header (for a RAW: of its largest
+    /// embedded preview, which is what renders).
     pub width: u32,
     /// Stored (pre-orientation) pixel height from the header.
     pub height: u32,
@@ -56,14 +57,20 @@ impl Probe {
 /// Limits are *not* applied here; the caller decides (render does).
 pub fn probe(head: &[u8]) -> Result<Probe, MediaError> {
     let format = format::sniff(head)?;
-    let header = header::read(format, head)?;
-    let meta = exif::read(format, head);
+    let source = source::open(format, head)?;
+    let mut meta = exif::read(format, head);
+    if format == Format::Raw && meta.taken_at.is_none() && meta.camera.is_none() {
+        // RW2 keeps its EXIF inside the embedded JPEG rather than in the TIFF structure.
+        meta = exif::read(Format::Jpeg, source.bytes);
+    }
+    let header = source.header;
     Ok(Probe {
         format,
+        // For a RAW, the size of the preview we render, not of the sensor.
         width: header.width,
         height: header.height,
         // TIFF's own IFD0 tag is authoritative and survives where kamadak gives up.
-        orientation: header.tiff_orientation.unwrap_or(meta.orientation),
+        orientation: source.container_orientation.unwrap_or(meta.orientation),
         taken_at: meta.taken_at,
         camera: meta.camera,
         lens: meta.settings.lens,

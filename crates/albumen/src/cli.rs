@@ -1,4 +1,5 @@
-//! The command line: `albumen serve | scan | purge | user | login-link | group | policy | access | config`. One file per subcommand.
+//! The command line: `albumen serve | scan | purge | user | login-link | group | policy | share |
+//! access | config`. One file per subcommand.
 
 mod access;
 mod config_cmd;
@@ -8,6 +9,7 @@ mod policy;
 mod purge;
 mod scan_cmd;
 mod serve;
+mod share;
 mod user;
 
 use std::path::PathBuf;
@@ -67,6 +69,9 @@ pub enum Command {
     /// Set or remove album access policies by path pattern
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Make, list and revoke share links
+    #[command(subcommand)]
+    Share(share::ShareCommand),
     /// Explain access decisions
     #[command(subcommand)]
     Access(access::AccessCommand),
@@ -105,6 +110,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::LoginLink(args) => login_link::run(&cli.common, args).await,
         Command::Group(command) => group::run(&cli.common, command).await,
         Command::Policy(command) => policy::run(&cli.common, command).await,
+        Command::Share(command) => share::run(&cli.common, command).await,
         Command::Access(command) => access::run(&cli.common, command).await,
         Command::Config(command) => config_cmd::run(&cli.common, &command),
     }

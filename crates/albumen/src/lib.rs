@@ -12,6 +12,7 @@ pub mod gallery;
 pub mod media_type;
 pub mod preview;
 pub mod scan;
+pub mod share;
 pub mod state;
 pub mod storage;
 pub mod templates;

@@ -9,6 +9,7 @@ use crate::auth::limiter::LoginLimiter;
 use crate::config::Config;
 use crate::preview::Previews;
 use crate::scan::ScanControl;
+use crate::share::UnlockKey;
 use crate::storage::{Storage, StorageError};
 use crate::templates::{TemplateError, Templates};
 
@@ -20,8 +21,10 @@ pub struct AppState {
     pub previews: Arc<Previews>,
     pub templates: Arc<Templates>,
     pub scans: Arc<ScanControl>,
-    /// Failed-login counters (in memory, per process).
+    /// Failed-login counters (in memory, per process); share-link passwords count here too.
     pub login_limiter: Arc<LoginLimiter>,
+    /// The key for share-link unlock cookies, read from the catalog on first use.
+    pub unlock_key: Arc<UnlockKey>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -65,6 +68,7 @@ impl AppState {
             storage,
             templates: Arc::new(templates),
             scans: Arc::new(ScanControl::default()),
+            unlock_key: Arc::default(),
         })
     }
 }

@@ -14,6 +14,8 @@ const BUILTIN: &[(&str, &str)] = &[
     ("photo.html", include_str!("../templates/photo.html")),
     ("login.html", include_str!("../templates/login.html")),
     ("error.html", include_str!("../templates/error.html")),
+    ("share.html", include_str!("../templates/share.html")),
+    ("link.html", include_str!("../templates/link.html")),
 ];
 
 #[derive(Debug, thiserror::Error)]

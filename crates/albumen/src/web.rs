@@ -8,6 +8,7 @@ pub mod html;
 pub mod login;
 pub mod media;
 pub mod session;
+pub mod share;
 
 use std::time::Duration;
 
@@ -15,7 +16,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, patch, post, put};
+use axum::routing::{delete, get, patch, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -41,7 +42,13 @@ pub fn build_app(state: AppState) -> Router {
         .route("/albums/{id}", get(html::album_page))
         .route("/photos/{id}", get(html::photo_page))
         .route("/login", get(login::login_page).post(login::login_submit))
-        .route("/login/link/{token}", get(login::link_login))
+        .route(
+            "/login/link/{token}",
+            get(login::link_page).post(login::link_login),
+        )
+        .route("/s/{token}", get(share::open).post(share::unlock))
+        .route("/api/v1/shares", get(share::list).post(share::create))
+        .route("/api/v1/shares/{id}", delete(share::revoke))
         .route("/logout", post(login::logout_submit))
         .route(
             "/api/v1/session",
@@ -50,7 +57,10 @@ pub fn build_app(state: AppState) -> Router {
                 .delete(api::delete_session),
         )
         .route("/api/v1/albums", get(api::list_albums))
-        .route("/api/v1/albums/{id}", get(api::get_album))
+        .route(
+            "/api/v1/albums/{id}",
+            get(api::get_album).patch(admin::update_album),
+        )
         .route(
             "/api/v1/users",
             get(admin::list_users).post(admin::create_user),

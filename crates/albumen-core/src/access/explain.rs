@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Action, Decision, Policy, Subject, Target};
-use crate::id::GroupId;
+use crate::id::{GroupId, ShareId};
 
 /// A decision with the rule that made it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +49,11 @@ pub enum Rule {
     PhotoInheritsAlbum(Box<Rule>),
     /// The photo has no policy of its own and its album's policy does not pass to photos.
     AlbumDoesNotInherit,
+    /// A share link the subject holds allows it (`None`: a link not yet stored).
+    ShareLink(Option<ShareId>),
+    /// A share link reaches the object, but does not allow downloading or exporting it; the
+    /// policy says no by the boxed rule.
+    ShareWithholds(Option<ShareId>, Box<Rule>),
 }
 
 impl Rule {
@@ -61,11 +66,13 @@ impl Rule {
             | Self::AlbumListsGroup(_)
             | Self::PhotoOwnPublic
             | Self::PhotoOwnListsUser
-            | Self::PhotoOwnListsGroup(_) => true,
+            | Self::PhotoOwnListsGroup(_)
+            | Self::ShareLink(_) => true,
             Self::AlbumNoPolicy
             | Self::AlbumPolicyExcludes
             | Self::PhotoOwnPolicyExcludes
-            | Self::AlbumDoesNotInherit => false,
+            | Self::AlbumDoesNotInherit
+            | Self::ShareWithholds(..) => false,
             Self::PhotoInheritsAlbum(album) => album.allows(),
         }
     }
@@ -74,7 +81,7 @@ impl Rule {
     pub fn group(&self) -> Option<GroupId> {
         match self {
             Self::AlbumListsGroup(group) | Self::PhotoOwnListsGroup(group) => Some(*group),
-            Self::PhotoInheritsAlbum(album) => album.group(),
+            Self::PhotoInheritsAlbum(album) | Self::ShareWithholds(_, album) => album.group(),
             _ => None,
         }
     }
@@ -102,6 +109,15 @@ impl fmt::Display for Rule {
             Self::AlbumDoesNotInherit => f.write_str(
                 "photo has no policy of its own and its album's policy does not pass to photos",
             ),
+            Self::ShareLink(Some(id)) => write!(f, "share link {id} allows it"),
+            Self::ShareLink(None) => f.write_str("a share link allows it"),
+            Self::ShareWithholds(id, policy) => {
+                match id {
+                    Some(id) => write!(f, "share link {id}")?,
+                    None => f.write_str("a share link")?,
+                }
+                write!(f, " shows it but does not allow this; {policy}")
+            }
         }
     }
 }
@@ -130,9 +146,27 @@ fn matches(policy: &Policy, subject: &Subject) -> Option<Match> {
 
 /// [`decide`](super::decide), with the rule that decided. Property-tested to agree with it.
 pub fn explain(subject: &Subject, action: Action, target: Target<'_>) -> Explanation {
-    // Download is granted exactly where view is, as in `decide`.
-    let _ = action;
-    let rule = if subject.sees_all {
+    let policy = policy_rule(subject, target);
+    let rule = if policy.allows() {
+        policy
+    } else if let Some(share) = subject.shares.iter().find(|s| s.allows(action, target)) {
+        Rule::ShareLink(share.share)
+    } else if let Some(share) = subject.shares.iter().find(|s| s.reaches(target)) {
+        Rule::ShareWithholds(share.share, Box::new(policy))
+    } else {
+        policy
+    };
+    let decision = if rule.allows() {
+        Decision::Allow
+    } else {
+        Decision::Deny
+    };
+    Explanation { decision, rule }
+}
+
+/// The rule of the policy part: "can see all", the album's policy, the photo's own.
+fn policy_rule(subject: &Subject, target: Target<'_>) -> Rule {
+    if subject.sees_all {
         Rule::SeesAll
     } else {
         match target {
@@ -154,17 +188,12 @@ pub fn explain(subject: &Subject, action: Action, target: Target<'_>) -> Explana
                 },
                 None => match &photo.album.policy {
                     Some(p) if !p.inherit => Rule::AlbumDoesNotInherit,
-                    _ => Rule::PhotoInheritsAlbum(Box::new(
-                        explain(subject, action, Target::Album(&photo.album)).rule,
-                    )),
+                    _ => Rule::PhotoInheritsAlbum(Box::new(policy_rule(
+                        subject,
+                        Target::Album(&photo.album),
+                    ))),
                 },
             },
         }
-    };
-    let decision = if rule.allows() {
-        Decision::Allow
-    } else {
-        Decision::Deny
-    };
-    Explanation { decision, rule }
+    }
 }

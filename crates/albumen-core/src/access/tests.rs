@@ -152,6 +152,7 @@ fn grant_is_bound_to_its_photo_and_action() {
     let grant = authorize(&admin, Action::View, &p).expect("admins see everything");
     assert!(grant.covers(PHOTO, Action::View));
     assert!(!grant.covers(PHOTO, Action::Download));
+    assert!(!grant.covers(PHOTO, Action::Export));
     assert!(!grant.covers(PhotoId::new(2), Action::View));
     assert_eq!(authorize(&user(), Action::View, &p), Err(Denied));
 }
@@ -166,9 +167,28 @@ fn scope_follows_the_subject() {
         VisibilityScope::of(&user()),
         VisibilityScope::Restricted {
             user: Some(USER),
-            groups: vec![GROUP]
+            groups: vec![GROUP],
+            shared_albums: Vec::new(),
+            shared_photos: Vec::new(),
         }
     );
+    let holder = Subject::anonymous()
+        .with_share(album_link(false, false))
+        .with_share(ShareGrant {
+            albums: [ALBUM, AlbumId::new(5)].into(),
+            photos: [PHOTO].into(),
+            ..ShareGrant::default()
+        });
+    assert_eq!(
+        VisibilityScope::of(&holder),
+        VisibilityScope::Restricted {
+            user: None,
+            groups: Vec::new(),
+            shared_albums: vec![ALBUM, AlbumId::new(5)],
+            shared_photos: vec![PHOTO],
+        }
+    );
+    assert!(!VisibilityScope::of(&holder).lists_unlisted());
 }
 
 fn arb_policy() -> impl Strategy<Value = Policy> {
@@ -234,11 +254,34 @@ proptest! {
         }
     }
 
-    /// A download is never allowed where viewing is not.
+    /// Downloading or exporting is never allowed where viewing is not.
     #[test]
-    fn download_implies_view(subject in arb_subject(), p in arb_photo()) {
-        if decide(&subject, Action::Download, Target::Photo(&p)) == Decision::Allow {
-            prop_assert!(sees_photo(&subject, &p));
+    fn reading_originals_implies_view(subject in arb_holder(), p in arb_photo()) {
+        for action in [Action::Download, Action::Export] {
+            if decide(&subject, action, Target::Photo(&p)) == Decision::Allow {
+                prop_assert!(sees_photo(&subject, &p));
+            }
+            if decide(&subject, action, Target::Album(&p.album)) == Decision::Allow {
+                prop_assert!(sees_album(&subject, &p.album));
+            }
+        }
+    }
+
+    /// Holding a share link never takes access away, and without one, shares change nothing.
+    #[test]
+    fn share_links_only_add(subject in arb_subject(), p in arb_photo(), share in arb_share()) {
+        let holder = subject.clone().with_share(share.clone());
+        for action in ACTIONS {
+            for target in [Target::Photo(&p), Target::Album(&p.album)] {
+                let before = decide(&subject, action, target);
+                let after = decide(&holder, action, target);
+                if before == Decision::Allow {
+                    prop_assert_eq!(after, Decision::Allow);
+                }
+                if after == Decision::Allow && before == Decision::Deny {
+                    prop_assert!(share.allows(action, target));
+                }
+            }
         }
     }
 
@@ -379,11 +422,128 @@ fn explanations_read_as_sentences() {
     assert!(hidden.rule.to_string().contains("own policy"), "{hidden}");
 }
 
+fn arb_share() -> impl Strategy<Value = ShareGrant> {
+    (
+        prop::collection::btree_set((1i64..3).prop_map(AlbumId::new), 0..2),
+        prop::collection::btree_set((1i64..3).prop_map(PhotoId::new), 0..2),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(albums, photos, allow_download, allow_zip)| ShareGrant {
+            share: Some(ShareId::new(9)),
+            albums,
+            photos,
+            allow_download,
+            allow_zip,
+        })
+}
+
+/// A subject that may also hold share links.
+fn arb_holder() -> impl Strategy<Value = Subject> {
+    (arb_subject(), prop::collection::vec(arb_share(), 0..3))
+        .prop_map(|(subject, shares)| shares.into_iter().fold(subject, Subject::with_share))
+}
+
+const ACTIONS: [Action; 3] = [Action::View, Action::Download, Action::Export];
+
+fn album_link(download: bool, zip: bool) -> ShareGrant {
+    ShareGrant {
+        share: Some(ShareId::new(4)),
+        albums: [ALBUM].into(),
+        allow_download: download,
+        allow_zip: zip,
+        ..ShareGrant::default()
+    }
+}
+
+#[test]
+fn an_album_link_shows_a_private_album_and_its_inheriting_photos() {
+    let holder = Subject::anonymous().with_share(album_link(false, false));
+    let private = album(None, true);
+    assert!(sees_album(&holder, &private));
+    assert!(sees_photo(&holder, &photo(private.clone(), None)));
+    // Only viewing: the link allows neither originals nor archives.
+    let p = photo(private.clone(), None);
+    assert_eq!(
+        decide(&holder, Action::Download, Target::Photo(&p)),
+        Decision::Deny
+    );
+    assert_eq!(
+        decide(&holder, Action::Export, Target::Album(&private)),
+        Decision::Deny
+    );
+    let why = explain(&holder, Action::Download, Target::Photo(&p));
+    assert_eq!(
+        why.to_string(),
+        "hidden: share link 4 shows it but does not allow this; album has no policy (private), \
+         photo inherits"
+    );
+    let generous = Subject::anonymous().with_share(album_link(true, true));
+    assert_eq!(
+        decide(&generous, Action::Download, Target::Photo(&p)),
+        Decision::Allow
+    );
+    assert_eq!(
+        decide(&generous, Action::Export, Target::Album(&private)),
+        Decision::Allow
+    );
+    assert_eq!(
+        explain(&generous, Action::Export, Target::Album(&private)).to_string(),
+        "visible: share link 4 allows it"
+    );
+}
+
+#[test]
+fn an_album_link_keeps_photo_restrictions_and_reaches_no_other_album() {
+    let holder = Subject::anonymous().with_share(album_link(true, true));
+    // An explicit deny on one photo survives the link.
+    let hidden = photo(album(None, true), Some(Policy::default()));
+    assert!(!sees_photo(&holder, &hidden));
+    let elsewhere = AlbumFacts {
+        id: AlbumId::new(2),
+        policy: None,
+    };
+    assert!(!sees_album(&holder, &elsewhere));
+    assert!(!sees_photo(&holder, &photo(elsewhere, None)));
+}
+
+#[test]
+fn a_photo_link_reaches_exactly_its_photos() {
+    let holder = Subject::anonymous().with_share(ShareGrant {
+        photos: [PHOTO].into(),
+        ..ShareGrant::default()
+    });
+    let restricted = photo(album(None, true), Some(Policy::default()));
+    assert!(
+        sees_photo(&holder, &restricted),
+        "the link names this photo"
+    );
+    assert!(!sees_album(&holder, &restricted.album), "but not its album");
+    let sibling = PhotoFacts {
+        id: PhotoId::new(2),
+        ..restricted.clone()
+    };
+    assert!(!sees_photo(&holder, &sibling));
+}
+
+#[test]
+fn grants_to_read_originals_cover_viewing_but_not_the_reverse() {
+    let admin = Subject::user(USER, [], Permissions::ADMIN);
+    let p = photo(album(None, true), None);
+    for action in [Action::Download, Action::Export] {
+        let grant = authorize(&admin, action, &p).expect("admins may");
+        assert!(ACTIONS.iter().all(|a| grant.covers(PHOTO, *a)));
+    }
+    let view = authorize(&admin, Action::View, &p).expect("admins may");
+    assert!(!view.covers(PHOTO, Action::Export));
+}
+
 proptest! {
-    /// `explain` never disagrees with `decide`, for albums and photos, for either action.
+    /// `explain` never disagrees with `decide`, for albums and photos, for every action, with or
+    /// without share links.
     #[test]
-    fn explain_agrees_with_decide(subject in arb_subject(), p in arb_photo(), download in any::<bool>()) {
-        let action = if download { Action::Download } else { Action::View };
+    fn explain_agrees_with_decide(subject in arb_holder(), p in arb_photo(), a in 0usize..3) {
+        let action = ACTIONS[a];
         for target in [Target::Photo(&p), Target::Album(&p.album)] {
             let why = explain(&subject, action, target);
             prop_assert_eq!(why.decision, decide(&subject, action, target));

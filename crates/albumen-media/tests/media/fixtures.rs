@@ -451,3 +451,136 @@ impl Rng {
         (self.next() % n as u64) as usize
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Camera RAW structures
+
+/// A field of a RAW IFD, in the builder's terms.
+#[derive(Clone, Debug)]
+pub(crate) enum RawField {
+    Short(u16),
+    Long(u32),
+    Ascii(&'static str),
+    /// Offset of blob i, as LONG.
+    BlobOffset(usize),
+    /// Length of blob i, as LONG.
+    BlobLength(usize),
+    /// Blob i as an out-of-line UNDEFINED value (RW2's JpgFromRaw).
+    BlobBytes(usize),
+    /// Offsets of the given IFDs (SubIFDs), as LONGs.
+    Ifds(Vec<usize>),
+}
+
+/// Builds a little-endian TIFF-structured RAW: `magic` (4 bytes), the IFD0 offset, `extra`
+/// header bytes (CR2's "CR\x02\0" + raw IFD offset), the blobs, then the IFDs. IFDs listed in
+/// `chain` are linked by next-IFD pointers from IFD0 on; the others are reachable only as
+/// SubIFDs.
+pub(crate) fn raw_file(
+    magic: &[u8; 4],
+    extra: &[u8],
+    blobs: &[Vec<u8>],
+    ifds: &[Vec<(u16, RawField)>],
+    chain: &[usize],
+) -> Vec<u8> {
+    let mut out = magic.to_vec();
+    out.extend_from_slice(&[0; 4]);
+    out.extend_from_slice(extra);
+    let mut blob_at = Vec::new();
+    for blob in blobs {
+        if out.len() % 2 == 1 {
+            out.push(0);
+        }
+        blob_at.push(out.len() as u32);
+        out.extend_from_slice(blob);
+    }
+    if out.len() % 2 == 1 {
+        out.push(0);
+    }
+    let mut ifd_at = Vec::new();
+    let mut at = out.len();
+    for ifd in ifds {
+        ifd_at.push(at as u32);
+        at += 2 + ifd.len() * 12 + 4;
+    }
+    let mut spill: Vec<u8> = Vec::new();
+    let spill_base = at as u32;
+    out[4..8].copy_from_slice(&ifd_at[0].to_le_bytes());
+    for (i, ifd) in ifds.iter().enumerate() {
+        out.extend_from_slice(&(ifd.len() as u16).to_le_bytes());
+        for (tag, field) in ifd {
+            let (typ, count, value): (u16, u32, u32) = match field {
+                RawField::Short(v) => (3, 1, u32::from(*v)),
+                RawField::Long(v) => (4, 1, *v),
+                RawField::Ascii(s) => {
+                    let off = spill_base + spill.len() as u32;
+                    spill.extend_from_slice(s.as_bytes());
+                    spill.extend_from_slice(&[0; 4]);
+                    (2, s.len() as u32 + 1, off)
+                }
+                RawField::BlobOffset(b) => (4, 1, blob_at[*b]),
+                RawField::BlobLength(b) => (4, 1, blobs[*b].len() as u32),
+                RawField::BlobBytes(b) => (7, blobs[*b].len() as u32, blob_at[*b]),
+                RawField::Ifds(list) if list.len() == 1 => (13, 1, ifd_at[list[0]]),
+                RawField::Ifds(list) => {
+                    let off = spill_base + spill.len() as u32;
+                    for j in list {
+                        spill.extend_from_slice(&ifd_at[*j].to_le_bytes());
+                    }
+                    (4, list.len() as u32, off)
+                }
+            };
+            out.extend_from_slice(&tag.to_le_bytes());
+            out.extend_from_slice(&typ.to_le_bytes());
+            out.extend_from_slice(&count.to_le_bytes());
+            out.extend_from_slice(&value.to_le_bytes());
+        }
+        let next = chain
+            .iter()
+            .position(|c| *c == i)
+            .and_then(|p| chain.get(p + 1))
+            .map_or(0, |n| ifd_at[*n]);
+        out.extend_from_slice(&next.to_le_bytes());
+    }
+    out.extend_from_slice(&spill);
+    out
+}
+
+/// A NEF-like RAW: IFD0 holds a 160×120 green thumbnail, Orientation 6 and the make; SubIFD 1
+/// a `w`×`h` preview (left half red, right half blue); SubIFD 2 the "sensor data" (CFA).
+pub(crate) fn raw_nef_like(w: u32, h: u32) -> Vec<u8> {
+    use RawField::*;
+    let thumb = jpeg(160, 120, 85, |_, _| GREEN);
+    let preview = jpeg(w, h, 90, move |x, _| if x < w / 2 { RED } else { BLUE });
+    let sensor = vec![0x55u8; 4096];
+    raw_file(
+        b"II*\0",
+        &[],
+        &[thumb, preview, sensor],
+        &[
+            vec![
+                (0x00FE, Long(1)),
+                (0x010F, Ascii("NIKON CORPORATION")),
+                (0x0112, Short(6)),
+                (0x014A, Ifds(vec![1, 2])),
+                (0x0201, BlobOffset(0)),
+                (0x0202, BlobLength(0)),
+            ],
+            vec![
+                (0x00FE, Long(1)),
+                (0x0103, Short(6)),
+                (0x0201, BlobOffset(1)),
+                (0x0202, BlobLength(1)),
+            ],
+            vec![
+                (0x00FE, Long(0)),
+                (0x0100, Long(64)),
+                (0x0101, Long(64)),
+                (0x0103, Short(1)),
+                (0x0106, Short(32803)),
+                (0x0111, BlobOffset(2)),
+                (0x0117, BlobLength(2)),
+            ],
+        ],
+        &[0],
+    )
+}

@@ -128,6 +128,17 @@ fn webp_lossless() {
 }
 
 #[test]
+fn webp_lossy_as_cameras_and_phones_save_it() {
+    let buf = rgb_buf(120, 80, |x, _| if x < 60 { RED } else { BLUE });
+    let data = webp::Encoder::from_rgb(&buf, 120, 80).encode(90.0).to_vec();
+    assert_eq!(&data[12..16], b"VP8 ", "lossy bitstream");
+    let (out, img) = contain(&data);
+    assert_eq!((out.width, out.height), (120, 80));
+    assert!(near(pixel(&img, 10, 40), RED, 30));
+    assert!(near(pixel(&img, 110, 40), BLUE, 30));
+}
+
+#[test]
 fn tiff_from_image_crate() {
     let img = image::RgbImage::from_fn(70, 30, |_, y| image::Rgb(if y < 15 { RED } else { GREEN }));
     let data = encode_with(&DynamicImage::ImageRgb8(img), ImageFormat::Tiff);

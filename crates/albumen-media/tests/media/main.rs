@@ -3,13 +3,15 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod encodings;
 mod fixtures;
 mod formats;
 mod golden;
+mod heif;
 mod limits;
 mod metadata;
 mod orientation;
 mod probe;
+mod raw;
 mod render;
 mod robustness;
-mod timing;

@@ -48,6 +48,7 @@ fn valid_files() -> Vec<(&'static str, Vec<u8>)> {
         ("webp", encode_with(&rgb, ImageFormat::WebP)),
         ("tiff", encode_with(&rgb, ImageFormat::Tiff)),
         ("tiff-hand", tiff_rgb(20, 10, Some(5), scene(20, 10))),
+        ("raw", raw_nef_like(48, 32)),
     ]
 }
 

@@ -1,4 +1,5 @@
-//! `albumen policy set | unset`: album policies for every album whose path matches a glob.
+//! `albumen policy set | unset | unlist | relist`: album policies and listing for every album
+//! whose path matches a glob.
 
 use std::collections::BTreeSet;
 
@@ -19,6 +20,11 @@ pub enum PolicyCommand {
     Set(PolicySetArgs),
     /// Remove the policy of every album matching a pattern (they become private)
     Unset(PolicyUnsetArgs),
+    /// Keep albums out of every list: reachable through share links (and by those their policy
+    /// admits, at their address) only
+    Unlist(PolicyUnsetArgs),
+    /// List unlisted albums again
+    Relist(PolicyUnsetArgs),
 }
 
 #[derive(Debug, Args)]
@@ -77,12 +83,22 @@ pub(super) async fn run(common: &CommonArgs, command: PolicyCommand) -> anyhow::
                 paths.join(", ")
             );
         }
+        PolicyCommand::Unlist(args) => {
+            let (ids, paths) = matching_albums(repo, &args.album).await?;
+            repo.set_albums_unlisted(&ids, true).await?;
+            println!("unlisted {} albums: {}", ids.len(), paths.join(", "));
+        }
+        PolicyCommand::Relist(args) => {
+            let (ids, paths) = matching_albums(repo, &args.album).await?;
+            repo.set_albums_unlisted(&ids, false).await?;
+            println!("listed {} albums again: {}", ids.len(), paths.join(", "));
+        }
     }
     Ok(())
 }
 
 /// The present albums whose path matches `pattern`, by path; none is an error.
-async fn matching_albums(
+pub(super) async fn matching_albums(
     repo: &dyn Repo,
     pattern: &str,
 ) -> anyhow::Result<(Vec<AlbumId>, Vec<String>)> {

@@ -432,3 +432,24 @@ pub async fn explain_access(
         rule: why.rule.to_string(),
     }))
 }
+
+/// `PATCH /api/v1/albums/{id}`: `{"unlisted": bool}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlbumPatch {
+    unlisted: bool,
+}
+
+pub async fn update_album(
+    State(state): State<AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    AppJson(patch): AppJson<AlbumPatch>,
+) -> Result<StatusCode, AppError> {
+    let id: AlbumId = parse_id(&id)?;
+    state
+        .repo
+        .set_albums_unlisted(&[id], patch.unlisted)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

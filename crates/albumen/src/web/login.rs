@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use axum::Form;
 use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
-use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
+use axum::http::header::{CACHE_CONTROL, LOCATION, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -189,7 +189,28 @@ pub async fn login_submit(
     }
 }
 
-/// `GET /login/link/{token}`: a magic login link. A valid one opens a new session, exactly as a
+/// `GET /login/link/{token}`: a magic login link shows a confirmation page and logs nobody in,
+/// so mail scanners and link previews that fetch it cannot use up a single-use link.
+pub async fn link_page(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    if !auth::session::plausible_token(&token) {
+        return Err(AppError::NotFound);
+    }
+    let page = render(&state, &viewer, "link.html", json!({}))?;
+    Ok((
+        [
+            (REFERRER_POLICY, "no-referrer"),
+            (CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response())
+}
+
+/// `POST /login/link/{token}`: the confirmation. A valid link opens a new session, exactly as a
 /// password login does, and redirects to the gallery (303); anything else (malformed, unknown,
 /// expired, used, password changed since, account disabled) is the ordinary 404 page.
 pub async fn link_login(

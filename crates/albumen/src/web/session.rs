@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::session::{COOKIE as SESSION_COOKIE, hash_token, plausible_token, tokens_match};
 use crate::clock::unix_now;
+use crate::share;
 use crate::state::AppState;
 use crate::web::error::AppError;
 
@@ -89,6 +90,14 @@ async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewe
 }
 
 async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+    let mut viewer = user_from_cookie(state, headers).await?;
+    // Share links add to whoever the viewer is, logged in or not.
+    let grants = share::held_grants(state.repo.as_ref(), headers, &state.unlock_key).await?;
+    viewer.subject = grants.into_iter().fold(viewer.subject, Subject::with_share);
+    Ok(viewer)
+}
+
+async fn user_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
     let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| plausible_token(t)) else {
         return Ok(Viewer::anonymous());
     };
@@ -162,13 +171,24 @@ async fn require_csrf_token(expected: &str, request: Request) -> Result<Request,
 
 /// The value of one cookie from the `Cookie` header(s).
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    all_cookies(headers).find_map(|(k, v)| (k == name).then_some(v))
+}
+
+/// Cookies whose names start with `prefix`, as (rest of the name, value).
+pub fn cookies_with_prefix<'a>(
+    headers: &'a HeaderMap,
+    prefix: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a str)> {
+    all_cookies(headers).filter_map(move |(k, v)| k.strip_prefix(prefix).map(|rest| (rest, v)))
+}
+
+fn all_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(k, v)| (k == name).then_some(v))
 }
 
 /// `Set-Cookie` for a new session: HttpOnly (no script access), SameSite=Lax (not sent on

@@ -155,7 +155,7 @@ impl<S: EntrySource> Writer<S> {
                     Bytes::from(self.plan.end_records())
                 }
             };
-            if let Some(chunk) = self.clip(produced) {
+            if let Some(chunk) = self.clip(&produced) {
                 return Ok(Some(chunk));
             }
         }
@@ -187,7 +187,7 @@ impl<S: EntrySource> Writer<S> {
     }
 
     /// The part of `chunk` (which starts at `pos`) inside the range; advances `pos`.
-    fn clip(&mut self, chunk: Bytes) -> Option<Bytes> {
+    fn clip(&mut self, chunk: &Bytes) -> Option<Bytes> {
         let at = self.pos;
         let len = chunk.len() as u64;
         self.pos += len;

@@ -26,9 +26,23 @@ async fn make_link(t: &TestApp, admin: &Session, user: i64, options: Option<Valu
     url
 }
 
-/// Opens a link without a cookie; on success returns the new session's cookie.
+/// Follows a link without a cookie: the page, then its confirmation; on success returns the new
+/// session's cookie.
 async fn open(t: &TestApp, url: &str) -> Result<Session, (u16, Vec<u8>)> {
-    let reply = t.get(url, None).await;
+    let page = t.get(url, None).await;
+    if page.status == 200 {
+        // Looking at the link logs nobody in and gives nothing away.
+        assert!(page.header("set-cookie").is_none());
+        assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+        assert!(
+            page.text().contains("<form method=\"post\""),
+            "{}",
+            page.text()
+        );
+    } else {
+        assert_eq!(page.status, 404, "{url}");
+    }
+    let reply = t.send(confirm(url, None)).await;
     if reply.status != 303 {
         assert!(reply.header("set-cookie").is_none());
         return Err((reply.status.as_u16(), reply.body));
@@ -43,6 +57,33 @@ async fn open(t: &TestApp, url: &str) -> Result<Session, (u16, Vec<u8>)> {
         cookie,
         csrf: String::new(),
     })
+}
+
+/// The confirmation form's post, as a browser sends it (with the CSRF field when logged in).
+fn confirm(url: &str, session: Option<&Session>) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(Method::POST)
+        .uri(url)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let mut body = String::new();
+    if let Some(session) = session {
+        request = request.header(header::COOKIE, &session.cookie);
+        body = format!("csrf_token={}", session.csrf);
+    }
+    request.body(Body::from(body)).unwrap()
+}
+
+#[tokio::test]
+async fn looking_at_a_single_use_link_does_not_use_it() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let ann = t.create_user("ann", Permissions::default()).await;
+    let url = make_link(&t, &admin, ann.id.get(), Some(json!({"single_use": true}))).await;
+    for _ in 0..3 {
+        assert_eq!(t.get(&url, None).await.status, 200);
+    }
+    let session = open(&t, &url).await.unwrap();
+    assert_eq!(username(&t, &session).await, "ann");
 }
 
 async fn username(t: &TestApp, session: &Session) -> Value {
@@ -180,12 +221,7 @@ async fn opening_a_link_replaces_the_browsers_session() {
     let admin = t.admin().await;
     let ann = t.create_user("ann", Permissions::default()).await;
     let url = make_link(&t, &admin, ann.id.get(), None).await;
-    let request = Request::builder()
-        .uri(&url)
-        .header(header::COOKIE, &admin.cookie)
-        .body(Body::empty())
-        .unwrap();
-    let reply = t.send(request).await;
+    let reply = t.send(confirm(&url, Some(&admin))).await;
     assert_eq!(reply.status, 303);
     assert_eq!(t.get("/api/v1/session", Some(&admin)).await.status, 401);
 }

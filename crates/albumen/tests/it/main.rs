@@ -17,4 +17,5 @@ mod matrix;
 mod media;
 mod rate_limit;
 mod scan;
+mod share;
 mod zip;

@@ -1,6 +1,7 @@
 //! The authorization matrix: every viewing route × every role × every object, checked against an
 //! independent oracle written out below (not `decide`), with hidden objects answered exactly like
-//! nonexistent ones.
+//! nonexistent ones. Roles include share-link holders: live, password-protected (locked and
+//! unlocked), expired and revoked links, to an album or to a selection of photos.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -24,15 +25,88 @@ enum Role {
     /// `can_see_all`.
     Viewer,
     Admin,
+    /// Holds a link to `Family` (view only).
+    LinkFamily,
+    /// Holds a cookie for the password link to `Private` without having given the password.
+    LinkLocked,
+    /// Gave the password of the link to `Private` (downloads allowed).
+    LinkUnlocked,
+    /// Holds an expired link to `NoInherit`.
+    LinkExpired,
+    /// Holds a revoked link to `NoInherit` (downloads allowed).
+    LinkRevoked,
+    /// Holds a link to two photos hidden by policy (downloads allowed).
+    LinkPhotos,
 }
 
-const ROLES: [Role; 5] = [
+const ROLES: [Role; 11] = [
     Role::Anonymous,
     Role::Ann,
     Role::Bob,
     Role::Viewer,
     Role::Admin,
+    Role::LinkFamily,
+    Role::LinkLocked,
+    Role::LinkUnlocked,
+    Role::LinkExpired,
+    Role::LinkRevoked,
+    Role::LinkPhotos,
 ];
+
+/// What a live, opened link gives its holder.
+struct Link {
+    albums: &'static [Album],
+    photos: &'static [Photo],
+    download: bool,
+}
+
+fn link(role: Role) -> Option<Link> {
+    match role {
+        Role::LinkFamily => Some(Link {
+            albums: &[Album::Family],
+            photos: &[],
+            download: false,
+        }),
+        Role::LinkUnlocked => Some(Link {
+            albums: &[Album::Private],
+            photos: &[],
+            download: true,
+        }),
+        Role::LinkPhotos => Some(Link {
+            albums: &[],
+            photos: &[Photo::FamilyDenied, Photo::NoInheritPlain],
+            download: true,
+        }),
+        // Locked, expired and revoked links give nothing.
+        _ => None,
+    }
+}
+
+/// Link holders are anonymous as far as policies go.
+fn policy_role(role: Role) -> Role {
+    match role {
+        Role::Anonymous | Role::Ann | Role::Bob | Role::Viewer | Role::Admin => role,
+        _ => Role::Anonymous,
+    }
+}
+
+/// Whether the photo carries a policy of its own (which an album link does not override).
+fn has_own_policy(photo: Photo) -> bool {
+    matches!(
+        photo,
+        Photo::FamilyDenied | Photo::PrivatePublic | Photo::NoInheritAnn
+    )
+}
+
+fn link_reaches(role: Role, object: Object) -> bool {
+    link(role).is_some_and(|l| match object {
+        Object::Album(album) => l.albums.contains(&album),
+        Object::Photo(photo) => {
+            l.photos.contains(&photo)
+                || (!has_own_policy(photo) && l.albums.contains(&photo.album()))
+        }
+    })
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Album {
@@ -127,10 +201,25 @@ fn album_policy_allows(role: Role, album: Album) -> bool {
 }
 
 fn album_visible(role: Role, album: Album) -> bool {
+    policy_album_visible(policy_role(role), album) || link_reaches(role, Object::Album(album))
+}
+
+fn policy_album_visible(role: Role, album: Album) -> bool {
     sees_all(role) || album_policy_allows(role, album)
 }
 
 fn photo_visible(role: Role, photo: Photo) -> bool {
+    policy_photo_visible(policy_role(role), photo) || link_reaches(role, Object::Photo(photo))
+}
+
+/// The original: whoever sees a photo by policy, or holds a link that reaches it and allows
+/// downloads.
+fn photo_downloadable(role: Role, photo: Photo) -> bool {
+    policy_photo_visible(policy_role(role), photo)
+        || (link_reaches(role, Object::Photo(photo)) && link(role).is_some_and(|l| l.download))
+}
+
+fn policy_photo_visible(role: Role, photo: Photo) -> bool {
     if sees_all(role) {
         return true;
     }
@@ -152,9 +241,10 @@ enum Object {
     Photo(Photo),
 }
 
-fn object_visible(role: Role, object: Object) -> bool {
+fn allowed(role: Role, route: &str, object: Object) -> bool {
     match object {
         Object::Album(album) => album_visible(role, album),
+        Object::Photo(photo) if route.ends_with("/original") => photo_downloadable(role, photo),
         Object::Photo(photo) => photo_visible(role, photo),
     }
 }
@@ -274,15 +364,140 @@ async fn world() -> World {
         t.put_ok(&admin, &format!("/api/v1/photos/{id}/policy"), policy)
             .await;
     }
-    let sessions = vec![
+    let links = links(&w, &admin).await;
+    let t = &w.t;
+    let mut sessions = vec![
         (Role::Anonymous, None),
         (Role::Ann, Some(t.login("ann").await)),
         (Role::Bob, Some(t.login("bob").await)),
         (Role::Viewer, Some(t.login("viewer").await)),
         (Role::Admin, Some(admin)),
     ];
+    sessions.extend(links);
     w.sessions = sessions;
     w
+}
+
+/// A browser holding only `cookie`.
+fn holder(cookie: String) -> Option<Session> {
+    Some(Session {
+        cookie,
+        csrf: String::new(),
+    })
+}
+
+/// The `name=value` part of a reply's `Set-Cookie`.
+fn set_cookie(reply: &crate::common::Reply) -> String {
+    let header = reply.header("set-cookie").expect("a cookie");
+    header.split(';').next().unwrap().to_owned()
+}
+
+/// Makes the links of the link roles through the API and opens them as a browser would.
+async fn links(w: &World, admin: &Session) -> Vec<(Role, Option<Session>)> {
+    let t = &w.t;
+    let make = |body: serde_json::Value| async move {
+        let reply = t
+            .call(Method::POST, "/api/v1/shares", Some(admin), Some(body))
+            .await;
+        assert_eq!(reply.status, 201, "{}", reply.text());
+        let json = reply.json();
+        (
+            json["id"].as_i64().unwrap(),
+            json["token"].as_str().unwrap().to_owned(),
+            json["url"].as_str().unwrap().to_owned(),
+        )
+    };
+    let mut roles = Vec::new();
+
+    let (_, _, url) = make(json!({"album_id": w.album_id(Album::Family)})).await;
+    let opened = t.get(&url, None).await;
+    assert_eq!(opened.status, 303, "{}", opened.text());
+    roles.push((Role::LinkFamily, holder(set_cookie(&opened))));
+
+    let (id, token, url) = make(json!({
+        "album_id": w.album_id(Album::Private),
+        "password": "open sesame",
+        "allow_download": true,
+    }))
+    .await;
+    let form = t.get(&url, None).await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.header("set-cookie").is_none(),
+        "no cookie before the password"
+    );
+    // The cookie a holder could forge without the password: the token alone.
+    roles.push((
+        Role::LinkLocked,
+        holder(format!("albumen_share_{id}={token}")),
+    ));
+    let unlocked = t
+        .send(
+            axum::http::Request::post(&url)
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from("password=open+sesame"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(unlocked.status, 303, "{}", unlocked.text());
+    roles.push((Role::LinkUnlocked, holder(set_cookie(&unlocked))));
+
+    // Expired: stored directly, as no API makes a link that is already dead.
+    let (token, token_hash) = albumen::auth::session::new_token();
+    let expired = t
+        .state
+        .repo
+        .create_share(&albumen_db::NewShare {
+            token_hash,
+            label: String::new(),
+            target: albumen_db::ShareTarget::Album {
+                id: albumen_core::AlbumId::new(w.album_id(Album::NoInherit)),
+                include_sub_albums: false,
+            },
+            password_hash: None,
+            allow_download: true,
+            allow_zip: true,
+            created_by: None,
+            created_at: 1,
+            expires_at: Some(2),
+        })
+        .await
+        .unwrap();
+    assert_eq!(t.get(&format!("/s/{token}"), None).await.status, 404);
+    roles.push((
+        Role::LinkExpired,
+        holder(format!("albumen_share_{expired}={token}")),
+    ));
+
+    let (id, _, url) = make(json!({
+        "album_id": w.album_id(Album::NoInherit),
+        "allow_download": true,
+    }))
+    .await;
+    let opened = t.get(&url, None).await;
+    assert_eq!(opened.status, 303);
+    let revoked = t
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/shares/{id}"),
+            Some(admin),
+            None,
+        )
+        .await;
+    assert_eq!(revoked.status, 204, "{}", revoked.text());
+    assert_eq!(t.get(&url, None).await.status, 404);
+    roles.push((Role::LinkRevoked, holder(set_cookie(&opened))));
+
+    let (_, _, url) = make(json!({
+        "photo_ids": [w.photo_id(Photo::FamilyDenied), w.photo_id(Photo::NoInheritPlain)],
+        "allow_download": true,
+    }))
+    .await;
+    let page = t.get(&url, None).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
+    roles.push((Role::LinkPhotos, holder(set_cookie(&page))));
+    roles
 }
 
 const ALBUM_ROUTES: [&str; 2] = ["/albums/{id}", "/api/v1/albums/{id}"];
@@ -336,7 +551,7 @@ async fn every_route_role_and_object_answers_as_the_policy_says() {
                 };
                 let path = route.replace("{id}", &id.to_string());
                 let reply = t.get(&path, session).await;
-                if object_visible(role, object) {
+                if allowed(role, route, object) {
                     assert_eq!(
                         reply.status,
                         200,

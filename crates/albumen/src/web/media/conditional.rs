@@ -102,7 +102,7 @@ mod tests {
     fn validators() -> Validators<'static> {
         Validators {
             etag: Some(ETAG),
-            last_modified: Some(UNIX_EPOCH + Duration::from_millis(1_000_000_500)),
+            last_modified: Some(UNIX_EPOCH + Duration::from_millis(1_000_000_000_500)),
         }
     }
 
