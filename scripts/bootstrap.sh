@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages Albumen's build and tests need and a fresh Debian machine lacks:
 # cmake and nasm, which build the bundled libjpeg-turbo 3 (Debian's is too old), and nginx,
-# which the X-Accel-Redirect integration test runs in front of the real binary.
+# which the X-Accel-Redirect integration test runs in front of the real binary, and ffmpeg
+# (with ffprobe), which reads video facts and poster frames.
 set -euo pipefail
 
 # tool:package
-wanted=(cmake:cmake nasm:nasm pkg-config:pkg-config nginx:nginx)
+wanted=(cmake:cmake nasm:nasm pkg-config:pkg-config nginx:nginx ffmpeg:ffmpeg)
 missing=()
 for pair in "${wanted[@]}"; do
   tool=${pair%%:*}

@@ -14,10 +14,11 @@ use std::sync::Arc;
 
 pub use error::{RepoError, Result};
 pub use repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewShare, NewUser,
-    PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord,
-    SessionRecord, ShareRecord, ShareTarget, UserUpdate,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, Job, JobCounts, NewLoginLink, NewSession,
+    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome,
+    ScanRecord, SessionRecord, ShareRecord, ShareTarget, UserUpdate,
 };
+pub use sql::PREVIEW_JOBS;
 
 /// Which SQL engine a URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

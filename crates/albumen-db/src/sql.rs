@@ -2,7 +2,10 @@
 //! on SQLite and PostgreSQL: `$n` placeholders, `ON CONFLICT … DO UPDATE`, `RETURNING`, explicit
 //! `NULLS FIRST/LAST`, and byte-order text comparison (PostgreSQL columns use `COLLATE "C"`).
 
+mod jobs;
 mod shares;
+
+pub use jobs::PREVIEWS as PREVIEW_JOBS;
 
 use std::collections::BTreeSet;
 
@@ -14,9 +17,9 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, Group, NewLoginLink, NewSession, NewShare, NewUser,
-    PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome, ScanRecord,
-    SessionRecord, ShareRecord, UserUpdate,
+    AlbumUpsert, CatalogAlbum, CatalogFile, Group, Job, JobCounts, NewLoginLink, NewSession,
+    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome,
+    ScanRecord, SessionRecord, ShareRecord, UserUpdate,
 };
 use crate::visibility::Visibility;
 use crate::{Backend, RepoError, Result, rows};
@@ -1187,6 +1190,37 @@ impl Repo for SqlRepo {
         .fetch_optional(&self.pool)
         .await?;
         row.as_ref().map(scan_record).transpose()
+    }
+
+    async fn queue_preview_jobs(&self, since: i64, now: i64) -> Result<u64> {
+        self.insert_preview_jobs(since, now).await
+    }
+
+    async fn claim_jobs(
+        &self,
+        kind: &str,
+        worker: &str,
+        now: i64,
+        lease_until: i64,
+        limit: u32,
+    ) -> Result<Vec<Job>> {
+        self.lease_jobs(kind, worker, now, lease_until, limit).await
+    }
+
+    async fn finish_job(&self, job: &Job) -> Result<()> {
+        self.delete_job(job).await
+    }
+
+    async fn retry_job(&self, job: &Job, error: &str, run_after: i64) -> Result<()> {
+        self.release_job(job, error, Some(run_after), None).await
+    }
+
+    async fn fail_job(&self, job: &Job, error: &str, now: i64) -> Result<()> {
+        self.release_job(job, error, None, Some(now)).await
+    }
+
+    async fn job_counts(&self, kind: &str, now: i64) -> Result<JobCounts> {
+        self.count_jobs(kind, now).await
     }
 
     async fn acquire_lease(

@@ -22,6 +22,14 @@ pub struct Preset {
     pub quality: u8,
 }
 
+impl Preset {
+    /// The size of this preset's rendition of an image displayed at `display` (orientation
+    /// applied): what pages put in `width`, `height` and `srcset` before the preview exists.
+    pub fn output_size(&self, display: (u32, u32)) -> (u32, u32) {
+        plan(self, display).out
+    }
+}
+
 /// How one preset applies to one image, all in display (post-orientation) space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Plan {
@@ -118,6 +126,19 @@ mod tests {
         assert_eq!(
             super::plan(&p(1920, 1080, Fit::Contain), (4000, 3000)).out,
             (1440, 1080)
+        );
+    }
+
+    #[test]
+    fn output_size_is_the_planned_size() {
+        assert_eq!(
+            p(2560, 2560, Fit::Contain).output_size((6000, 4000)),
+            (2560, 1707)
+        );
+        assert_eq!(p(256, 256, Fit::Crop).output_size((6000, 4000)), (256, 256));
+        assert_eq!(
+            p(2560, 2560, Fit::Contain).output_size((800, 600)),
+            (800, 600)
         );
     }
 

@@ -6,6 +6,7 @@ mod config_cmd;
 mod group;
 mod login_link;
 mod policy;
+mod previews;
 mod purge;
 mod scan_cmd;
 mod serve;
@@ -66,7 +67,7 @@ pub enum Command {
     /// Manage groups of users
     #[command(subcommand)]
     Group(group::GroupCommand),
-    /// Set or remove album access policies by path pattern
+    /// Set or remove album or photo access policies by path pattern
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
     /// Make, list and revoke share links
@@ -78,6 +79,11 @@ pub enum Command {
     /// Show or check the configuration
     #[command(subcommand)]
     Config(config_cmd::ConfigCommand),
+    /// Make the queued previews here, with a progress bar
+    Previews(previews::PreviewsArgs),
+    /// Maintain the preview cache
+    #[command(subcommand)]
+    Cache(previews::CacheCommand),
 }
 
 impl CommonArgs {
@@ -113,6 +119,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Share(command) => share::run(&cli.common, command).await,
         Command::Access(command) => access::run(&cli.common, command).await,
         Command::Config(command) => config_cmd::run(&cli.common, &command),
+        Command::Previews(args) => previews::run(&cli.common, args).await,
+        Command::Cache(command) => previews::run_cache(&cli.common, command).await,
     }
 }
 

@@ -116,7 +116,12 @@ pub struct PreviewsConfig {
     pub workers: usize,
     /// Originals above this many pixels are refused before decoding.
     pub max_pixels: u64,
-    /// Named sizes. `thumb` and `standard` are used by the web UI.
+    /// Serve WebP to clients whose `Accept` lists it: about a third smaller, slower to make.
+    pub webp: bool,
+    /// Make the previews of new and changed photos after each scan, in the background.
+    pub background: bool,
+    /// Named sizes. `thumb` and `standard` are used by the web UI, `large` (when present) for
+    /// high-DPI screens.
     pub presets: BTreeMap<String, PresetConfig>,
 }
 
@@ -252,6 +257,8 @@ impl Default for PreviewsConfig {
         Self {
             workers: 0,
             max_pixels: 100_000_000,
+            webp: true,
+            background: true,
             presets: BTreeMap::from([
                 // 2× the 128 px grid cell, for high-DPI screens.
                 ("thumb".to_owned(), preset(256, 256, PresetMode::Crop, 82)),
@@ -259,6 +266,8 @@ impl Default for PreviewsConfig {
                     "standard".to_owned(),
                     preset(1600, 1600, PresetMode::Fit, 85),
                 ),
+                // Full-screen on 1440p and high-DPI laptop screens.
+                ("large".to_owned(), preset(2560, 2560, PresetMode::Fit, 82)),
             ]),
         }
     }

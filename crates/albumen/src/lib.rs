@@ -11,6 +11,7 @@ pub mod export;
 pub mod gallery;
 pub mod media_type;
 pub mod preview;
+pub mod preview_jobs;
 pub mod scan;
 pub mod share;
 pub mod state;

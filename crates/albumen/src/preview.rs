@@ -1,6 +1,11 @@
-//! Previews on demand: cached under a content-derived key, rendered on a bounded pool of
-//! blocking threads, and single-flight, so concurrent requests for one missing preview wait for
-//! one decode instead of starting their own.
+//! Previews: cached under a content-derived key, rendered on a bounded pool of blocking threads,
+//! and single-flight per photo and encoding, so concurrent requests for missing previews of one
+//! photo wait for one decode instead of starting their own. One decode makes every preset that
+//! is needed at once: on demand, the requested one and the smaller ones missing; in the
+//! background ([`Previews::generate`]), all of them. Videos get a frame from `ffmpeg` when it
+//! is installed ([`poster`]), a generic poster otherwise.
+
+mod poster;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
@@ -8,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 use albumen_core::access::Grant;
 use albumen_core::model::{MediaKind, Photo};
 use albumen_db::{Problem, ProblemStage, Repo};
-use albumen_media::{Limits, MediaError, Preset};
+use albumen_media::{Encoding, Limits, MediaError, Output, Preset};
 use bytes::Bytes;
 use tokio::sync::Semaphore;
 
@@ -19,13 +24,14 @@ use crate::storage::{CacheKey, Storage, StorageError};
 /// A configured preset with the hash of everything that shapes its output.
 #[derive(Debug)]
 pub struct NamedPreset {
+    pub name: String,
     pub preset: Preset,
     settings_hash: String,
     placeholder: OnceLock<Bytes>,
 }
 
 impl NamedPreset {
-    fn new(preset: Preset) -> Self {
+    fn new(name: &str, preset: Preset) -> Self {
         let settings = format!(
             "{}x{}-{:?}-q{}-v{}",
             preset.width,
@@ -36,6 +42,7 @@ impl NamedPreset {
         );
         let settings_hash = blake3::hash(settings.as_bytes()).to_hex()[..16].to_owned();
         Self {
+            name: name.to_owned(),
             preset,
             settings_hash,
             placeholder: OnceLock::new(),
@@ -48,9 +55,41 @@ impl NamedPreset {
             .clone()
     }
 
-    /// An ETag that changes with the content and with the preset's settings.
-    pub fn etag(&self, photo: &Photo) -> String {
-        format!("\"{}-{}\"", &photo.fingerprint, self.settings_hash)
+    /// An ETag that changes with the content, the preset's settings and the encoding.
+    pub fn etag(&self, photo: &Photo, encoding: Encoding) -> String {
+        match encoding {
+            Encoding::Jpeg => format!("\"{}-{}\"", photo.fingerprint, self.settings_hash),
+            other => format!(
+                "\"{}-{}-{}\"",
+                photo.fingerprint,
+                self.settings_hash,
+                other.extension()
+            ),
+        }
+    }
+
+    /// A short tag of the content and settings for `?v=` in page URLs: a versioned preview URL
+    /// never changes its bytes (up to the encoding, which `Vary: Accept` covers).
+    pub fn version(&self, photo: &Photo) -> String {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(photo.fingerprint.as_bytes());
+        hasher.update(b"\0");
+        hasher.update(self.settings_hash.as_bytes());
+        hasher.finalize().to_hex()[..12].to_owned()
+    }
+
+    /// Where this preset's rendition of `photo` is cached.
+    pub fn cache_key(&self, photo: &Photo, encoding: Encoding) -> CacheKey {
+        CacheKey::preview(
+            &photo.fingerprint,
+            &self.settings_hash,
+            encoding.extension(),
+        )
+    }
+
+    /// Box area, to order presets from the most demanding.
+    fn area(&self) -> u64 {
+        u64::from(self.preset.width) * u64::from(self.preset.height)
     }
 }
 
@@ -59,6 +98,15 @@ impl NamedPreset {
 pub enum Preview {
     Image(Bytes),
     Placeholder(Bytes),
+}
+
+/// What a background generation did for one photo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Generated {
+    /// Renditions made now (0: all were cached already, or the photo is a video).
+    Made(usize),
+    /// The original cannot be rendered (a recorded problem; trying again will not help).
+    Unrenderable(String),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,7 +119,10 @@ pub enum PreviewError {
 
 #[derive(Debug)]
 pub struct Previews {
-    presets: BTreeMap<String, NamedPreset>,
+    /// From the most demanding box to the least.
+    presets: Vec<NamedPreset>,
+    by_name: BTreeMap<String, usize>,
+    webp: bool,
     limits: Limits,
     cpu: Semaphore,
     in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
@@ -79,13 +130,22 @@ pub struct Previews {
 
 impl Previews {
     pub fn new(config: &Config) -> Self {
+        let mut presets: Vec<NamedPreset> = config
+            .previews
+            .presets
+            .iter()
+            .map(|(name, p)| NamedPreset::new(name, p.preset()))
+            .collect();
+        presets.sort_by_key(|p| std::cmp::Reverse(p.area()));
+        let by_name = presets
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.name.clone(), i))
+            .collect();
         Self {
-            presets: config
-                .previews
-                .presets
-                .iter()
-                .map(|(name, p)| (name.clone(), NamedPreset::new(p.preset())))
-                .collect(),
+            presets,
+            by_name,
+            webp: config.previews.webp,
             limits: Limits {
                 max_pixels: config.previews.max_pixels,
             },
@@ -95,11 +155,56 @@ impl Previews {
     }
 
     pub fn preset(&self, name: &str) -> Option<&NamedPreset> {
-        self.presets.get(name)
+        self.by_name.get(name).map(|&i| &self.presets[i])
     }
 
-    /// The preview of a granted photo: from the cache, or rendered once and cached. A file that
-    /// cannot be rendered yields the placeholder and a recorded problem, never an error page.
+    /// Every configured preset, the most demanding first.
+    pub fn presets(&self) -> &[NamedPreset] {
+        &self.presets
+    }
+
+    /// The encoding to answer a request with `Accept: accept`: WebP when enabled and accepted
+    /// (a `q=0` refuses it), else JPEG, which every client shows.
+    pub fn negotiate(&self, accept: Option<&str>) -> Encoding {
+        let accepts_webp = accept.is_some_and(|accept| {
+            accept.split(',').any(|range| {
+                let mut params = range.split(';').map(str::trim);
+                params
+                    .next()
+                    .is_some_and(|mime| mime.eq_ignore_ascii_case("image/webp"))
+                    && params.all(|p| !matches!(p.replace(' ', "").as_str(), "q=0" | "q=0.0"))
+            })
+        });
+        if self.webp && accepts_webp {
+            Encoding::Webp
+        } else {
+            Encoding::Jpeg
+        }
+    }
+
+    /// The encodings generated ahead of requests: the one browsers will ask for.
+    fn preferred(&self) -> Encoding {
+        if self.webp {
+            Encoding::Webp
+        } else {
+            Encoding::Jpeg
+        }
+    }
+
+    /// Whether a cached preview named `key` is one some present photo can still be served:
+    /// its fingerprint is in `fingerprints` and its settings and encoding are configured.
+    pub fn wanted(&self, fingerprints: &std::collections::HashSet<String>, key: &str) -> bool {
+        crate::storage::preview_key_parts(key).is_some_and(|(fingerprint, settings, ext)| {
+            fingerprints.contains(fingerprint)
+                && self.presets.iter().any(|p| p.settings_hash == settings)
+                && (ext == Encoding::Jpeg.extension()
+                    || (self.webp && ext == Encoding::Webp.extension()))
+        })
+    }
+
+    /// The preview of a granted photo: from the cache, or rendered once (with the smaller
+    /// presets still missing, from the same decode) and cached. A file that cannot be rendered
+    /// yields the placeholder and a recorded problem, never an error page.
     pub async fn get(
         &self,
         storage: &Storage,
@@ -107,83 +212,234 @@ impl Previews {
         grant: &Grant,
         photo: &Photo,
         preset: &NamedPreset,
+        encoding: Encoding,
     ) -> Result<Preview, PreviewError> {
-        if photo.kind == MediaKind::Video {
-            // A generic poster until video frames are extracted.
+        if photo.kind == MediaKind::Video && !poster::available() {
             return Ok(Preview::Placeholder(preset.placeholder()));
         }
-        let key = CacheKey::preview(&photo.fingerprint, &preset.settings_hash);
+        let key = preset.cache_key(photo, encoding);
         if let Some(bytes) = storage.cached_preview(grant, photo, &key).await? {
             return Ok(Preview::Image(bytes));
         }
-        let flight = self.flight(&key);
+        let flight = self.flight(photo, encoding);
         let _turn = flight.lock().await;
         // Whoever held the turn before us may have made it.
         if let Some(bytes) = storage.cached_preview(grant, photo, &key).await? {
             return Ok(Preview::Image(bytes));
         }
-        let rendered = match storage.read_original(grant, photo).await {
-            Ok(original) => self.render(original, preset.preset).await?,
-            Err(StorageError::Missing(path)) => Err(format!("{path} is no longer in the library")),
-            Err(err) => return Err(err.into()),
+        // The requested preset and every smaller one not cached yet: a grid of thumbnails
+        // and then the photo page cost one decode per photo, not two.
+        let mut wanted = Vec::new();
+        for other in self.presets.iter().filter(|p| p.area() <= preset.area()) {
+            let other_key = other.cache_key(photo, encoding);
+            if other.name == preset.name || !storage.has_preview(&other_key).await? {
+                wanted.push(other);
+            }
+        }
+        match self
+            .make(storage, repo, grant, photo, &wanted, encoding)
+            .await?
+        {
+            Ok(made) => {
+                let index = wanted
+                    .iter()
+                    .position(|p| p.name == preset.name)
+                    .ok_or_else(|| PreviewError::Worker("requested preset not made".into()))?;
+                Ok(Preview::Image(made[index].clone()))
+            }
+            Err(_) => Ok(Preview::Placeholder(preset.placeholder())),
+        }
+    }
+
+    /// Makes every missing preset of a photo in the preferred encoding, for the background
+    /// queue. Failures to read or decode the original are [`Generated::Unrenderable`]
+    /// (recorded as a problem); storage and worker failures are errors worth a retry.
+    pub async fn generate(
+        &self,
+        storage: &Storage,
+        repo: &dyn Repo,
+        grant: &Grant,
+        photo: &Photo,
+    ) -> Result<Generated, PreviewError> {
+        if photo.kind == MediaKind::Video && !poster::available() {
+            return Ok(Generated::Made(0));
+        }
+        let encoding = self.preferred();
+        let flight = self.flight(photo, encoding);
+        let _turn = flight.lock().await;
+        let mut wanted = Vec::new();
+        for preset in &self.presets {
+            if !storage
+                .has_preview(&preset.cache_key(photo, encoding))
+                .await?
+            {
+                wanted.push(preset);
+            }
+        }
+        if wanted.is_empty() {
+            return Ok(Generated::Made(0));
+        }
+        Ok(
+            match self
+                .make(storage, repo, grant, photo, &wanted, encoding)
+                .await?
+            {
+                Ok(made) => Generated::Made(made.len()),
+                Err(reason) => Generated::Unrenderable(reason),
+            },
+        )
+    }
+
+    /// Reads the original (a video's frame), renders `presets` from one decode and caches them;
+    /// the caller holds the photo's flight. A file that cannot be rendered is recorded as a
+    /// problem.
+    async fn make(
+        &self,
+        storage: &Storage,
+        repo: &dyn Repo,
+        grant: &Grant,
+        photo: &Photo,
+        presets: &[&NamedPreset],
+        encoding: Encoding,
+    ) -> Result<Result<Vec<Bytes>, String>, PreviewError> {
+        let outputs: Vec<Output> = presets.iter().map(|p| p.preset.encoded(encoding)).collect();
+        let _permit = self
+            .cpu
+            .acquire()
+            .await
+            .map_err(|e| PreviewError::Worker(e.to_string()))?;
+        let missing = |path| format!("{path} is no longer in the library");
+        let source = match photo.kind {
+            MediaKind::Image => match storage.read_original(grant, photo).await {
+                Ok(original) => Ok(original),
+                Err(StorageError::Missing(path)) => Err(missing(path)),
+                Err(err) => return Err(err.into()),
+            },
+            MediaKind::Video => match storage.open_video(grant, photo).await {
+                Ok(video) => poster::frame(video).await.map(Bytes::from),
+                Err(StorageError::Missing(path)) => Err(missing(path)),
+                Err(err) => return Err(err.into()),
+            },
+        };
+        let rendered = match source {
+            Ok(bytes) => Self::render(bytes, outputs, self.limits).await?,
+            Err(reason) => Err(reason),
         };
         match rendered {
-            Ok(bytes) => {
-                storage.store_preview(&key, bytes.clone()).await?;
+            Ok(made) => {
+                for (preset, bytes) in presets.iter().zip(&made) {
+                    storage
+                        .store_preview(&preset.cache_key(photo, encoding), bytes.clone())
+                        .await?;
+                }
                 repo.clear_problem(&photo.path, ProblemStage::Preview)
                     .await
                     .map_err(|e| PreviewError::Worker(e.to_string()))?;
-                Ok(Preview::Image(bytes))
+                Ok(Ok(made))
             }
             Err(reason) => {
                 tracing::warn!(photo = %photo.id, path = %photo.path, %reason, "cannot render preview");
                 let problem = Problem {
                     path: photo.path.clone(),
                     stage: ProblemStage::Preview,
-                    reason,
+                    reason: reason.clone(),
                     seen_at: unix_now(),
                 };
                 if let Err(err) = repo.record_problem(&problem).await {
                     tracing::error!(%err, "cannot record preview problem");
                 }
-                Ok(Preview::Placeholder(preset.placeholder()))
+                Ok(Err(reason))
             }
         }
     }
 
-    /// Decodes and encodes on a blocking thread, at most `workers` at once.
+    /// Decodes once and encodes every output on a blocking thread (the caller holds a worker
+    /// permit: at most `workers` at once).
     async fn render(
-        &self,
         original: Bytes,
-        preset: Preset,
-    ) -> Result<Result<Bytes, String>, PreviewError> {
-        let _permit = self
-            .cpu
-            .acquire()
-            .await
-            .map_err(|e| PreviewError::Worker(e.to_string()))?;
-        let limits = self.limits;
-        let result =
-            tokio::task::spawn_blocking(move || albumen_media::render(&original, &preset, &limits))
-                .await
-                .map_err(|e| PreviewError::Worker(e.to_string()))?;
+        outputs: Vec<Output>,
+        limits: Limits,
+    ) -> Result<Result<Vec<Bytes>, String>, PreviewError> {
+        let result = tokio::task::spawn_blocking(move || {
+            albumen_media::render_outputs(&original, &outputs, &limits)
+        })
+        .await
+        .map_err(|e| PreviewError::Worker(e.to_string()))?;
         Ok(result
-            .map(|r| Bytes::from(r.bytes))
+            .map(|made| made.into_iter().map(|r| Bytes::from(r.bytes)).collect())
             .map_err(|e: MediaError| e.to_string()))
     }
 
-    /// The lock shared by everyone currently asking for `key`; it disappears with its last user.
-    fn flight(&self, key: &CacheKey) -> Arc<tokio::sync::Mutex<()>> {
+    /// The lock shared by everyone currently rendering `photo` as `encoding`; it disappears
+    /// with its last user.
+    fn flight(&self, photo: &Photo, encoding: Encoding) -> Arc<tokio::sync::Mutex<()>> {
+        let name = format!("{}.{}", photo.fingerprint, encoding.extension());
         let mut map = self
             .in_flight
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         map.retain(|_, weak| weak.strong_count() > 0);
-        if let Some(existing) = map.get(key.as_str()).and_then(Weak::upgrade) {
+        if let Some(existing) = map.get(&name).and_then(Weak::upgrade) {
             return existing;
         }
         let fresh = Arc::new(tokio::sync::Mutex::new(()));
-        map.insert(key.as_str().to_owned(), Arc::downgrade(&fresh));
+        map.insert(name, Arc::downgrade(&fresh));
         fresh
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn previews(webp: bool) -> Previews {
+        let mut config = Config::default();
+        config.previews.webp = webp;
+        Previews::new(&config)
+    }
+
+    #[test]
+    fn webp_goes_to_clients_that_accept_it() {
+        let on = previews(true);
+        let chromium = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+        assert_eq!(on.negotiate(Some(chromium)), Encoding::Webp);
+        assert_eq!(on.negotiate(Some("image/webp;q=0.5")), Encoding::Webp);
+        for jpeg_only in [
+            None,
+            Some("*/*"),
+            Some("image/*"),
+            Some("image/png,image/jpeg"),
+            Some("image/webp;q=0, */*"),
+            Some("image/webp; q=0.0"),
+            Some("image/webpx"),
+        ] {
+            assert_eq!(on.negotiate(jpeg_only), Encoding::Jpeg, "{jpeg_only:?}");
+        }
+        assert_eq!(previews(false).negotiate(Some(chromium)), Encoding::Jpeg);
+    }
+
+    #[test]
+    fn presets_run_from_the_most_demanding() {
+        let previews = previews(true);
+        let names: Vec<&str> = previews.presets().iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["large", "standard", "thumb"]);
+        assert_eq!(previews.preset("thumb").map(|p| p.preset.width), Some(256));
+    }
+
+    #[test]
+    fn only_keys_of_configured_presets_and_present_photos_are_wanted() {
+        let previews = previews(false);
+        let standard = previews.preset("standard").expect("default preset");
+        let fingerprints = ["f1".to_owned()].into();
+        let key = |fp: &str, encoding: Encoding| {
+            CacheKey::preview(fp, &standard.settings_hash, encoding.extension())
+        };
+        assert!(previews.wanted(&fingerprints, key("f1", Encoding::Jpeg).as_str()));
+        // Gone photo, WebP while WebP is off, old settings, foreign files.
+        assert!(!previews.wanted(&fingerprints, key("f2", Encoding::Jpeg).as_str()));
+        assert!(!previews.wanted(&fingerprints, key("f1", Encoding::Webp).as_str()));
+        let old = CacheKey::preview("f1", "0123456789abcdef", "jpg");
+        assert!(!previews.wanted(&fingerprints, old.as_str()));
+        assert!(!previews.wanted(&fingerprints, "previews/f1/readme.txt"));
     }
 }

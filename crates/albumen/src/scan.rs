@@ -94,6 +94,8 @@ pub struct ScanReport {
     /// Photos and albums deleted after their grace period.
     pub purged: u64,
     pub problems: usize,
+    /// Photos queued for background previews (new or changed ones).
+    pub previews_queued: u64,
     pub seconds: f64,
 }
 
@@ -104,6 +106,8 @@ pub struct ScanJob {
     pub config: ScanConfig,
     /// Accept that more than `max_vanished_share` of the files vanished (once).
     pub accept_vanished: bool,
+    /// Queue background preview jobs for the photos the scan added or changed.
+    pub queue_previews: bool,
 }
 
 impl ScanJob {
@@ -112,6 +116,7 @@ impl ScanJob {
             root: root.to_path_buf(),
             config: config.clone(),
             accept_vanished: false,
+            queue_previews: true,
         }
     }
 
@@ -136,7 +141,13 @@ pub async fn scan(
     {
         return Err(ScanError::AlreadyRunning);
     }
-    let result = scan_locked(repo, job, progress).await;
+    let mut result = scan_locked(repo, job, progress).await;
+    if let (Ok((report, _)), true) = (&mut result, job.queue_previews) {
+        match repo.queue_preview_jobs(started_at, unix_now()).await {
+            Ok(queued) => report.previews_queued = queued,
+            Err(err) => result = Err(err.into()),
+        }
+    }
     let (result, listing_digest) = match result {
         Ok((report, digest)) => (Ok(report), Some(digest)),
         Err(err) => (Err(err), None),
@@ -265,6 +276,7 @@ async fn scan_locked(
             missing: 0,
             purged: purged_photos + purged_albums,
             problems: usize::try_from(last.problems).unwrap_or(0),
+            previews_queued: 0,
             seconds: clock.elapsed().as_secs_f64(),
         };
         phases.done("unchanged listing");
@@ -502,6 +514,7 @@ async fn scan_locked(
         missing: gone.len(),
         purged: purged_photos + purged_albums,
         problems: problems.len(),
+        previews_queued: 0,
         seconds: clock.elapsed().as_secs_f64(),
     };
     Ok((report, digest))

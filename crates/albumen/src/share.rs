@@ -16,7 +16,7 @@ use albumen_core::{ShareId, UserId};
 use albumen_db::{NewShare, Repo, RepoError, ShareRecord, ShareTarget};
 use axum::http::{HeaderMap, HeaderValue};
 
-use crate::auth::session::{hash_token, new_token, plausible_token, tokens_match};
+use crate::auth::session::{hash_token, hex, new_token, plausible_token, tokens_match};
 use crate::auth::{AuthError, password};
 use crate::clock::unix_now;
 use crate::web::session::cookies_with_prefix;
@@ -136,19 +136,12 @@ pub async fn unlock_key(repo: &dyn Repo, cache: &UnlockKey) -> Result<[u8; 32], 
 }
 
 async fn load_unlock_key(repo: &dyn Repo) -> Result<[u8; 32], RepoError> {
-    let candidate: String = rand::random::<[u8; 32]>()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let candidate = hex(&rand::random::<[u8; 32]>());
     let stored = repo.secret(UNLOCK_KEY, &candidate).await?;
-    let mut key = [0u8; 32];
-    for (i, byte) in key.iter_mut().enumerate() {
-        *byte = stored
-            .get(2 * i..2 * i + 2)
-            .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-            .ok_or_else(|| RepoError::Corrupt("share unlock key".to_owned()))?;
-    }
-    Ok(key)
+    Ok(blake3::derive_key(
+        "albumen 2026 share unlock key",
+        stored.as_bytes(),
+    ))
 }
 
 /// The MAC proving that the password of `link` (as it is now) was given.
@@ -161,23 +154,24 @@ fn unlock_mac(key: &[u8; 32], link: &ShareRecord) -> String {
 }
 
 /// The cookie value for `token`, with the unlock MAC for a protected link.
-pub fn cookie_value(key: &[u8; 32], link: &ShareRecord, token: &str) -> String {
+fn cookie_value(key: &[u8; 32], link: &ShareRecord, token: &str) -> String {
     match link.password_hash {
         Some(_) => format!("{token}.{}", unlock_mac(key, link)),
         None => token.to_owned(),
     }
 }
 
-/// `Set-Cookie` for an opened link: HttpOnly and SameSite=Lax like the session; it lasts until
-/// the link expires (at most a year).
-pub fn set_cookie(link: &ShareRecord, value: &str, secure: bool) -> HeaderValue {
+/// `Set-Cookie` for an opened (and, if protected, unlocked) link: HttpOnly and SameSite=Lax
+/// like the session; it lasts until the link expires (at most a year).
+pub fn set_cookie(key: &[u8; 32], link: &ShareRecord, token: &str, secure: bool) -> HeaderValue {
     let max_age = link
         .expires_at
         .map_or(365 * 86_400, |at| (at - unix_now()).clamp(0, 365 * 86_400));
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE_PREFIX}{}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        link.id
+        "{COOKIE_PREFIX}{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        link.id,
+        cookie_value(key, link, token)
     ))
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
@@ -311,7 +305,7 @@ mod tests {
 
     #[test]
     fn cookies_are_named_after_the_link_and_http_only() {
-        let value = set_cookie(&link(None), "tok", false);
+        let value = set_cookie(&[7u8; 32], &link(None), "tok", false);
         let text = value.to_str().expect("ascii");
         assert!(text.starts_with("albumen_share_3=tok; Path=/; HttpOnly; SameSite=Lax"));
     }

@@ -32,17 +32,27 @@ pub enum StorageError {
 pub struct CacheKey(object_store::path::Path);
 
 impl CacheKey {
-    /// `previews/ab/abcdef…-<settings hash>.jpg`: sharded by fingerprint so no folder grows huge.
-    pub fn preview(fingerprint: &str, settings_hash: &str) -> Self {
+    /// `previews/ab/abcdef…-<settings hash>.<ext>`: sharded by fingerprint so no folder grows
+    /// huge.
+    pub fn preview(fingerprint: &str, settings_hash: &str, extension: &str) -> Self {
         let shard = fingerprint.get(..2).unwrap_or("00");
         Self(object_store::path::Path::from(format!(
-            "previews/{shard}/{fingerprint}-{settings_hash}.jpg"
+            "previews/{shard}/{fingerprint}-{settings_hash}.{extension}"
         )))
     }
 
     pub fn as_str(&self) -> &str {
         self.0.as_ref()
     }
+}
+
+/// The parts of a stored preview's name: fingerprint, settings hash and extension. `None` for
+/// anything Albumen did not name.
+pub fn preview_key_parts(key: &str) -> Option<(&str, &str, &str)> {
+    let (_, file) = key.strip_prefix("previews/")?.split_once('/')?;
+    let (stem, extension) = file.rsplit_once('.')?;
+    let (fingerprint, settings_hash) = stem.rsplit_once('-')?;
+    Some((fingerprint, settings_hash, extension))
 }
 
 /// A granted file opened for streaming: an original or a cached preview.
@@ -113,6 +123,21 @@ impl Storage {
         let path = self.original_path(grant, photo, Action::Download)?;
         match open_with_meta(path).await {
             Ok(Some(open)) => Ok(open),
+            Ok(None) => Err(StorageError::Missing(photo.path.clone())),
+            Err(e) => Err(self.io_error(e, photo)),
+        }
+    }
+
+    /// A granted video opened for a frame grabber: a poster shows what the page shows, so a
+    /// viewing grant is enough.
+    pub async fn open_video(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+    ) -> Result<std::fs::File, StorageError> {
+        let path = self.original_path(grant, photo, Action::View)?;
+        match open_with_meta(path).await {
+            Ok(Some(open)) => Ok(open.file.into_std().await),
             Ok(None) => Err(StorageError::Missing(photo.path.clone())),
             Err(e) => Err(self.io_error(e, photo)),
         }
@@ -189,10 +214,43 @@ impl Storage {
         }
     }
 
+    /// Whether a preview is cached (no bytes read, no grant needed: nothing leaves).
+    pub async fn has_preview(&self, key: &CacheKey) -> Result<bool, StorageError> {
+        match self.cache.head(&key.0).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Stores a rendered preview (atomically: readers never see a partial file).
     pub async fn store_preview(&self, key: &CacheKey, bytes: Bytes) -> Result<(), StorageError> {
         self.cache.put(&key.0, PutPayload::from(bytes)).await?;
         Ok(())
+    }
+
+    /// Deletes every stored preview `keep` rejects; returns (deleted, kept, bytes freed).
+    pub async fn prune_previews(
+        &self,
+        keep: impl Fn(&str) -> bool,
+    ) -> Result<(u64, u64, u64), StorageError> {
+        use futures::TryStreamExt;
+        let prefix = object_store::path::Path::from("previews");
+        let mut listing = self.cache.list(Some(&prefix));
+        let (mut deleted, mut kept, mut freed) = (0, 0, 0);
+        while let Some(object) = listing.try_next().await? {
+            if keep(object.location.as_ref()) {
+                kept += 1;
+                continue;
+            }
+            match self.cache.delete(&object.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(e) => return Err(e.into()),
+            }
+            deleted += 1;
+            freed += object.size;
+        }
+        Ok((deleted, kept, freed))
     }
 
     fn original_path(
@@ -297,10 +355,15 @@ mod tests {
     }
 
     #[test]
-    fn cache_keys_shard_by_fingerprint() {
+    fn cache_keys_shard_by_fingerprint_and_parse_back() {
+        let key = CacheKey::preview("abcdef", "123", "webp");
+        assert_eq!(key.as_str(), "previews/ab/abcdef-123.webp");
         assert_eq!(
-            CacheKey::preview("abcdef", "123").0.as_ref(),
-            "previews/ab/abcdef-123.jpg"
+            preview_key_parts(key.as_str()),
+            Some(("abcdef", "123", "webp"))
         );
+        for foreign in ["previews/ab/notes.txt", "archives/ab/a-b.zip", "previews/x"] {
+            assert_eq!(preview_key_parts(foreign), None, "{foreign}");
+        }
     }
 }

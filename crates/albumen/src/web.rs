@@ -7,6 +7,7 @@ pub mod error;
 pub mod html;
 pub mod login;
 pub mod media;
+pub mod policy;
 pub mod session;
 pub mod share;
 
@@ -77,12 +78,14 @@ pub fn build_app(state: AppState) -> Router {
         .route("/api/v1/groups/{id}/members", put(admin::set_group_members))
         .route(
             "/api/v1/albums/{id}/policy",
-            put(admin::set_album_policy).delete(admin::delete_album_policy),
+            put(policy::set_album_policy).delete(policy::delete_album_policy),
         )
         .route(
             "/api/v1/photos/{id}/policy",
-            put(admin::set_photo_policy).delete(admin::delete_photo_policy),
+            put(policy::set_photo_policy).delete(policy::delete_photo_policy),
         )
+        .route("/api/v1/policies/albums", put(policy::set_album_policies))
+        .route("/api/v1/policies/photos", put(policy::set_photo_policies))
         .route("/api/v1/access/explain", get(admin::explain_access))
         .route("/api/v1/scan", get(api::scan_status).post(api::start_scan))
         .route("/media/photos/{id}/preview/{preset}", get(media::preview))

@@ -1,10 +1,10 @@
-//! `albumen policy set | unset | unlist | relist`: album policies and listing for every album
-//! whose path matches a glob.
+//! `albumen policy set | unset | unlist | relist`: the policies of every album (or photo) whose
+//! path matches a glob, all or nothing, and album listing.
 
 use std::collections::BTreeSet;
 
-use albumen_core::AlbumId;
 use albumen_core::access::{AlbumPolicy, Policy};
+use albumen_core::{AlbumId, PhotoId};
 use albumen_db::Repo;
 use clap::{Args, Subcommand};
 use regex::Regex;
@@ -16,39 +16,57 @@ use crate::state::AppState;
 
 #[derive(Debug, Subcommand)]
 pub enum PolicyCommand {
-    /// Set (replace) the policy of every album matching a pattern
+    /// Set (replace) the policy of every album, or photo, matching a pattern
     Set(PolicySetArgs),
-    /// Remove the policy of every album matching a pattern (they become private)
+    /// Remove the policy of every album matching a pattern (they become private), or of every
+    /// photo (they follow their album again)
     Unset(PolicyUnsetArgs),
     /// Keep albums out of every list: reachable through share links (and by those their policy
     /// admits, at their address) only
-    Unlist(PolicyUnsetArgs),
+    Unlist(AlbumsArgs),
     /// List unlisted albums again
-    Relist(PolicyUnsetArgs),
+    Relist(AlbumsArgs),
+}
+
+/// Which albums or photos a command changes.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct Selection {
+    /// Album paths as in the library: `*` matches within a folder name, `**` across folders,
+    /// `?` one character
+    #[arg(long, value_name = "PATTERN")]
+    pub album: Option<String>,
+    /// Photo paths as in the library (album path, `/`, file name), with the same wildcards
+    #[arg(long, value_name = "PATTERN")]
+    pub photo: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct PolicySetArgs {
-    /// Album paths as in the library: `*` matches within a folder name, `**` across folders,
-    /// `?` one character
-    #[arg(long, value_name = "PATTERN")]
-    pub album: String,
-    /// Everyone may see the albums, even without logging in
+    #[command(flatten)]
+    pub target: Selection,
+    /// Everyone may see them, even without logging in
     #[arg(long)]
     pub public: bool,
-    /// A user who may see the albums (repeatable)
+    /// A user who may see them (repeatable)
     #[arg(long = "user", value_name = "USER")]
     pub users: Vec<String>,
-    /// A group whose members may see the albums (repeatable)
+    /// A group whose members may see them (repeatable)
     #[arg(long = "group", value_name = "GROUP")]
     pub groups: Vec<String>,
-    /// Photos without their own policy do not follow the album's
-    #[arg(long)]
+    /// Photos without their own policy do not follow the albums' (albums only)
+    #[arg(long, conflicts_with = "photo")]
     pub no_inherit: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct PolicyUnsetArgs {
+    #[command(flatten)]
+    pub target: Selection,
+}
+
+#[derive(Debug, Args)]
+pub struct AlbumsArgs {
     /// Album paths as in the library: `*` matches within a folder name, `**` across folders,
     /// `?` one character
     #[arg(long, value_name = "PATTERN")]
@@ -60,29 +78,45 @@ pub(super) async fn run(common: &CommonArgs, command: PolicyCommand) -> anyhow::
     let repo = state.repo.as_ref();
     match command {
         PolicyCommand::Set(args) => {
-            let (ids, paths) = matching_albums(repo, &args.album).await?;
             let users = user_ids(repo, &args.users).await?;
-            let groups = group_ids(repo, &args.groups).await?;
-            let policy = AlbumPolicy {
-                policy: Policy {
-                    public: args.public,
-                    users: users.into_iter().collect(),
-                    groups: groups.into_iter().collect(),
-                },
-                inherit: !args.no_inherit,
+            let policy = Policy {
+                public: args.public,
+                users: users.into_iter().collect(),
+                groups: group_ids(repo, &args.groups).await?.into_iter().collect(),
             };
-            repo.set_album_policies(&ids, &policy, unix_now()).await?;
-            println!("set policy on {} albums: {}", ids.len(), paths.join(", "));
+            match select(repo, &args.target).await? {
+                Selected::Albums(ids, paths) => {
+                    let policy = AlbumPolicy {
+                        policy,
+                        inherit: !args.no_inherit,
+                    };
+                    repo.set_album_policies(&ids, &policy, unix_now()).await?;
+                    println!("set policy on {} albums: {}", ids.len(), paths.join(", "));
+                }
+                Selected::Photos(ids, paths) => {
+                    repo.set_photo_policies(&ids, &policy, unix_now()).await?;
+                    println!("set policy on {} photos: {}", ids.len(), paths.join(", "));
+                }
+            }
         }
-        PolicyCommand::Unset(args) => {
-            let (ids, paths) = matching_albums(repo, &args.album).await?;
-            repo.delete_album_policies(&ids).await?;
-            println!(
-                "removed policy from {} albums: {}",
-                ids.len(),
-                paths.join(", ")
-            );
-        }
+        PolicyCommand::Unset(args) => match select(repo, &args.target).await? {
+            Selected::Albums(ids, paths) => {
+                repo.delete_album_policies(&ids).await?;
+                println!(
+                    "removed policy from {} albums: {}",
+                    ids.len(),
+                    paths.join(", ")
+                );
+            }
+            Selected::Photos(ids, paths) => {
+                repo.delete_photo_policies(&ids).await?;
+                println!(
+                    "removed policy from {} photos: {}",
+                    ids.len(),
+                    paths.join(", ")
+                );
+            }
+        },
         PolicyCommand::Unlist(args) => {
             let (ids, paths) = matching_albums(repo, &args.album).await?;
             repo.set_albums_unlisted(&ids, true).await?;
@@ -95,6 +129,35 @@ pub(super) async fn run(common: &CommonArgs, command: PolicyCommand) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// What a [`Selection`] matched, with the paths, in path order.
+enum Selected {
+    Albums(Vec<AlbumId>, Vec<String>),
+    Photos(Vec<PhotoId>, Vec<String>),
+}
+
+async fn select(repo: &dyn Repo, selection: &Selection) -> anyhow::Result<Selected> {
+    match (&selection.album, &selection.photo) {
+        (Some(pattern), _) => {
+            let (ids, paths) = matching_albums(repo, pattern).await?;
+            Ok(Selected::Albums(ids, paths))
+        }
+        (None, Some(pattern)) => {
+            let glob = glob_regex(pattern)?;
+            let matches: BTreeSet<(String, PhotoId)> = repo
+                .catalog_files()
+                .await?
+                .into_iter()
+                .filter(|f| !f.missing && glob.is_match(&f.path))
+                .map(|f| (f.path, f.id))
+                .collect();
+            anyhow::ensure!(!matches.is_empty(), "no photo matches {pattern}");
+            let (paths, ids) = matches.into_iter().unzip();
+            Ok(Selected::Photos(ids, paths))
+        }
+        (None, None) => anyhow::bail!("give --album or --photo"),
+    }
 }
 
 /// The present albums whose path matches `pattern`, by path; none is an error.

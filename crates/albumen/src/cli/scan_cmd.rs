@@ -55,6 +55,7 @@ pub(super) async fn run(common: &CommonArgs, args: ScanArgs) -> anyhow::Result<(
     };
     let mut job = ScanJob::new(&state.config.library.path, &state.config.scan);
     job.accept_vanished = args.accept_vanished;
+    job.queue_previews = state.config.previews.background;
     let result = scan(&state.repo, &job, progress).await;
     ticker.abort();
     bar.finish_and_clear();

@@ -34,8 +34,13 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
     let state = AppState::open(config).await?;
     create_first_admin(&state).await?;
     if scan_on_start {
-        let job = crate::scan::ScanJob::new(&library, &state.config.scan);
+        let mut job = crate::scan::ScanJob::new(&library, &state.config.scan);
+        job.queue_previews = state.config.previews.background;
         state.scans.start(state.repo.clone(), job)?;
+    }
+    if state.config.previews.background {
+        // Every instance works the shared preview queue (scans here or elsewhere fill it).
+        tokio::spawn(crate::preview_jobs::serve_forever(state.clone()));
     }
     let listener = tokio::net::TcpListener::bind(bind)
         .await

@@ -1,9 +1,8 @@
-//! The admin JSON API: accounts, groups and access policies. Every route needs a logged-in
+//! The admin JSON API: accounts, groups, album settings and access explanations (policies are
+//! in [`super::policy`]). Every route needs a logged-in
 //! administrator; state changes also pass the session middleware's CSRF check.
 
-use std::collections::BTreeSet;
-
-use albumen_core::access::{Action, AlbumPolicy, Policy, Subject, Target, explain};
+use albumen_core::access::{Action, Subject, Target, explain};
 use albumen_core::model::{Permissions, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::Group;
@@ -280,96 +279,6 @@ pub async fn set_group_members(
         .find(|g| g.id == id)
         .ok_or(AppError::NotFound)?;
     Ok(Json(group_dto(&state, group).await?))
-}
-
-const fn yes() -> bool {
-    true
-}
-
-/// An album's policy on the wire; lists default to empty and `inherit` to true.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AlbumPolicyDto {
-    #[serde(default)]
-    public: bool,
-    #[serde(default)]
-    users: BTreeSet<UserId>,
-    #[serde(default)]
-    groups: BTreeSet<GroupId>,
-    #[serde(default = "yes")]
-    inherit: bool,
-}
-
-/// A photo's own policy on the wire.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhotoPolicyDto {
-    #[serde(default)]
-    public: bool,
-    #[serde(default)]
-    users: BTreeSet<UserId>,
-    #[serde(default)]
-    groups: BTreeSet<GroupId>,
-}
-
-/// `PUT /api/v1/albums/{id}/policy`: creates or replaces the album's policy.
-pub async fn set_album_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
-    AppJson(body): AppJson<AlbumPolicyDto>,
-) -> Result<Json<AlbumPolicyDto>, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    let policy = AlbumPolicy {
-        policy: Policy {
-            public: body.public,
-            users: body.users.clone(),
-            groups: body.groups.clone(),
-        },
-        inherit: body.inherit,
-    };
-    state.repo.set_album_policy(id, &policy, unix_now()).await?;
-    Ok(Json(body))
-}
-
-/// `DELETE /api/v1/albums/{id}/policy`: the album becomes private (204).
-pub async fn delete_album_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    state.repo.delete_album_policy(id).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-/// `PUT /api/v1/photos/{id}/policy`: creates or replaces the photo's own policy, which then
-/// decides for it instead of its album's.
-pub async fn set_photo_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
-    AppJson(body): AppJson<PhotoPolicyDto>,
-) -> Result<Json<PhotoPolicyDto>, AppError> {
-    let id: PhotoId = parse_id(&id)?;
-    let policy = Policy {
-        public: body.public,
-        users: body.users.clone(),
-        groups: body.groups.clone(),
-    };
-    state.repo.set_photo_policy(id, &policy, unix_now()).await?;
-    Ok(Json(body))
-}
-
-/// `DELETE /api/v1/photos/{id}/policy`: the photo follows its album again (204).
-pub async fn delete_photo_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
-    let id: PhotoId = parse_id(&id)?;
-    state.repo.delete_photo_policy(id).await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 /// The query of `GET /api/v1/access/explain`: a user and exactly one of a photo or an album.

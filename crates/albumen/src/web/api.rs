@@ -176,7 +176,8 @@ pub async fn start_scan(
     viewer: Viewer,
 ) -> Result<Response, AppError> {
     require_scanner(&viewer)?;
-    let job = ScanJob::new(&state.config.library.path, &state.config.scan);
+    let mut job = ScanJob::new(&state.config.library.path, &state.config.scan);
+    job.queue_previews = state.config.previews.background;
     state.scans.start(state.repo.clone(), job)?;
     Ok((StatusCode::ACCEPTED, Json(state.scans.status())).into_response())
 }

@@ -1,6 +1,6 @@
 //! Server-rendered pages: the album index, album pages and photo pages.
 
-use albumen_core::model::Album;
+use albumen_core::model::{Album, Photo};
 use albumen_core::{AlbumId, PhotoId};
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
@@ -40,6 +40,16 @@ pub fn render(
 }
 
 /// Parses a path id; a malformed one is answered exactly like a hidden one.
+/// The `?v=` of a preset's preview of `photo` (see `NamedPreset::version`); empty for an
+/// unknown preset. Templates build the URL from the id, the preset and this.
+pub fn preview_version(state: &AppState, photo: &Photo, preset: &str) -> String {
+    state
+        .previews
+        .preset(preset)
+        .map(|named| named.version(photo))
+        .unwrap_or_default()
+}
+
 pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
@@ -108,7 +118,7 @@ pub async fn album_page(
     let photos: Vec<_> = page
         .photos
         .iter()
-        .map(|p| json!({"id": p.id, "filename": p.filename}))
+        .map(|p| json!({"id": p.id, "filename": p.filename, "v": preview_version(&state, p, "thumb")}))
         .collect();
     let parents: Vec<_> = page
         .parents
@@ -136,6 +146,18 @@ pub async fn photo_page(
     let id: PhotoId = parse_id(&id)?;
     let page = gallery::photo_in_album(state.repo.as_ref(), viewer.subject(), id).await?;
     let (width, height) = page.photo.display_size();
+    // The standard preview, and the larger ones for high-DPI and large screens.
+    let mut srcset: Vec<Value> = Vec::new();
+    let mut widths = Vec::new();
+    for preset in state.previews.presets().iter().rev() {
+        let (w, _) = preset.preset.output_size((width, height));
+        if preset.preset.width < 1024 || widths.contains(&w) {
+            continue;
+        }
+        widths.push(w);
+        let v = preset.version(&page.photo);
+        srcset.push(json!({"preset": preset.name, "v": v, "width": w}));
+    }
     render(
         &state,
         &viewer,
@@ -149,6 +171,8 @@ pub async fn photo_page(
                 "settings": shooting_settings(&page.photo.meta),
                 "width": width,
                 "height": height,
+                "v": preview_version(&state, &page.photo, "standard"),
+                "srcset": srcset,
             },
             "album": page.album.map(|a| json!({"id": a.id, "name": a.name})),
             "prev": page.previous,

@@ -17,9 +17,10 @@ use albumen_core::PhotoId;
 use albumen_core::access::{self, Action, Decision, Subject, Target};
 use albumen_core::model::Photo;
 use albumen_db::Repo;
+use albumen_media::Encoding;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{
-    ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
+    ACCEPT, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
     LAST_MODIFIED, RANGE, VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -31,9 +32,8 @@ use self::conditional::Validators;
 use self::range::RangeRequest;
 use crate::config::SendFile;
 use crate::gallery;
-use crate::preview::{NamedPreset, Preview};
+use crate::preview::Preview;
 use crate::state::AppState;
-use crate::storage::CacheKey;
 use crate::web::error::AppError;
 use crate::web::html::parse_id;
 use crate::web::session::Viewer;
@@ -43,8 +43,12 @@ pub use self::zip_route::album_export;
 /// Previews of photos only some people may see: kept privately and briefly by browsers (access
 /// can be revoked), revalidated cheaply by ETag afterwards.
 const PRIVATE_PREVIEW: &str = "private, max-age=3600";
-/// Previews anyone may see never change under their URL's ETag: shared caches may keep them.
-const PUBLIC_PREVIEW: &str = "public, max-age=31536000, immutable";
+/// Previews anyone may see, at a versioned URL (`?v=` of the current content and settings):
+/// they never change there, so any cache may keep them. Public already means anyone may have
+/// saved them; a policy change reaches shared caches only as the pages link new versions.
+const PUBLIC_VERSIONED_PREVIEW: &str = "public, max-age=31536000, immutable";
+/// Previews anyone may see at an unversioned URL (album covers): kept an hour, then revalidated.
+const PUBLIC_PREVIEW: &str = "public, max-age=3600";
 /// Originals and archives: every reuse is revalidated, which re-runs the authorization.
 const PRIVATE_REVALIDATE: &str = "private, no-cache";
 
@@ -67,22 +71,31 @@ pub async fn preview(
         .preset(&preset_name)
         .ok_or(AppError::NotFound)?;
     let public = viewer.subject() == &Subject::anonymous() || visible_to_anyone(repo, id).await?;
-    let etag = preset.etag(&photo);
+    let accept = request.get(ACCEPT).and_then(|v| v.to_str().ok());
+    let encoding = state.previews.negotiate(accept);
+    let etag = preset.etag(&photo, encoding);
+    let versioned = query_value(query.as_deref(), "v").is_some_and(|v| v == preset.version(&photo));
+    let cache_control = match (public, versioned) {
+        (true, true) => PUBLIC_VERSIONED_PREVIEW,
+        (true, false) => PUBLIC_PREVIEW,
+        (false, _) => PRIVATE_PREVIEW,
+    };
     let mut headers = media_headers(
-        if public {
-            PUBLIC_PREVIEW
-        } else {
-            PRIVATE_PREVIEW
-        },
+        cache_control,
         public,
-        disposition(&preview_name(&photo), query.as_deref()),
+        disposition(&preview_name(&photo, encoding), query.as_deref()),
+    );
+    // The bytes depend on the Accept header (WebP or JPEG).
+    headers.insert(
+        VARY,
+        HeaderValue::from_static(if public { "Accept" } else { "Cookie, Accept" }),
     );
     if let Some(not_modified) = early_not_modified(&request, &headers, &etag) {
         return Ok(not_modified);
     }
 
     // The hot path: a cached preview streamed from its file, never copied into memory.
-    let key = preview_cache_key(preset, &photo);
+    let key = preset.cache_key(&photo, encoding);
     if let Some(cached) = state
         .storage
         .open_cached_preview(&grant, &photo, &key)
@@ -92,18 +105,18 @@ pub async fn preview(
             etag: Some(&etag),
             last_modified: cached.modified,
         };
-        // Previews are JPEG by construction: we encoded them.
+        // We encoded it: its type is the encoding's.
         let repr = Representation {
             source: Source::File(cached.file),
             len: cached.len,
-            content_type: "image/jpeg",
+            content_type: encoding.mime(),
         };
         return Ok(respond(&request, headers, repr, &validators));
     }
 
     let preview = state
         .previews
-        .get(&state.storage, repo, &grant, &photo, preset)
+        .get(&state.storage, repo, &grant, &photo, preset, encoding)
         .await?;
     let (bytes, validators) = match preview {
         Preview::Image(bytes) => (
@@ -275,25 +288,20 @@ async fn visible_to_anyone(repo: &dyn Repo, id: PhotoId) -> Result<bool, AppErro
     }))
 }
 
-/// Where `preview.rs` stores this preview. Its settings hash is the suffix of the preset's
-/// ETag (`"<fingerprint>-<settings hash>"`), which `preview.rs` builds from the same value.
-fn preview_cache_key(preset: &NamedPreset, photo: &Photo) -> CacheKey {
-    let etag = preset.etag(photo);
-    let settings_hash = etag
-        .trim_matches('"')
-        .strip_prefix(photo.fingerprint.as_str())
-        .and_then(|rest| rest.strip_prefix('-'))
-        .unwrap_or_default();
-    CacheKey::preview(&photo.fingerprint, settings_hash)
-}
-
-/// `IMG_0001.HEIC` → `IMG_0001.jpg`: previews are JPEG.
-fn preview_name(photo: &Photo) -> String {
+/// `IMG_0001.HEIC` → `IMG_0001.webp`: a preview is named for what it holds.
+fn preview_name(photo: &Photo, encoding: Encoding) -> String {
     let stem = photo
         .filename
         .rsplit_once('.')
         .map_or(photo.filename.as_str(), |(stem, _)| stem);
-    format!("{stem}.jpg")
+    format!("{stem}.{}", encoding.extension())
+}
+
+/// The value of `name` in a query string (the first, if repeated).
+fn query_value(query: Option<&str>, name: &str) -> Option<String> {
+    form_urlencoded::parse(query?.as_bytes())
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
 }
 
 /// The type from the first bytes, then back to the start for the body.

@@ -19,7 +19,7 @@ use crate::share::{self, LinkRequest};
 use crate::state::AppState;
 use crate::web::admin::{Admin, AppJson};
 use crate::web::error::AppError;
-use crate::web::html::{parse_id, render};
+use crate::web::html::{parse_id, preview_version, render};
 use crate::web::login::ClientAddress;
 use crate::web::session::Viewer;
 
@@ -66,11 +66,7 @@ pub async fn open(
     let mut headers = private_page_headers();
     headers.insert(
         SET_COOKIE,
-        share::set_cookie(
-            &link,
-            &share::cookie_value(&key, &link, &token),
-            state.config.auth.secure_cookies,
-        ),
+        share::set_cookie(&key, &link, &token, state.config.auth.secure_cookies),
     );
     match &link.target {
         ShareTarget::Album { id, .. } => {
@@ -89,7 +85,8 @@ pub async fn open(
                 if let Ok((photo, _)) =
                     gallery::photo(state.repo.as_ref(), &subject, *id, Action::View).await
                 {
-                    photos.push(json!({ "id": photo.id, "filename": photo.filename }));
+                    let v = preview_version(&state, &photo, "thumb");
+                    photos.push(json!({ "id": photo.id, "filename": photo.filename, "v": v }));
                 }
             }
             if photos.is_empty() {
@@ -153,11 +150,7 @@ pub async fn unlock(
     let mut headers = private_page_headers();
     headers.insert(
         SET_COOKIE,
-        share::set_cookie(
-            &link,
-            &share::cookie_value(&key, &link, &token),
-            state.config.auth.secure_cookies,
-        ),
+        share::set_cookie(&key, &link, &token, state.config.auth.secure_cookies),
     );
     headers.insert(
         LOCATION,

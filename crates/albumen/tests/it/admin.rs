@@ -342,6 +342,16 @@ fn admin_routes() -> Vec<(Method, &'static str, Option<Value>)> {
             Some(json!({"public": true})),
         ),
         (Method::DELETE, "/api/v1/photos/1/policy", None),
+        (
+            Method::PUT,
+            "/api/v1/policies/albums",
+            Some(json!({"album_ids": [1], "policy": {"public": true}})),
+        ),
+        (
+            Method::PUT,
+            "/api/v1/policies/photos",
+            Some(json!({"photo_ids": [1], "policy": {"public": true}})),
+        ),
     ]
 }
 
@@ -368,6 +378,86 @@ fn without_csrf(
 
 fn error_code(reply: &crate::common::Reply) -> String {
     reply.json()["error"]["code"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn bulk_policy_changes_are_all_or_nothing() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let (alpha, beta, photos) = two_albums(&t).await;
+    let ann = create_user(&t, &admin, "ann", json!([])).await;
+    let session = t.login("ann").await;
+    let bulk = |path: &'static str, body: Value| {
+        let (t, admin) = (&t, &admin);
+        async move { t.call(Method::PUT, path, Some(admin), Some(body)).await }
+    };
+
+    // One unknown album (or user) refuses the whole change.
+    for body in [
+        json!({"album_ids": [alpha, beta, 987_654], "policy": {"users": [ann]}}),
+        json!({"album_ids": [alpha, beta], "policy": {"users": [987_654]}}),
+    ] {
+        let reply = bulk("/api/v1/policies/albums", body).await;
+        assert_eq!(reply.status, 404, "{}", reply.text());
+    }
+    assert!(album_ids(&t, Some(&session)).await.is_empty());
+    // A forgotten policy, no ids or a policy with a typo is a 400, not a removal.
+    for body in [
+        json!({"album_ids": [alpha]}),
+        json!({"album_ids": [], "policy": null}),
+        json!({"album_ids": [alpha], "policy": {"pubic": true}}),
+    ] {
+        let reply = bulk("/api/v1/policies/albums", body.clone()).await;
+        assert_eq!(reply.status, 400, "{body}: {}", reply.text());
+    }
+
+    let reply = bulk(
+        "/api/v1/policies/albums",
+        json!({"album_ids": [alpha, beta], "policy": {"users": [ann]}}),
+    )
+    .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json(), json!({"updated": 2}));
+    let mut both = vec![alpha, beta];
+    both.sort_unstable();
+    assert_eq!(album_ids(&t, Some(&session)).await, both);
+
+    // Photos: an empty own policy hides both of Alpha's photos from ann, so Alpha drops out of
+    // her list; a missing photo id changes nothing.
+    let reply = bulk(
+        "/api/v1/policies/photos",
+        json!({"photo_ids": [photos[0], photos[1], 987_654], "policy": {}}),
+    )
+    .await;
+    assert_eq!(reply.status, 404);
+    assert_eq!(album_photo_ids(&t, Some(&session), alpha).await, photos);
+    let reply = bulk(
+        "/api/v1/policies/photos",
+        json!({"photo_ids": photos, "policy": {}}),
+    )
+    .await;
+    assert_eq!(reply.json(), json!({"updated": 2}));
+    assert_eq!(album_ids(&t, Some(&session)).await, [beta]);
+    assert_eq!(media(&t, Some(&session), photos[0]).await, (404, 404));
+    let reply = bulk(
+        "/api/v1/policies/photos",
+        json!({"photo_ids": [photos[0]], "policy": null}),
+    )
+    .await;
+    assert_eq!(reply.json(), json!({"updated": 1}));
+    assert_eq!(
+        album_photo_ids(&t, Some(&session), alpha).await,
+        [photos[0]]
+    );
+
+    // Removing the albums' policies makes both private again.
+    let reply = bulk(
+        "/api/v1/policies/albums",
+        json!({"album_ids": [alpha, beta], "policy": null}),
+    )
+    .await;
+    assert_eq!(reply.status, 200);
+    assert!(album_ids(&t, Some(&session)).await.is_empty());
 }
 
 #[tokio::test]

@@ -398,6 +398,59 @@ async fn groups_permissions_and_policies_from_the_command_line() {
     let err = fails(d, &["policy", "unset", "--album", "2013"]);
     assert!(err.contains("no album matches 2013"), "{err}");
 
+    // Photos, by album path and file name; all or nothing.
+    std::fs::write(
+        d.join("photos/2013_01_19_Snow in Paris/b.jpg"),
+        jpeg(34, 34, &Exif::default()),
+    )
+    .unwrap();
+    ok(d, &["scan", "--json"]);
+    let files = repo.catalog_files().await.unwrap();
+    let photo_of = |path: &str| files.iter().find(|f| f.path == path).unwrap().id;
+    let (snow_a, snow_b) = (
+        photo_of("2013_01_19_Snow in Paris/a.jpg"),
+        photo_of("2013_01_19_Snow in Paris/b.jpg"),
+    );
+    let photo_policy = |id| {
+        let repo = repo.clone();
+        async move { repo.photo_facts(id).await.unwrap().unwrap().policy }
+    };
+    let err = fails(
+        d,
+        &["policy", "set", "--photo", "2013_*/a.jpg", "--no-inherit"],
+    );
+    assert!(err.contains("--no-inherit"), "{err}");
+    let err = fails(d, &["policy", "set", "--album", "*", "--photo", "*/a.jpg"]);
+    assert!(err.contains("--photo"), "{err}");
+    let err = fails(d, &["policy", "set", "--photo", "2013_*/c.jpg"]);
+    assert!(err.contains("no photo matches"), "{err}");
+    let err = fails(
+        d,
+        &["policy", "set", "--photo", "2013_*/*", "--user", "zed"],
+    );
+    assert!(err.contains("zed"), "{err}");
+    assert_eq!(photo_policy(snow_a).await, None);
+    let out = ok(
+        d,
+        &["policy", "set", "--photo", "2013_*/*.jpg", "--user", "cyd"],
+    );
+    assert_eq!(
+        out.trim(),
+        "set policy on 2 photos: 2013_01_19_Snow in Paris/a.jpg, 2013_01_19_Snow in Paris/b.jpg"
+    );
+    for id in [snow_a, snow_b] {
+        let policy = photo_policy(id).await.unwrap();
+        assert!(!policy.public && policy.groups.is_empty());
+        assert_eq!(policy.users.into_iter().collect::<Vec<_>>(), [cyd]);
+    }
+    let out = ok(d, &["policy", "unset", "--photo", "**/b.jpg"]);
+    assert_eq!(
+        out.trim(),
+        "removed policy from 1 photos: 2013_01_19_Snow in Paris/b.jpg"
+    );
+    assert_eq!(photo_policy(snow_b).await, None);
+    assert!(photo_policy(snow_a).await.is_some());
+
     // Missing albums are skipped.
     std::fs::remove_dir_all(d.join("photos/2014_07_01_Beach")).unwrap();
     ok(d, &["scan", "--json", "--accept-vanished"]);

@@ -15,6 +15,7 @@ mod identity;
 mod login_link;
 mod matrix;
 mod media;
+mod previews;
 mod rate_limit;
 mod scan;
 mod share;

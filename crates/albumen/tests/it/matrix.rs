@@ -1,7 +1,8 @@
 //! The authorization matrix: every viewing route × every role × every object, checked against an
 //! independent oracle written out below (not `decide`), with hidden objects answered exactly like
 //! nonexistent ones. Roles include share-link holders: live, password-protected (locked and
-//! unlocked), expired and revoked links, to an album or to a selection of photos.
+//! unlocked), expired and revoked links, to an album or to a selection of photos. ZIP exports are
+//! a route like the others, and their entries are checked one by one.
 
 use std::collections::BTreeSet;
 use std::time::Instant;
@@ -29,7 +30,7 @@ enum Role {
     LinkFamily,
     /// Holds a cookie for the password link to `Private` without having given the password.
     LinkLocked,
-    /// Gave the password of the link to `Private` (downloads allowed).
+    /// Gave the password of the link to `Private` (downloads and ZIP allowed).
     LinkUnlocked,
     /// Holds an expired link to `NoInherit`.
     LinkExpired,
@@ -58,6 +59,7 @@ struct Link {
     albums: &'static [Album],
     photos: &'static [Photo],
     download: bool,
+    zip: bool,
 }
 
 fn link(role: Role) -> Option<Link> {
@@ -66,16 +68,19 @@ fn link(role: Role) -> Option<Link> {
             albums: &[Album::Family],
             photos: &[],
             download: false,
+            zip: false,
         }),
         Role::LinkUnlocked => Some(Link {
             albums: &[Album::Private],
             photos: &[],
             download: true,
+            zip: true,
         }),
         Role::LinkPhotos => Some(Link {
             albums: &[],
             photos: &[Photo::FamilyDenied, Photo::NoInheritPlain],
             download: true,
+            zip: false,
         }),
         // Locked, expired and revoked links give nothing.
         _ => None,
@@ -219,6 +224,29 @@ fn photo_downloadable(role: Role, photo: Photo) -> bool {
         || (link_reaches(role, Object::Photo(photo)) && link(role).is_some_and(|l| l.download))
 }
 
+/// What goes into an album's ZIP: photos seen by policy, or reached by a link that allows ZIP.
+fn exported(role: Role, album: Album) -> Vec<&'static str> {
+    let zip_link = link(role).is_some_and(|l| l.zip);
+    PHOTOS
+        .iter()
+        .filter(|&&p| p.album() == album)
+        .filter(|&&p| {
+            policy_photo_visible(policy_role(role), p)
+                || (zip_link && link_reaches(role, Object::Photo(p)))
+        })
+        .map(|p| p.filename())
+        .collect()
+}
+
+/// An export answers when the album may be exported (by policy, or by a link allowing ZIP) and
+/// holds something to export: an empty archive would still confirm the album.
+fn exportable(role: Role, album: Album) -> bool {
+    let zip_link = link(role).is_some_and(|l| l.zip);
+    (policy_album_visible(policy_role(role), album)
+        || (zip_link && link_reaches(role, Object::Album(album))))
+        && !exported(role, album).is_empty()
+}
+
 fn policy_photo_visible(role: Role, photo: Photo) -> bool {
     if sees_all(role) {
         return true;
@@ -243,6 +271,7 @@ enum Object {
 
 fn allowed(role: Role, route: &str, object: Object) -> bool {
     match object {
+        Object::Album(album) if route.ends_with("/export.zip") => exportable(role, album),
         Object::Album(album) => album_visible(role, album),
         Object::Photo(photo) if route.ends_with("/original") => photo_downloadable(role, photo),
         Object::Photo(photo) => photo_visible(role, photo),
@@ -418,6 +447,7 @@ async fn links(w: &World, admin: &Session) -> Vec<(Role, Option<Session>)> {
         "album_id": w.album_id(Album::Private),
         "password": "open sesame",
         "allow_download": true,
+        "allow_zip": true,
     }))
     .await;
     let form = t.get(&url, None).await;
@@ -500,7 +530,32 @@ async fn links(w: &World, admin: &Session) -> Vec<(Role, Option<Session>)> {
     roles
 }
 
-const ALBUM_ROUTES: [&str; 2] = ["/albums/{id}", "/api/v1/albums/{id}"];
+const ALBUM_ROUTES: [&str; 3] = [
+    "/albums/{id}",
+    "/api/v1/albums/{id}",
+    "/albums/{id}/export.zip",
+];
+
+/// The file names in a ZIP archive, read from its central directory.
+fn zip_names(zip: &[u8]) -> BTreeSet<String> {
+    let u16_at = |at: usize| usize::from(u16::from_le_bytes([zip[at], zip[at + 1]]));
+    let u32_at = |at: usize| {
+        usize::try_from(u32::from_le_bytes(zip[at..at + 4].try_into().unwrap())).unwrap()
+    };
+    let end = zip.len() - 22;
+    assert_eq!(u32_at(end), 0x0605_4b50, "end of central directory");
+    let mut at = u32_at(end + 16);
+    let mut names = BTreeSet::new();
+    for _ in 0..u16_at(end + 10) {
+        assert_eq!(u32_at(at), 0x0201_4b50, "central directory header");
+        let name_len = u16_at(at + 28);
+        let name = &zip[at + 46..at + 46 + name_len];
+        let name = String::from_utf8(name.to_vec()).unwrap();
+        names.insert(name.rsplit('/').next().unwrap().to_owned());
+        at += 46 + name_len + u16_at(at + 30) + u16_at(at + 32);
+    }
+    names
+}
 const PHOTO_ROUTES: [&str; 4] = [
     "/photos/{id}",
     "/media/photos/{id}/preview/thumb",
@@ -559,6 +614,15 @@ async fn every_route_role_and_object_answers_as_the_policy_says() {
                         reply.text()
                     );
                     checks += 1;
+                    if let (true, Object::Album(album)) = (route.ends_with(".zip"), object) {
+                        let expected = exported(role, album).into_iter().map(str::to_owned);
+                        assert_eq!(
+                            zip_names(&reply.body),
+                            expected.collect(),
+                            "{role:?} {path} ({label}) entries"
+                        );
+                        checks += 1;
+                    }
                 } else {
                     assert_eq!(reply.status, 404, "{role:?} {path} ({label})");
                     assert_eq!(

@@ -1,0 +1,362 @@
+//! Preview negotiation, versioned URLs, one decode for several presets, and the background
+//! queue that makes previews before anyone asks.
+
+use albumen::preview_jobs::{Tally, work_batch};
+use albumen_db::{PREVIEW_JOBS, ProblemStage};
+use axum::body::Body;
+use axum::http::{Request, header};
+use serde_json::json;
+
+use crate::common::{Session, TestApp, files_under, image_size};
+use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body};
+
+const CHROMIUM_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+
+async fn photo_id(t: &TestApp, filename: &str) -> i64 {
+    let files = t.state.repo.catalog_files().await.unwrap();
+    files
+        .iter()
+        .find(|f| f.path.ends_with(filename))
+        .unwrap()
+        .id
+        .get()
+}
+
+async fn get_accepting(
+    t: &TestApp,
+    url: &str,
+    session: Option<&Session>,
+    accept: &str,
+) -> crate::common::Reply {
+    let mut request = Request::builder().uri(url).header(header::ACCEPT, accept);
+    if let Some(session) = session {
+        request = request.header(header::COOKIE, &session.cookie);
+    }
+    t.send(request.body(Body::empty()).unwrap()).await
+}
+
+fn is_webp(bytes: &[u8]) -> bool {
+    bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP"
+}
+
+#[tokio::test]
+async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
+    let t = TestApp::new().await;
+    t.add("A/p.jpg", &jpeg(1200, 800, &Exif::oriented(6)));
+    t.scan().await;
+    let admin = t.admin().await;
+    let id = photo_id(&t, "p.jpg").await;
+    let url = format!("/media/photos/{id}/preview/standard");
+
+    let webp = get_accepting(&t, &url, Some(&admin), CHROMIUM_ACCEPT).await;
+    assert_eq!(webp.status, 200);
+    assert_eq!(webp.header("content-type"), Some("image/webp"));
+    assert!(is_webp(&webp.body));
+    assert_eq!(
+        image_size(&webp.body),
+        (800, 1200),
+        "oriented like the JPEG"
+    );
+    assert_eq!(webp.header("vary"), Some("Cookie, Accept"));
+    assert!(
+        webp.header("content-disposition")
+            .unwrap()
+            .contains("p.webp")
+    );
+
+    let plain = t.get(&url, Some(&admin)).await;
+    assert_eq!(plain.header("content-type"), Some("image/jpeg"));
+    assert_eq!(&plain.body[..2], [0xFF, 0xD8]);
+    assert_eq!(image_size(&plain.body), (800, 1200));
+    let (webp_tag, jpeg_tag) = (webp.header("etag").unwrap(), plain.header("etag").unwrap());
+    assert_ne!(webp_tag, jpeg_tag, "one ETag per representation");
+    // A client holding the JPEG is sent the WebP when it starts accepting WebP, not a 304.
+    let switched = t
+        .send(
+            Request::builder()
+                .uri(&url)
+                .header(header::COOKIE, &admin.cookie)
+                .header(header::ACCEPT, CHROMIUM_ACCEPT)
+                .header(header::IF_NONE_MATCH, jpeg_tag)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(switched.status, 200);
+    assert!(is_webp(&switched.body));
+
+    // Cached now: served from the cache with the encoding's type.
+    let again = get_accepting(&t, &url, Some(&admin), "image/webp").await;
+    assert_eq!(again.body, webp.body);
+    assert_eq!(again.header("content-type"), Some("image/webp"));
+
+    // WebP can be turned off.
+    let off = TestApp::with_config(|c| c.previews.webp = false).await;
+    off.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
+    off.scan().await;
+    let admin = off.admin().await;
+    let id = photo_id(&off, "p.jpg").await;
+    let reply = get_accepting(
+        &off,
+        &format!("/media/photos/{id}/preview/thumb"),
+        Some(&admin),
+        CHROMIUM_ACCEPT,
+    )
+    .await;
+    assert_eq!(reply.header("content-type"), Some("image/jpeg"));
+}
+
+#[tokio::test]
+async fn one_decode_makes_the_requested_preset_and_the_smaller_ones() {
+    let t = TestApp::new().await;
+    t.add("A/p.jpg", &jpeg(3000, 2000, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let id = photo_id(&t, "p.jpg").await;
+    let cache = t.state.config.cache_dir();
+
+    let thumb = t
+        .get(&format!("/media/photos/{id}/preview/thumb"), Some(&admin))
+        .await;
+    assert_eq!(image_size(&thumb.body), (256, 256));
+    assert_eq!(files_under(&cache), 1, "a thumbnail needs nothing bigger");
+    let standard = t
+        .get(
+            &format!("/media/photos/{id}/preview/standard"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(image_size(&standard.body), (1600, 1067));
+    assert_eq!(
+        files_under(&cache),
+        2,
+        "the cached thumbnail is not made again"
+    );
+    let large = t
+        .get(&format!("/media/photos/{id}/preview/large"), Some(&admin))
+        .await;
+    assert_eq!(image_size(&large.body), (2560, 1707));
+    assert_eq!(files_under(&cache), 3);
+
+    // On a fresh cache, the large preview brings the two others with it.
+    std::fs::remove_dir_all(&cache).unwrap();
+    t.get(&format!("/media/photos/{id}/preview/large"), Some(&admin))
+        .await;
+    assert_eq!(files_under(&cache), 3);
+    let thumb_again = t
+        .get(&format!("/media/photos/{id}/preview/thumb"), Some(&admin))
+        .await;
+    assert_eq!(image_size(&thumb_again.body), (256, 256));
+    assert_eq!(
+        files_under(&cache),
+        3,
+        "served from what the large one made"
+    );
+}
+
+/// The `src` of the first `<img>` whose `src` contains `needle`.
+fn img_src(html: &str, needle: &str) -> String {
+    html.split("src=\"")
+        .skip(1)
+        .map(|rest| rest.split('"').next().unwrap().replace("&amp;", "&"))
+        .find(|src| src.contains(needle))
+        .unwrap_or_else(|| panic!("no image with {needle} in {html}"))
+}
+
+#[tokio::test]
+async fn pages_link_versioned_previews_that_public_caches_may_keep() {
+    let t = TestApp::new().await;
+    t.add("Pub/p.jpg", &jpeg(3000, 2000, &Exif::default()));
+    t.add("Pub/small.jpg", &jpeg(800, 600, &Exif::default()));
+    t.add("Priv/q.jpg", &jpeg(640, 480, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let albums = t.get("/api/v1/albums", Some(&admin)).await.json();
+    let album = |name: &str| {
+        albums
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let public = album("Pub");
+    t.put_ok(
+        &admin,
+        &format!("/api/v1/albums/{public}/policy"),
+        json!({"public": true}),
+    )
+    .await;
+
+    let page = t.get(&format!("/albums/{public}"), None).await.text();
+    let id = photo_id(&t, "p.jpg").await;
+    let thumb = img_src(&page, &format!("/media/photos/{id}/preview/thumb?v="));
+    let versioned = t.get(&thumb, None).await;
+    assert_eq!(versioned.status, 200);
+    assert_eq!(
+        versioned.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+    assert_eq!(versioned.header("vary"), Some("Accept"));
+    let unversioned = t
+        .get(&format!("/media/photos/{id}/preview/thumb"), None)
+        .await;
+    assert_eq!(
+        unversioned.header("cache-control"),
+        Some("public, max-age=3600")
+    );
+    let stale = t
+        .get(
+            &format!("/media/photos/{id}/preview/thumb?v=000000000000"),
+            None,
+        )
+        .await;
+    assert_eq!(stale.header("cache-control"), Some("public, max-age=3600"));
+
+    // The photo page offers the standard and the large preview by width.
+    let photo_page = t.get(&format!("/photos/{id}"), None).await.text();
+    let srcset = photo_page
+        .split("srcset=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&");
+    let entries: Vec<&str> = srcset.split(", ").collect();
+    assert_eq!(entries.len(), 2, "{srcset}");
+    assert!(entries[0].contains("/preview/standard?v=") && entries[0].ends_with(" 1600w"));
+    assert!(entries[1].contains("/preview/large?v=") && entries[1].ends_with(" 2560w"));
+    // A photo smaller than the standard box: one size only.
+    let small = photo_id(&t, "small.jpg").await;
+    let small_page = t.get(&format!("/photos/{small}"), None).await.text();
+    assert!(small_page.contains(" 800w\""), "{small_page}");
+
+    // A private photo's preview never goes to shared caches, versioned or not.
+    let private = photo_id(&t, "q.jpg").await;
+    let page = t
+        .get(&format!("/albums/{}", album("Priv")), Some(&admin))
+        .await
+        .text();
+    let thumb = img_src(&page, &format!("/media/photos/{private}/preview/thumb?v="));
+    let reply = t.get(&thumb, Some(&admin)).await;
+    assert_eq!(reply.header("cache-control"), Some("private, max-age=3600"));
+    assert_eq!(reply.header("vary"), Some("Cookie, Accept"));
+
+    // A changed photo gets a new version.
+    t.add("Pub/p.jpg", &jpeg(2000, 3000, &Exif::default()));
+    t.scan().await;
+    let page = t.get(&format!("/albums/{public}"), None).await.text();
+    let new_thumb = img_src(&page, &format!("/media/photos/{id}/preview/thumb?v="));
+    assert_ne!(new_thumb, thumb);
+}
+
+#[tokio::test]
+async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
+    let t = TestApp::new().await;
+    t.add("A/one.jpg", &jpeg(3000, 2000, &Exif::default()));
+    t.add("A/two.jpg", &jpeg(1200, 1600, &Exif::oriented(8)));
+    t.add("A/broken.jpg", &jpeg_with_broken_body(640, 480));
+    let report = t.scan().await;
+    assert_eq!(report.previews_queued, 3);
+    let repo = t.state.repo.as_ref();
+    let now = albumen::clock::unix_now();
+    assert_eq!(repo.job_counts(PREVIEW_JOBS, now).await.unwrap().queued, 3);
+
+    let tally = Tally::default();
+    let claimed = work_batch(&t.state, "test-worker", 8, &tally)
+        .await
+        .unwrap();
+    assert_eq!(claimed, 3);
+    assert_eq!(
+        work_batch(&t.state, "test-worker", 8, &tally)
+            .await
+            .unwrap(),
+        0
+    );
+    let counts = repo.job_counts(PREVIEW_JOBS, now).await.unwrap();
+    assert_eq!((counts.queued, counts.running, counts.failed), (0, 0, 1));
+    // Every preset of the two good photos, in the encoding browsers ask for, from one decode
+    // each; the broken one is a recorded problem, not a retry loop.
+    let cache = t.state.config.cache_dir();
+    assert_eq!(files_under(&cache), 6);
+    assert_eq!(tally.made.load(std::sync::atomic::Ordering::Relaxed), 6);
+    let problems = repo.problems().await.unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].stage, ProblemStage::Preview);
+
+    let admin = t.admin().await;
+    let id = photo_id(&t, "two.jpg").await;
+    let large = get_accepting(
+        &t,
+        &format!("/media/photos/{id}/preview/large"),
+        Some(&admin),
+        CHROMIUM_ACCEPT,
+    )
+    .await;
+    assert!(is_webp(&large.body));
+    assert_eq!(image_size(&large.body), (1600, 1200));
+    assert_eq!(files_under(&cache), 6, "served from the cache");
+
+    // A rescan with nothing changed queues nothing; a changed file is queued again.
+    assert_eq!(t.scan().await.previews_queued, 0);
+    t.add("A/one.jpg", &jpeg(2000, 2000, &Exif::default()));
+    assert_eq!(t.scan().await.previews_queued, 1);
+}
+
+/// An MP4 of ffmpeg's test pattern (bootstrap installs ffmpeg).
+fn test_video(seconds: &str, size: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("clip.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-f", "lavfi", "-i"])
+        .arg(format!("testsrc=size={size}:rate=10"))
+        .args(["-t", seconds, "-pix_fmt", "yuv420p"])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg is installed (scripts/bootstrap.sh installs it)");
+    assert!(status.success());
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "reads a fixture the test just made"
+    )]
+    let bytes = std::fs::read(out).unwrap();
+    bytes
+}
+
+#[tokio::test]
+async fn videos_get_a_poster_frame() {
+    let t = TestApp::new().await;
+    t.add("Trip/clip.mp4", &test_video("2", "640x360"));
+    t.add("Trip/blink.mp4", &test_video("0.3", "320x240"));
+    t.scan().await;
+    let admin = t.admin().await;
+    for (file, thumb, standard) in [
+        ("clip.mp4", (256, 256), (640, 360)),
+        ("blink.mp4", (240, 240), (320, 240)),
+    ] {
+        let id = photo_id(&t, file).await;
+        for (preset, size) in [("thumb", thumb), ("standard", standard)] {
+            let reply = t
+                .get(
+                    &format!("/media/photos/{id}/preview/{preset}"),
+                    Some(&admin),
+                )
+                .await;
+            assert_eq!(reply.status, 200, "{file} {preset}");
+            assert_eq!(reply.header("content-type"), Some("image/jpeg"));
+            assert_eq!(image_size(&reply.body), size, "{file} {preset}");
+            // A real frame, cached like a photo's preview (placeholders are `no-store`).
+            assert!(reply.header("etag").is_some(), "{file} {preset}");
+            assert_ne!(reply.header("cache-control"), Some("no-store"));
+        }
+    }
+    assert!(t.state.repo.problems().await.unwrap().is_empty());
+    // The background queue makes posters too.
+    let tally = Tally::default();
+    std::fs::remove_dir_all(t.state.config.cache_dir()).unwrap();
+    assert_eq!(work_batch(&t.state, "w", 4, &tally).await.unwrap(), 2);
+    assert_eq!(files_under(&t.state.config.cache_dir()), 6);
+}
