@@ -116,6 +116,9 @@ pub struct PreviewsConfig {
     pub workers: usize,
     /// Originals above this many pixels are refused before decoding.
     pub max_pixels: u64,
+    /// Originals (or videos, for posters: those are not read whole) above this many megabytes
+    /// are not read for a preview.
+    pub max_file_mb: u64,
     /// Serve WebP to clients whose `Accept` lists it: about a third smaller, slower to make.
     pub webp: bool,
     /// Make the previews of new and changed photos after each scan, in the background.
@@ -257,6 +260,7 @@ impl Default for PreviewsConfig {
         Self {
             workers: 0,
             max_pixels: 100_000_000,
+            max_file_mb: 200,
             webp: true,
             background: true,
             presets: BTreeMap::from([
@@ -408,6 +412,9 @@ impl Config {
         }
         if self.previews.max_pixels < 1_000_000 {
             return Err(invalid("previews.max_pixels", "must be at least 1000000"));
+        }
+        if self.previews.max_file_mb == 0 {
+            return Err(invalid("previews.max_file_mb", "must be at least 1"));
         }
         if self.auth.session_days == 0 || self.auth.session_days > 3650 {
             return Err(invalid("auth.session_days", "must be between 1 and 3650"));

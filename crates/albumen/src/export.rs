@@ -3,7 +3,7 @@
 //! viewing and share links only when they allow ZIP archives.
 
 use albumen_core::AlbumId;
-use albumen_core::access::{self, Action, Decision, Grant, Subject, Target};
+use albumen_core::access::{Action, Grant, Subject};
 use albumen_core::model::{Album, Photo};
 use albumen_db::Repo;
 
@@ -18,11 +18,7 @@ pub async fn album_export(
     subject: &Subject,
     id: AlbumId,
 ) -> Result<(Album, Vec<(Photo, Grant)>), AppError> {
-    let (album, visible) = gallery::album(repo, subject, id).await?;
-    let facts = repo.album_facts(id).await?.ok_or(AppError::NotFound)?;
-    if access::decide(subject, Action::Export, Target::Album(&facts)) == Decision::Deny {
-        return Err(AppError::NotFound);
-    }
+    let (album, visible) = gallery::album_for(repo, subject, id, Action::Export).await?;
     let mut granted = Vec::with_capacity(visible.len());
     for photo in visible {
         match gallery::photo(repo, subject, photo.id, Action::Export).await {

@@ -20,8 +20,19 @@ pub async fn album(
     subject: &Subject,
     id: AlbumId,
 ) -> Result<(Album, Vec<Photo>), AppError> {
+    album_for(repo, subject, id, Action::View).await
+}
+
+/// [`album`], when the subject may do `action` on the album itself (every action on an album
+/// implies viewing it).
+pub async fn album_for(
+    repo: &dyn Repo,
+    subject: &Subject,
+    id: AlbumId,
+    action: Action,
+) -> Result<(Album, Vec<Photo>), AppError> {
     let facts = repo.album_facts(id).await?.ok_or(AppError::NotFound)?;
-    if access::decide(subject, Action::View, Target::Album(&facts)) == Decision::Deny {
+    if access::decide(subject, action, Target::Album(&facts)) == Decision::Deny {
         return Err(AppError::NotFound);
     }
     let scope = VisibilityScope::of(subject);

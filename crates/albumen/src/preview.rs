@@ -124,6 +124,7 @@ pub struct Previews {
     by_name: BTreeMap<String, usize>,
     webp: bool,
     limits: Limits,
+    max_file_bytes: u64,
     cpu: Semaphore,
     in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
 }
@@ -149,6 +150,7 @@ impl Previews {
             limits: Limits {
                 max_pixels: config.previews.max_pixels,
             },
+            max_file_bytes: config.previews.max_file_mb.saturating_mul(1_000_000),
             cpu: Semaphore::new(config.preview_workers()),
             in_flight: Mutex::new(HashMap::new()),
         }
@@ -309,7 +311,14 @@ impl Previews {
             .await
             .map_err(|e| PreviewError::Worker(e.to_string()))?;
         let missing = |path| format!("{path} is no longer in the library");
+        let size = u64::try_from(photo.size).unwrap_or(0);
         let source = match photo.kind {
+            // Read whole, so bounded (the pixel limit comes later, from the header).
+            MediaKind::Image if size > self.max_file_bytes => Err(format!(
+                "the file is {:.0} MB, above previews.max_file_mb ({} MB)",
+                size as f64 / 1e6,
+                self.max_file_bytes / 1_000_000
+            )),
             MediaKind::Image => match storage.read_original(grant, photo).await {
                 Ok(original) => Ok(original),
                 Err(StorageError::Missing(path)) => Err(missing(path)),

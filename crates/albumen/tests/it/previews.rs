@@ -360,3 +360,48 @@ async fn videos_get_a_poster_frame() {
     assert_eq!(work_batch(&t.state, "w", 4, &tally).await.unwrap(), 2);
     assert_eq!(files_under(&t.state.config.cache_dir()), 6);
 }
+
+#[tokio::test]
+async fn photos_above_the_file_size_limit_are_not_read() {
+    let t = TestApp::with_config(|c| c.previews.max_file_mb = 1).await;
+    let small = jpeg(640, 480, &Exif::default());
+    // The same picture with 1.5 MB of trailing bytes, which decoders ignore.
+    let mut padded = small.clone();
+    padded.extend(std::iter::repeat_n(0u8, 1_500_000));
+    t.add("A/small.jpg", &small);
+    t.add("A/padded.jpg", &padded);
+    t.scan().await;
+    let admin = t.admin().await;
+    let fine = t
+        .get(
+            &format!(
+                "/media/photos/{}/preview/thumb",
+                photo_id(&t, "small.jpg").await
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_ne!(fine.header("cache-control"), Some("no-store"));
+    let refused = t
+        .get(
+            &format!(
+                "/media/photos/{}/preview/thumb",
+                photo_id(&t, "padded.jpg").await
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.status, 200);
+    assert_eq!(
+        refused.header("cache-control"),
+        Some("no-store"),
+        "the placeholder"
+    );
+    let problems = t.state.repo.problems().await.unwrap();
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].path, "A/padded.jpg");
+    assert!(
+        problems[0].reason.contains("previews.max_file_mb"),
+        "{problems:?}"
+    );
+}
