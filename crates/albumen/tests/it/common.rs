@@ -131,6 +131,17 @@ impl TestApp {
         }
     }
 
+    /// The id of the catalogued file whose path ends with `suffix`.
+    pub async fn photo_id(&self, suffix: &str) -> i64 {
+        let files = self.state.repo.catalog_files().await.expect("catalog");
+        files
+            .iter()
+            .find(|f| f.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("{suffix} catalogued"))
+            .id
+            .get()
+    }
+
     pub async fn get(&self, path: &str, session: Option<&Session>) -> Reply {
         self.call(Method::GET, path, session, None).await
     }

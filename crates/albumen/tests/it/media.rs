@@ -5,16 +5,6 @@ use axum::http::{Request, header};
 use crate::common::{TestApp, files_under, image_size};
 use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body, png};
 
-async fn photo_id(t: &TestApp, filename: &str) -> i64 {
-    let files = t.state.repo.catalog_files().await.unwrap();
-    files
-        .iter()
-        .find(|f| f.path.ends_with(filename))
-        .unwrap()
-        .id
-        .get()
-}
-
 #[tokio::test]
 async fn previews_have_the_preset_size_and_orientation_applied() {
     let t = TestApp::new().await;
@@ -33,7 +23,7 @@ async fn previews_have_the_preset_size_and_orientation_applied() {
         ("small.png", "thumb", (200, 200)),
     ];
     for (file, preset, size) in cases {
-        let id = photo_id(&t, file).await;
+        let id = t.photo_id(file).await;
         let reply = t
             .get(
                 &format!("/media/photos/{id}/preview/{preset}"),
@@ -53,7 +43,7 @@ async fn previews_are_cached_and_revalidated_by_etag() {
     t.add("A/p.jpg", &jpeg(800, 600, &Exif::default()));
     t.scan().await;
     let admin = t.admin().await;
-    let id = photo_id(&t, "p.jpg").await;
+    let id = t.photo_id("p.jpg").await;
     let url = format!("/media/photos/{id}/preview/standard");
     let cache = t.state.config.cache_dir();
     assert_eq!(files_under(&cache), 0);
@@ -98,7 +88,7 @@ async fn concurrent_requests_for_one_preview_all_succeed_with_one_result() {
     t.add("A/p.jpg", &jpeg(3000, 2000, &Exif::default()));
     t.scan().await;
     let admin = t.admin().await;
-    let id = photo_id(&t, "p.jpg").await;
+    let id = t.photo_id("p.jpg").await;
     let url = format!("/media/photos/{id}/preview/standard");
     let replies = futures::future::join_all((0..8).map(|_| t.get(&url, Some(&admin)))).await;
     for reply in &replies {
@@ -119,7 +109,7 @@ async fn an_original_that_cannot_be_decoded_gets_a_placeholder_and_a_problem() {
         "the header is fine, so the scan catalogues it"
     );
     let admin = t.admin().await;
-    let id = photo_id(&t, "broken.jpg").await;
+    let id = t.photo_id("broken.jpg").await;
     let reply = t
         .get(&format!("/media/photos/{id}/preview/thumb"), Some(&admin))
         .await;
@@ -145,7 +135,7 @@ async fn unknown_presets_are_not_found() {
     t.add("A/p.jpg", &jpeg(64, 64, &Exif::default()));
     t.scan().await;
     let admin = t.admin().await;
-    let id = photo_id(&t, "p.jpg").await;
+    let id = t.photo_id("p.jpg").await;
     for preset in ["huge", "THUMB", "..", "thumb%2F..%2F.."] {
         assert_eq!(
             t.get(
@@ -167,7 +157,7 @@ async fn originals_are_the_exact_bytes_with_their_name() {
     t.add("A/Été à Paris.jpg", &bytes);
     t.scan().await;
     let admin = t.admin().await;
-    let id = photo_id(&t, "Paris.jpg").await;
+    let id = t.photo_id("Paris.jpg").await;
     let reply = t
         .get(&format!("/media/photos/{id}/original"), Some(&admin))
         .await;

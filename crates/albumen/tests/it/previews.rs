@@ -12,16 +12,6 @@ use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body};
 
 const CHROMIUM_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
 
-async fn photo_id(t: &TestApp, filename: &str) -> i64 {
-    let files = t.state.repo.catalog_files().await.unwrap();
-    files
-        .iter()
-        .find(|f| f.path.ends_with(filename))
-        .unwrap()
-        .id
-        .get()
-}
-
 async fn get_accepting(
     t: &TestApp,
     url: &str,
@@ -45,7 +35,7 @@ async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
     t.add("A/p.jpg", &jpeg(1200, 800, &Exif::oriented(6)));
     t.scan().await;
     let admin = t.admin().await;
-    let id = photo_id(&t, "p.jpg").await;
+    let id = t.photo_id("p.jpg").await;
     let url = format!("/media/photos/{id}/preview/standard");
 
     let webp = get_accepting(&t, &url, Some(&admin), CHROMIUM_ACCEPT).await;
@@ -95,7 +85,7 @@ async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
     off.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
     off.scan().await;
     let admin = off.admin().await;
-    let id = photo_id(&off, "p.jpg").await;
+    let id = off.photo_id("p.jpg").await;
     let reply = get_accepting(
         &off,
         &format!("/media/photos/{id}/preview/thumb"),
@@ -112,7 +102,7 @@ async fn one_decode_makes_the_requested_preset_and_the_smaller_ones() {
     t.add("A/p.jpg", &jpeg(3000, 2000, &Exif::default()));
     t.scan().await;
     let admin = t.admin().await;
-    let id = photo_id(&t, "p.jpg").await;
+    let id = t.photo_id("p.jpg").await;
     let cache = t.state.config.cache_dir();
 
     let thumb = t
@@ -191,7 +181,7 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
     .await;
 
     let page = t.get(&format!("/albums/{public}"), None).await.text();
-    let id = photo_id(&t, "p.jpg").await;
+    let id = t.photo_id("p.jpg").await;
     let thumb = img_src(&page, &format!("/media/photos/{id}/preview/thumb?v="));
     let versioned = t.get(&thumb, None).await;
     assert_eq!(versioned.status, 200);
@@ -230,12 +220,12 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
     assert!(entries[0].contains("/preview/standard?v=") && entries[0].ends_with(" 1600w"));
     assert!(entries[1].contains("/preview/large?v=") && entries[1].ends_with(" 2560w"));
     // A photo smaller than the standard box: one size only.
-    let small = photo_id(&t, "small.jpg").await;
+    let small = t.photo_id("small.jpg").await;
     let small_page = t.get(&format!("/photos/{small}"), None).await.text();
     assert!(small_page.contains(" 800w\""), "{small_page}");
 
     // A private photo's preview never goes to shared caches, versioned or not.
-    let private = photo_id(&t, "q.jpg").await;
+    let private = t.photo_id("q.jpg").await;
     let page = t
         .get(&format!("/albums/{}", album("Priv")), Some(&admin))
         .await
@@ -288,7 +278,7 @@ async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
     assert_eq!(problems[0].stage, ProblemStage::Preview);
 
     let admin = t.admin().await;
-    let id = photo_id(&t, "two.jpg").await;
+    let id = t.photo_id("two.jpg").await;
     let large = get_accepting(
         &t,
         &format!("/media/photos/{id}/preview/large"),
@@ -337,7 +327,7 @@ async fn videos_get_a_poster_frame() {
         ("clip.mp4", (256, 256), (640, 360)),
         ("blink.mp4", (240, 240), (320, 240)),
     ] {
-        let id = photo_id(&t, file).await;
+        let id = t.photo_id(file).await;
         for (preset, size) in [("thumb", thumb), ("standard", standard)] {
             let reply = t
                 .get(
@@ -376,7 +366,7 @@ async fn photos_above_the_file_size_limit_are_not_read() {
         .get(
             &format!(
                 "/media/photos/{}/preview/thumb",
-                photo_id(&t, "small.jpg").await
+                t.photo_id("small.jpg").await
             ),
             Some(&admin),
         )
@@ -386,7 +376,7 @@ async fn photos_above_the_file_size_limit_are_not_read() {
         .get(
             &format!(
                 "/media/photos/{}/preview/thumb",
-                photo_id(&t, "padded.jpg").await
+                t.photo_id("padded.jpg").await
             ),
             Some(&admin),
         )

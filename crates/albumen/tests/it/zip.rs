@@ -75,16 +75,6 @@ async fn album_id(t: &TestApp) -> i64 {
         .get()
 }
 
-async fn photo_id(t: &TestApp, filename: &str) -> i64 {
-    let files = t.state.repo.catalog_files().await.unwrap();
-    files
-        .iter()
-        .find(|f| f.path.ends_with(filename))
-        .unwrap()
-        .id
-        .get()
-}
-
 fn entries(listing: &Value) -> Vec<(String, String)> {
     let mut found: Vec<_> = listing["entries"]
         .as_array()
@@ -200,7 +190,7 @@ async fn an_album_export_holds_exactly_what_the_viewer_may_download() {
         json!({"users": [bob_id]}),
     )
     .await;
-    let secret = photo_id(&t, "secret.jpg").await;
+    let secret = t.photo_id("secret.jpg").await;
     t.put_ok(
         &admin,
         &format!("/api/v1/photos/{secret}/policy"),
