@@ -2,6 +2,7 @@
 //! previews live in the cache (read-write, disposable). Every function that returns bytes of a
 //! photo takes a [`Grant`] for that photo, which only `albumen_core::access` can create.
 
+use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -105,13 +106,12 @@ impl Storage {
 
     /// The whole original in memory, to render a preview (sizes are bounded by the scan).
     pub async fn read_original(&self, grant: &Grant, photo: &Photo) -> Result<Bytes, StorageError> {
-        let path = self.original_path(grant, photo, Action::View)?;
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "storage is the one place that reads originals"
-        )]
-        let bytes = tokio::fs::read(&path).await;
-        bytes.map(Bytes::from).map_err(|e| self.io_error(e, photo))
+        self.with_original(grant, photo, Action::View, |mut file, meta| {
+            let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+            file.read_to_end(&mut bytes)?;
+            Ok(Bytes::from(bytes))
+        })
+        .await
     }
 
     /// The original for download.
@@ -120,46 +120,43 @@ impl Storage {
         grant: &Grant,
         photo: &Photo,
     ) -> Result<OpenFile, StorageError> {
-        let path = self.original_path(grant, photo, Action::Download)?;
-        match open_with_meta(path).await {
-            Ok(Some(open)) => Ok(open),
-            Ok(None) => Err(StorageError::Missing(photo.path.clone())),
-            Err(e) => Err(self.io_error(e, photo)),
-        }
+        let (file, meta) = self
+            .with_original(grant, photo, Action::Download, |file, meta| {
+                Ok((file, meta))
+            })
+            .await?;
+        Ok(OpenFile {
+            file: tokio::fs::File::from_std(file),
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
     }
 
     /// A granted video opened for a frame grabber: a poster shows what the page shows, so a
-    /// viewing grant is enough.
+    /// viewing grant is enough. Opened like any original (no symlink followed).
     pub async fn open_video(
         &self,
         grant: &Grant,
         photo: &Photo,
     ) -> Result<std::fs::File, StorageError> {
-        let path = self.original_path(grant, photo, Action::View)?;
-        match open_with_meta(path).await {
-            Ok(Some(open)) => Ok(open.file.into_std().await),
-            Ok(None) => Err(StorageError::Missing(photo.path.clone())),
-            Err(e) => Err(self.io_error(e, photo)),
-        }
+        self.with_original(grant, photo, Action::View, |file, _| Ok(file))
+            .await
     }
 
-    /// Size and modification time of the original for download (planning an archive).
+    /// Size and modification time of the original for download (planning an archive). It is
+    /// opened like any original, so a symlink planted since the scan is not followed.
     pub async fn original_meta(
         &self,
         grant: &Grant,
         photo: &Photo,
     ) -> Result<OriginalMeta, StorageError> {
-        let path = self.original_path(grant, photo, Action::Download)?;
-        let meta = tokio::fs::metadata(&path)
-            .await
-            .map_err(|e| self.io_error(e, photo))?;
-        if !meta.is_file() {
-            return Err(StorageError::Missing(photo.path.clone()));
-        }
-        Ok(OriginalMeta {
-            len: meta.len(),
-            modified: meta.modified().ok(),
+        self.with_original(grant, photo, Action::Download, |_, meta| {
+            Ok(OriginalMeta {
+                len: meta.len(),
+                modified: meta.modified().ok(),
+            })
         })
+        .await
     }
 
     /// The original's location for a front server to send (download grant required).
@@ -268,13 +265,109 @@ impl Storage {
         )
     }
 
+    /// Opens the granted original without following any symlink below the library root, checks
+    /// that it is a regular file and hands it to `then`, all in one trip to the blocking pool.
+    async fn with_original<T: Send + 'static>(
+        &self,
+        grant: &Grant,
+        photo: &Photo,
+        action: Action,
+        then: impl FnOnce(std::fs::File, std::fs::Metadata) -> std::io::Result<T> + Send + 'static,
+    ) -> Result<T, StorageError> {
+        // Validates the grant and the catalog path; the open itself is relative to the root.
+        self.original_path(grant, photo, action)?;
+        let root = self.library_root.clone();
+        let relative = relative_path(&photo.path, photo.fs_path.as_deref());
+        let done = tokio::task::spawn_blocking(move || {
+            let file = open_beneath(&root, &relative)?;
+            let meta = file.metadata()?;
+            if !meta.is_file() {
+                return Ok(None);
+            }
+            then(file, meta).map(Some)
+        })
+        .await
+        .map_err(std::io::Error::other)?;
+        match done {
+            Ok(Some(value)) => Ok(value),
+            Ok(None) => Err(StorageError::Missing(photo.path.clone())),
+            Err(e) => Err(self.io_error(e, photo)),
+        }
+    }
+
+    /// A file that is gone, or that a symlink now stands for (refused by [`open_beneath`]), is
+    /// missing: the route answers the ordinary 404.
     fn io_error(&self, err: std::io::Error, photo: &Photo) -> StorageError {
-        if err.kind() == std::io::ErrorKind::NotFound {
+        if refused(&err) || err.kind() == std::io::ErrorKind::NotFound {
             StorageError::Missing(photo.path.clone())
         } else {
             StorageError::Io(err)
         }
     }
+}
+
+/// Opens `relative` (plain components only) below `root` for reading, following no symlink
+/// after the root: the scan saw regular files and folders, and a symlink swapped in since
+/// (TOCTOU) must not lead out of the library. The root itself may be a symlink.
+fn open_beneath(root: &Path, relative: &Path) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let dir = rustix::fs::open(
+        root,
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    )?;
+    // NONBLOCK: a FIFO swapped in for a photo must not hang the open (no effect on files).
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rustix::fs::ResolveFlags;
+        let resolve =
+            ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
+        match rustix::fs::openat2(&dir, relative, flags, Mode::empty(), resolve) {
+            Ok(fd) => return Ok(fd.into()),
+            // Kernels before 5.6 lack openat2; some seccomp filters answer EPERM for it.
+            Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    open_each_component(dir, relative, flags)
+}
+
+/// How [`open_beneath`] refuses a symlink: `ELOOP` (`O_NOFOLLOW`, `RESOLVE_NO_SYMLINKS`),
+/// `ENOTDIR` (`O_DIRECTORY | O_NOFOLLOW` on a symlinked folder), `EXDEV` (`RESOLVE_BENEATH`).
+fn refused(err: &std::io::Error) -> bool {
+    use rustix::io::Errno;
+    matches!(
+        Errno::from_io_error(err),
+        Some(Errno::LOOP | Errno::NOTDIR | Errno::XDEV)
+    )
+}
+
+/// The fallback for [`open_beneath`]: one `openat(O_NOFOLLOW)` per component.
+fn open_each_component(
+    mut dir: rustix::fd::OwnedFd,
+    relative: &Path,
+    flags: rustix::fs::OFlags,
+) -> std::io::Result<std::fs::File> {
+    use rustix::fs::{Mode, OFlags};
+    let mut components = relative.components().peekable();
+    while let Some(component) = components.next() {
+        let Component::Normal(name) = component else {
+            return Err(rustix::io::Errno::XDEV.into());
+        };
+        if components.peek().is_none() {
+            return Ok(
+                rustix::fs::openat(&dir, name, flags | OFlags::NOFOLLOW, Mode::empty())?.into(),
+            );
+        }
+        dir = rustix::fs::openat(
+            &dir,
+            name,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+    }
+    Err(rustix::io::Errno::NOENT.into())
 }
 
 /// Opens a regular file and reads its metadata in one trip to the blocking pool (this is on
@@ -352,6 +445,47 @@ mod tests {
         }
         let raw = relative_path("A/é.jpg", Some(b"A/e\xcc\x81.jpg"));
         assert_eq!(library_path(root, &raw).ok(), Some(root.join(&raw)));
+    }
+
+    /// Both ways of opening an original (openat2, and the per-component fallback for kernels
+    /// without it) refuse a symlink in the file name or in a folder, and allow a symlinked root.
+    #[test]
+    fn originals_open_through_no_symlink_below_the_root() {
+        use std::os::unix::fs::symlink;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let real = tmp.path().join("real");
+        let outside = tmp.path().join("outside");
+        for dir in [real.join("A"), outside.clone()] {
+            std::fs::create_dir_all(dir).expect("mkdir");
+        }
+        std::fs::write(real.join("A/a.jpg"), "photo").expect("write");
+        std::fs::write(outside.join("a.jpg"), "secret").expect("write");
+        symlink(outside.join("a.jpg"), real.join("A/swapped.jpg")).expect("symlink");
+        symlink(&outside, real.join("B")).expect("symlink");
+        let root = tmp.path().join("root");
+        symlink(&real, &root).expect("symlink");
+
+        let fallback = |relative: &str| {
+            let dir =
+                rustix::fs::open(&root, rustix::fs::OFlags::RDONLY, rustix::fs::Mode::empty())
+                    .expect("root opens");
+            open_each_component(dir, Path::new(relative), rustix::fs::OFlags::RDONLY)
+        };
+        assert_opens_only_plain_paths(|relative| open_beneath(&root, Path::new(relative)));
+        assert_opens_only_plain_paths(fallback);
+    }
+
+    fn assert_opens_only_plain_paths(open: impl Fn(&str) -> std::io::Result<std::fs::File>) {
+        let mut text = String::new();
+        open("A/a.jpg")
+            .expect("a plain file opens")
+            .read_to_string(&mut text)
+            .expect("read");
+        assert_eq!(text, "photo");
+        for path in ["A/swapped.jpg", "B/a.jpg"] {
+            let err = open(path).expect_err(path);
+            assert!(refused(&err), "{path}: {err}");
+        }
     }
 
     #[test]

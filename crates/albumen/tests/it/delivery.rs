@@ -544,3 +544,106 @@ async fn x_sendfile_names_the_absolute_path() {
     assert_eq!(reply.header("x-sendfile"), Some("/srv/photos/A/b%20c.jpg"));
     assert_eq!(t.get(&url, None).await.header("x-sendfile"), None);
 }
+
+/// S16, TOCTOU: the scan saw regular files and folders; a symlink swapped in afterwards, for a
+/// file or for an album's folder, leads nowhere: originals and ZIP exports answer as for a
+/// missing file and a fresh preview is the placeholder, never the outside file. The library
+/// root itself may be a symlink (`~/Pictures -> /mnt/photos`).
+#[tokio::test]
+async fn symlinks_swapped_in_after_the_scan_lead_nowhere() {
+    use std::os::unix::fs::symlink;
+    let t = TestApp::with_config(|c| {
+        let link = c.library.path.with_file_name("library-link");
+        symlink(&c.library.path, &link).unwrap();
+        c.library.path = link;
+    })
+    .await;
+    let secret = jpeg(90, 60, &Exif::default());
+    let outside = t.dir.path().join("outside");
+    std::fs::create_dir_all(outside.join("B")).unwrap();
+    std::fs::write(outside.join("secret.jpg"), &secret).unwrap();
+    std::fs::write(outside.join("B/b.jpg"), &secret).unwrap();
+    let kept = jpeg(64, 48, &Exif::default());
+    t.add("A/kept.jpg", &kept);
+    t.add("A/swapped.jpg", &jpeg(70, 50, &Exif::default()));
+    t.add("A/gone.jpg", &jpeg(80, 40, &Exif::default()));
+    t.add("B/b.jpg", &jpeg(60, 70, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let [kept_id, swapped, gone, b] = [
+        photo_id(&t, "kept.jpg").await,
+        photo_id(&t, "swapped.jpg").await,
+        photo_id(&t, "gone.jpg").await,
+        photo_id(&t, "b.jpg").await,
+    ];
+
+    // Through the symlinked root, an untouched photo is served.
+    let original = t
+        .get(&format!("/media/photos/{kept_id}/original"), Some(&admin))
+        .await;
+    assert_eq!(
+        (original.status.as_u16(), original.body == kept),
+        (200, true)
+    );
+    let thumb = t
+        .get(
+            &format!("/media/photos/{kept_id}/preview/thumb"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(thumb.status, 200);
+    assert_ne!(
+        thumb.header("cache-control"),
+        Some("no-store"),
+        "a real preview"
+    );
+
+    // What a missing file looks like.
+    std::fs::remove_file(t.library().join("A/gone.jpg")).unwrap();
+    let placeholder = t
+        .get(&format!("/media/photos/{gone}/preview/thumb"), Some(&admin))
+        .await;
+    assert_eq!(placeholder.status, 200);
+    assert_eq!(placeholder.header("cache-control"), Some("no-store"));
+
+    // A file, and an album's folder, replaced by symlinks to outside the library.
+    let swapped_path = t.library().join("A/swapped.jpg");
+    std::fs::remove_file(&swapped_path).unwrap();
+    symlink(outside.join("secret.jpg"), &swapped_path).unwrap();
+    std::fs::remove_dir_all(t.library().join("B")).unwrap();
+    symlink(outside.join("B"), t.library().join("B")).unwrap();
+    for id in [swapped, b] {
+        let original = t
+            .get(&format!("/media/photos/{id}/original"), Some(&admin))
+            .await;
+        assert_eq!(original.status, 404, "photo {id}");
+        assert!(original.body != secret, "photo {id}");
+        let preview = t
+            .get(&format!("/media/photos/{id}/preview/thumb"), Some(&admin))
+            .await;
+        assert_eq!(preview.status, 200, "photo {id}: {}", preview.text());
+        assert!(
+            preview.body == placeholder.body,
+            "photo {id}: the placeholder, not a preview of the outside file"
+        );
+    }
+    for album in t
+        .state
+        .repo
+        .list_albums(&albumen_core::access::VisibilityScope::Everything)
+        .await
+        .unwrap()
+    {
+        let zip = t
+            .get(
+                &format!("/albums/{}/export.zip", album.id.get()),
+                Some(&admin),
+            )
+            .await;
+        assert!(
+            !zip.body.windows(secret.len()).any(|w| w == secret),
+            "album {}: the outside file is not exported",
+            album.name
+        );
+    }
+}

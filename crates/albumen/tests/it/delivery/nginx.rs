@@ -133,7 +133,8 @@ fn nginx_config(dir: &Path, port: u16, albumen: &str, library: &Path) -> String 
     }
     let d = dir.display();
     format!(
-        "worker_processes 1;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+        // One process (no master), so killing it at the end of the test leaves no worker.
+        "master_process off;\ndaemon off;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
          events {{ worker_connections 64; }}\n\
          http {{\n  access_log off;\n  default_type application/octet-stream;\n\
            client_body_temp_path {d}/tmp/body;\n  proxy_temp_path {d}/tmp/proxy;\n\
