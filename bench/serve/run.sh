@@ -95,7 +95,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 password="bench admin password"
-ALBUMEN_ADMIN_PASSWORD="$password" ALBUMEN_LOG=warn \
+# No background preview queue: it would compete with wrk for the CPU; this measures serving.
+ALBUMEN_ADMIN_PASSWORD="$password" ALBUMEN_LOG=warn ALBUMEN__PREVIEWS__BACKGROUND=false \
   "$bin" --library "$library" --data "$work/data" serve --bind 127.0.0.1:0 >"$work/serve.out" &
 server_pid=$!
 addr=

@@ -309,6 +309,10 @@ impl Storage {
 /// Opens `relative` (plain components only) below `root` for reading, following no symlink
 /// after the root: the scan saw regular files and folders, and a symlink swapped in since
 /// (TOCTOU) must not lead out of the library. The root itself may be a symlink.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "storage is the one place that opens originals"
+)]
 fn open_beneath(root: &Path, relative: &Path) -> std::io::Result<std::fs::File> {
     use rustix::fs::{Mode, OFlags};
     let dir = rustix::fs::open(
@@ -344,6 +348,10 @@ fn refused(err: &std::io::Error) -> bool {
 }
 
 /// The fallback for [`open_beneath`]: one `openat(O_NOFOLLOW)` per component.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "storage is the one place that opens originals"
+)]
 fn open_each_component(
     mut dir: rustix::fd::OwnedFd,
     relative: &Path,
@@ -465,6 +473,7 @@ mod tests {
         let root = tmp.path().join("root");
         symlink(&real, &root).expect("symlink");
 
+        #[expect(clippy::disallowed_methods, reason = "testing the fallback open")]
         let fallback = |relative: &str| {
             let dir =
                 rustix::fs::open(&root, rustix::fs::OFlags::RDONLY, rustix::fs::Mode::empty())
