@@ -229,8 +229,8 @@ impl Previews {
         if let Some(bytes) = storage.cached_preview(grant, photo, &key).await? {
             return Ok(Preview::Image(bytes));
         }
-        // The requested preset and every smaller one not cached yet: a grid of thumbnails
-        // and then the photo page cost one decode per photo, not two.
+        // The requested preset and every smaller one not cached yet: the photo page's preview
+        // brings the grid's thumbnail along from the same decode.
         let mut wanted = Vec::new();
         for other in self.presets.iter().filter(|p| p.area() <= preset.area()) {
             let other_key = other.cache_key(photo, encoding);
