@@ -33,7 +33,8 @@ python3 -c 'import numpy, PIL, pyvips' 2>/dev/null || {
 
 gen() { # dir width height seed
   local n
-  n=$(find "$1" -name '*.jpg' 2>/dev/null | wc -l)
+  # A missing folder (a fresh machine) makes find fail: count 0, do not stop.
+  n=$(find "$1" -name '*.jpg' 2>/dev/null | wc -l || true)
   if [ "$n" -ne "$files" ]; then
     rm -rf "$1"
     python3 "$root/bench/gen_library.py" --out "$1" --albums 1 --per-album "$files" \
