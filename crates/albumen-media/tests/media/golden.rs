@@ -23,7 +23,11 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Preset)> {
         let [r, g, b] = scene(120, 90)(x, y);
         image::Rgba([r, g, b, (x * 255 / 119) as u8])
     });
-    vec![
+    let rgb16 = image::ImageBuffer::<image::Rgb<u16>, _>::from_fn(120, 90, |x, y| {
+        let [r, g, b] = scene(120, 90)(x, y);
+        image::Rgb([r, g, b].map(|c| u16::from(c) * 257))
+    });
+    let mut cases = vec![
         (
             "jpeg_scene_contain64",
             jpeg(480, 320, 92, scene(480, 320)),
@@ -44,7 +48,69 @@ fn cases() -> Vec<(&'static str, Vec<u8>, Preset)> {
             tiff_rgb(200, 100, Some(3), scene(200, 100)),
             preset(40, 24, Fit::Crop),
         ),
-    ]
+        (
+            "jpeg_progressive_crop48",
+            jpeg_progressive(480, 320, scene(480, 320)),
+            preset(48, 48, Fit::Crop),
+        ),
+        (
+            "jpeg_cmyk_contain32",
+            jpeg_cmyk(64, 48, [40, 160, 90]),
+            preset(32, 32, Fit::Contain),
+        ),
+        (
+            "png16_contain64",
+            encode_with(&DynamicImage::ImageRgb16(rgb16), ImageFormat::Png),
+            preset(64, 64, Fit::Contain),
+        ),
+        (
+            "gif_first_frame_contain64",
+            gif_scene(120, 90),
+            preset(64, 64, Fit::Contain),
+        ),
+        (
+            "webp_lossy_contain64",
+            webp::Encoder::from_rgb(&rgb_buf(120, 90, scene(120, 90)), 120, 90)
+                .encode(90.0)
+                .to_vec(),
+            preset(64, 64, Fit::Contain),
+        ),
+    ];
+    // Every EXIF orientation, on a picture whose corners differ.
+    for (o, name) in ORIENTED.into_iter().enumerate() {
+        let o = u16::try_from(o + 1).unwrap();
+        let data = with_exif(&jpeg(96, 64, 92, scene(96, 64)), &Exif::orientation(o));
+        cases.push((name, data, preset(48, 48, Fit::Contain)));
+    }
+    cases
+}
+
+const ORIENTED: [&str; 8] = [
+    "jpeg_orient1_contain48",
+    "jpeg_orient2_contain48",
+    "jpeg_orient3_contain48",
+    "jpeg_orient4_contain48",
+    "jpeg_orient5_contain48",
+    "jpeg_orient6_contain48",
+    "jpeg_orient7_contain48",
+    "jpeg_orient8_contain48",
+];
+
+/// A two-frame GIF whose first frame is the scene (the second, red, must not show).
+fn gif_scene(w: u32, h: u32) -> Vec<u8> {
+    let first = image::RgbaImage::from_fn(w, h, |x, y| {
+        let [r, g, b] = scene(w, h)(x, y);
+        image::Rgba([r, g, b, 255])
+    });
+    let second = image::RgbaImage::from_pixel(w, h, image::Rgba([255, 0, 0, 255]));
+    let mut data = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut data);
+        encoder
+            .encode_frames([image::Frame::new(first), image::Frame::new(second)])
+            .unwrap();
+    }
+    data
 }
 
 fn golden_dir() -> PathBuf {
