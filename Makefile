@@ -3,6 +3,9 @@
 #   make test                       run every test
 LIBRARY ?= ./photos
 CARGO ?= cargo
+# HEIC/AVIF photos when libheif's decoders are installed (bootstrap installs them). Expanded by
+# the shell when the recipe runs, i.e. after bootstrap.
+HEIF = $$(pkg-config --exists libde265 dav1d 2>/dev/null && echo --features albumen/heif)
 
 .PHONY: serve test bootstrap
 
@@ -10,7 +13,7 @@ bootstrap:
 	@./scripts/bootstrap.sh
 
 serve: bootstrap
-	$(CARGO) run --release --locked -- serve --library "$(LIBRARY)"
+	$(CARGO) run --release --locked $(HEIF) -- serve --library "$(LIBRARY)"
 
 test: bootstrap
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace --locked $(HEIF)

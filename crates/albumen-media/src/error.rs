@@ -13,6 +13,13 @@ pub enum MediaError {
         /// Short human-readable name of what was recognised ("heic", "12-bit JPEG", "unknown").
         format: String,
     },
+    /// A format this build leaves out: HEIC/HEIF/AVIF without the `heif` cargo feature. The
+    /// file may be fine; a build with the feature renders it.
+    #[error("{format} support is not built in (cargo feature `heif`)")]
+    NotBuiltIn {
+        /// What the file is ("HEIC/AVIF").
+        format: &'static str,
+    },
     /// The header declares more pixels than [`crate::Limits`] allow. Detected from the header
     /// alone, before any pixel buffer is allocated.
     #[error("image of {width}x{height} exceeds the limit of {limit} pixels")]
@@ -36,13 +43,16 @@ pub enum MediaError {
 }
 
 impl MediaError {
-    /// True when the failure is caused by the input file itself, so retrying the same bytes is
-    /// pointless and a placeholder should be served; false for failures on our side.
+    /// True when the failure is caused by the input file (or, for [`Self::NotBuiltIn`], by
+    /// what this build can read), so retrying the same bytes is pointless and a placeholder
+    /// should be served; false for failures on our side.
     pub fn is_bad_input(&self) -> bool {
         match self {
-            Self::Empty | Self::Unsupported { .. } | Self::TooLarge { .. } | Self::Corrupt(_) => {
-                true
-            }
+            Self::Empty
+            | Self::Unsupported { .. }
+            | Self::NotBuiltIn { .. }
+            | Self::TooLarge { .. }
+            | Self::Corrupt(_) => true,
             Self::Encode(_) | Self::Internal(_) => false,
         }
     }

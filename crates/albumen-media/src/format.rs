@@ -18,8 +18,8 @@ pub enum Format {
     /// A camera RAW (CR2, NEF, ARW, DNG, ORF, RW2, PEF): the largest embedded JPEG preview is
     /// rendered, the sensor data is not developed.
     Raw,
-    /// HEIC / HEIF / AVIF (primary image). Only recognised when built with the `heif` feature;
-    /// otherwise these files are [`crate::MediaError::Unsupported`].
+    /// HEIC / HEIF / AVIF (primary image). Rendered only when built with the `heif` feature;
+    /// otherwise probing and rendering them fail with [`crate::MediaError::NotBuiltIn`].
     Heif,
 }
 
@@ -40,7 +40,9 @@ impl Format {
 
     /// Maps a file extension (without the dot, any case) to a format, so a scanner can skip
     /// files it will never render without reading them. `jfif` is accepted too, as browsers
-    /// on Windows save JPEGs under that name.
+    /// on Windows save JPEGs under that name. HEIC/AVIF map to [`Format::Heif`] with or without
+    /// the `heif` feature, so a build lacking it still lists them (and says why it cannot
+    /// render them).
     pub fn from_extension(ext: &str) -> Option<Format> {
         let ext = ext.to_ascii_lowercase();
         match ext.as_str() {
@@ -50,7 +52,7 @@ impl Format {
             "webp" => Some(Self::Webp),
             "tif" | "tiff" => Some(Self::Tiff),
             "cr2" | "nef" | "nrw" | "arw" | "dng" | "orf" | "rw2" | "pef" => Some(Self::Raw),
-            "heic" | "heif" | "hif" | "avif" if cfg!(feature = "heif") => Some(Self::Heif),
+            "heic" | "heif" | "hif" | "avif" => Some(Self::Heif),
             _ => None,
         }
     }
@@ -91,7 +93,7 @@ pub(crate) fn sniff(data: &[u8]) -> Result<Format, MediaError> {
     if raw::has_raw_magic(data) {
         return Ok(Format::Raw);
     }
-    if cfg!(feature = "heif") && is_heif(data) {
+    if is_heif(data) {
         return Ok(Format::Heif);
     }
     if data.starts_with(b"II*\0") || data.starts_with(b"MM\0*") {
@@ -121,8 +123,6 @@ fn name_unsupported(data: &[u8]) -> &'static str {
     }
     if data.len() >= 12 && &data[4..8] == b"ftyp" {
         return match &data[8..12] {
-            b"avif" | b"avis" => "avif",
-            b"heic" | b"heix" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => "heic",
             b"qt  " => "quicktime",
             _ => "iso-bmff (video?)",
         };

@@ -43,7 +43,11 @@ pub(crate) fn read(format: Format, data: &[u8]) -> Result<Header, MediaError> {
         #[cfg(feature = "heif")]
         Format::Heif => (header.width, header.height) = crate::heif::dimensions(data)?,
         #[cfg(not(feature = "heif"))]
-        Format::Heif => return Err(MediaError::unsupported("heic")),
+        Format::Heif => {
+            return Err(MediaError::NotBuiltIn {
+                format: "HEIC/AVIF",
+            });
+        }
     }
     if header.width == 0 || header.height == 0 {
         return Err(MediaError::corrupt(format!(

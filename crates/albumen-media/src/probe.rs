@@ -53,7 +53,8 @@ impl Probe {
 /// Inspects the head of a file (the first 256 KiB is plenty; the whole file also works).
 ///
 /// Errors: [`MediaError::Empty`] for zero bytes, [`MediaError::Unsupported`] for formats we do
-/// not render, [`MediaError::Corrupt`] when the header is damaged or lies beyond `head`.
+/// not render, [`MediaError::NotBuiltIn`] for HEIC/AVIF without the `heif` feature,
+/// [`MediaError::Corrupt`] when the header is damaged or lies beyond `head`.
 /// Limits are *not* applied here; the caller decides (render does).
 pub fn probe(head: &[u8]) -> Result<Probe, MediaError> {
     let format = format::sniff(head)?;

@@ -1,14 +1,20 @@
 //! HEIC and AVIF (iPhones, modern Android): rendered with the `heif` feature, a clean
-//! Unsupported error without it. Fixtures: 64×48, left half red, right half blue, made with
+//! NotBuiltIn error without it. Fixtures: 64×48, left half red, right half blue, made with
 //! `heif-enc` (x265 and AOM), under 1 KB each.
 
-use albumen_media::{Fit, Limits, MediaError, probe, render};
+use albumen_media::{Fit, Format, Limits, MediaError, probe, render};
 
+use crate::fixtures::preset;
 #[cfg(feature = "heif")]
-use crate::fixtures::*;
+use crate::fixtures::{decode, near, pixel};
 
 const HEIC: &[u8] = include_bytes!("../fixtures/red_blue_64x48.heic");
 const AVIF: &[u8] = include_bytes!("../fixtures/red_blue_64x48.avif");
+/// The colours the fixtures were encoded from.
+#[cfg(feature = "heif")]
+const RED: [u8; 3] = [220, 30, 30];
+#[cfg(feature = "heif")]
+const BLUE: [u8; 3] = [30, 30, 220];
 
 #[cfg(feature = "heif")]
 #[test]
@@ -17,55 +23,93 @@ fn heic_and_avif_render_with_their_colours() {
         let p = probe(data).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(
             (p.format, p.width, p.height),
-            (albumen_media::Format::Heif, 64, 48)
+            (Format::Heif, 64, 48),
+            "{name}"
         );
-        let out = render(data, &preset(32, 32, Fit::Contain), &Limits::default()).unwrap();
-        assert_eq!((out.width, out.height), (32, 24), "{name}");
-        let img = decode(&out.bytes);
-        assert!(near(pixel(&img, 4, 12), [220, 30, 30], 40), "{name}");
-        assert!(near(pixel(&img, 28, 12), [30, 30, 220], 40), "{name}");
+        for (size, fit, want) in [
+            (64, Fit::Contain, (64, 48)),
+            (32, Fit::Contain, (32, 24)),
+            (16, Fit::Crop, (16, 16)),
+        ] {
+            let out = render(data, &preset(size, size, fit), &Limits::default())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!((out.width, out.height), want, "{name} {size}");
+            let img = decode(&out.bytes);
+            assert_eq!((img.0, img.1), want, "{name} {size}");
+            // A column a quarter in from each side, away from the edge the chroma blurs.
+            let (left, right, y) = (want.0 / 4, want.0 * 3 / 4, want.1 / 2);
+            assert!(
+                near(pixel(&img, left, y), RED, 20),
+                "{name} {size}: left {:?}",
+                pixel(&img, left, y)
+            );
+            assert!(
+                near(pixel(&img, right, y), BLUE, 20),
+                "{name} {size}: right {:?}",
+                pixel(&img, right, y)
+            );
+        }
     }
 }
 
 #[cfg(feature = "heif")]
 #[test]
 fn heif_is_held_to_the_limits() {
-    let err = render(
-        HEIC,
-        &crate::fixtures::preset(16, 16, Fit::Crop),
-        &Limits { max_pixels: 1000 },
-    )
-    .unwrap_err();
-    assert!(
-        matches!(
-            err,
-            MediaError::TooLarge {
-                width: 64,
-                height: 48,
-                ..
-            }
-        ),
-        "{err:?}"
-    );
+    for data in [HEIC, AVIF] {
+        let err = render(
+            data,
+            &preset(16, 16, Fit::Crop),
+            &Limits { max_pixels: 1000 },
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                MediaError::TooLarge {
+                    width: 64,
+                    height: 48,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+}
+
+#[cfg(feature = "heif")]
+#[test]
+fn truncated_or_hollow_heif_is_corrupt() {
+    let hollow = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic";
+    for data in [&hollow[..], &HEIC[..HEIC.len() / 2], &AVIF[..40]] {
+        let err = render(data, &preset(16, 16, Fit::Crop), &Limits::default()).unwrap_err();
+        assert!(matches!(err, MediaError::Corrupt(_)), "{err:?}");
+    }
+    assert!(matches!(probe(hollow), Err(MediaError::Corrupt(_))));
 }
 
 #[cfg(not(feature = "heif"))]
 #[test]
-fn without_the_feature_heic_and_avif_are_named_unsupported() {
-    for (name, data) in [("heic", HEIC), ("avif", AVIF)] {
-        let unsupported = MediaError::Unsupported {
-            format: name.to_owned(),
-        };
-        assert_eq!(probe(data).unwrap_err(), unsupported);
-        let preset = albumen_media::Preset {
-            width: 16,
-            height: 16,
-            fit: Fit::Crop,
-            quality: 80,
-        };
+fn without_the_feature_heic_and_avif_are_not_built_in() {
+    let not_built_in = MediaError::NotBuiltIn {
+        format: "HEIC/AVIF",
+    };
+    assert_eq!(
+        not_built_in.to_string(),
+        "HEIC/AVIF support is not built in (cargo feature `heif`)"
+    );
+    for data in [HEIC, AVIF] {
+        assert_eq!(probe(data).unwrap_err(), not_built_in);
         assert_eq!(
-            render(data, &preset, &Limits::default()).unwrap_err(),
-            unsupported
+            render(data, &preset(16, 16, Fit::Crop), &Limits::default()).unwrap_err(),
+            not_built_in
         );
+    }
+}
+
+/// Listed by name either way, so a build without the feature still catalogues these files.
+#[test]
+fn heif_extensions_map_to_heif() {
+    for ext in ["heic", "HEIF", "hif", "avif"] {
+        assert_eq!(Format::from_extension(ext), Some(Format::Heif), "{ext}");
     }
 }

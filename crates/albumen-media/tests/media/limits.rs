@@ -92,6 +92,12 @@ fn error_classification() {
         }
         .is_bad_input()
     );
+    assert!(
+        MediaError::NotBuiltIn {
+            format: "HEIC/AVIF"
+        }
+        .is_bad_input()
+    );
     assert!(!MediaError::Encode("x".into()).is_bad_input());
     assert!(!MediaError::Internal("x".into()).is_bad_input());
     assert_eq!(

@@ -10,6 +10,7 @@ mod common;
 mod delivery;
 mod explain;
 mod fixtures;
+mod heif;
 mod html;
 mod identity;
 mod login_link;
