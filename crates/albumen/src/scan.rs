@@ -120,10 +120,17 @@ impl ScanJob {
         }
     }
 
-    /// Identifies the pattern settings, so a change re-derives names and dates.
+    /// Identifies the pattern settings, so a change re-derives names and dates, and what this
+    /// build can read, so a build that gained HEIC/AVIF support does not skip an unchanged
+    /// listing whose HEIC files were problems before.
     fn config_hash(&self) -> String {
         let json = serde_json::to_string(&self.config.patterns).unwrap_or_default();
-        blake3::hash(json.as_bytes()).to_hex()[..16].to_owned()
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(json.as_bytes());
+        if cfg!(feature = "heif") {
+            hasher.update(b"\0heif");
+        }
+        hasher.finalize().to_hex()[..16].to_owned()
     }
 }
 
