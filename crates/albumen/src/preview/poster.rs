@@ -28,23 +28,14 @@ pub(super) fn available() -> bool {
 /// A JPEG of the frame one second in (or the first frame, for shorter videos).
 pub(super) async fn frame(video: std::fs::File) -> Result<Vec<u8>, String> {
     for at in ["1", "0"] {
+        // ffmpeg reopens /dev/stdin, so each grab reads from the start whatever the offset.
         let input = video.try_clone().map_err(|e| e.to_string())?;
-        // Each grab reads from the start of the file.
-        rewind(&input)?;
         let grabbed = grab(input, at).await?;
         if !grabbed.is_empty() {
             return Ok(grabbed);
         }
     }
     Err("ffmpeg found no video frame".to_owned())
-}
-
-fn rewind(file: &std::fs::File) -> Result<(), String> {
-    use std::io::Seek;
-    let mut file = file;
-    file.seek(std::io::SeekFrom::Start(0))
-        .map(|_| ())
-        .map_err(|e| e.to_string())
 }
 
 async fn grab(input: std::fs::File, at: &str) -> Result<Vec<u8>, String> {

@@ -147,11 +147,15 @@ pub async fn photo_page(
     let page = gallery::photo_in_album(state.repo.as_ref(), viewer.subject(), id).await?;
     let (width, height) = page.photo.display_size();
     // The standard preview, and the larger ones for high-DPI and large screens.
+    let standard_box = state
+        .previews
+        .preset("standard")
+        .map_or(0, |p| p.preset.width);
     let mut srcset: Vec<Value> = Vec::new();
     let mut widths = Vec::new();
     for preset in state.previews.presets().iter().rev() {
         let (w, _) = preset.preset.output_size((width, height));
-        if preset.preset.width < 1024 || widths.contains(&w) {
+        if preset.preset.width < standard_box || widths.contains(&w) {
             continue;
         }
         widths.push(w);
