@@ -46,6 +46,8 @@ pub struct NewSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionRecord {
     pub user: User,
+    /// The groups the user belongs to, ascending.
+    pub groups: Vec<GroupId>,
     pub csrf_token: String,
     pub expires_at: i64,
 }
@@ -375,25 +377,33 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     /// instance sharing the database ends up with the same value.
     async fn secret(&self, name: &str, candidate: &str) -> Result<String>;
 
-    // Catalog reads.
-    /// Present albums the scope may see that hold photos it may see, newest first.
-    async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>>;
-    /// One present album with counts for the scope; the caller has authorized it.
-    async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>>;
-    /// Present child albums of `id` the scope may see that hold, in themselves or below, a
-    /// photo it may see; counts and cover as in [`Repo::album`]; newest first.
-    async fn sub_albums(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>>;
-    /// The albums above `id` (id and name), from the top down; empty at the top.
-    async fn album_parents(&self, id: AlbumId) -> Result<Vec<(AlbumId, String)>>;
-    /// Present photos of an album the scope may see, in album order (date, then file name).
-    async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>>;
-    /// One present photo, unfiltered: the caller authorizes it with [`Repo::photo_facts`].
-    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>>;
-    /// A present album and its policy, for [`albumen_core::access::decide`].
-    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>>;
-    /// A present photo, its own policy and its album's, for
-    /// [`albumen_core::access::decide`].
-    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>>;
+    // Catalog reads: one-shot forms of the [`Reader`] methods of the same names.
+    /// A [`Reader`] on a connection of its own, for a page that reads several times in a row.
+    async fn reader(&self) -> Result<Box<dyn Reader>>;
+    async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>> {
+        self.reader().await?.list_albums(scope).await
+    }
+    async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
+        self.reader().await?.album(scope, id).await
+    }
+    async fn sub_albums(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>> {
+        self.reader().await?.sub_albums(scope, id).await
+    }
+    async fn album_parents(&self, id: AlbumId) -> Result<Vec<(AlbumId, String)>> {
+        self.reader().await?.album_parents(id).await
+    }
+    async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
+        self.reader().await?.album_photos(scope, id).await
+    }
+    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
+        self.reader().await?.photo(id).await
+    }
+    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+        self.reader().await?.album_facts(id).await
+    }
+    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        self.reader().await?.photo_facts(id).await
+    }
 
     // Scanning.
     async fn catalog_files(&self) -> Result<Vec<CatalogFile>>;
@@ -460,4 +470,41 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
         expires_at: i64,
     ) -> Result<bool>;
     async fn release_lease(&self, name: &str, holder: &str) -> Result<()>;
+}
+
+/// Catalog reads on one connection held until the reader is dropped: a page that reads the
+/// catalog several times does not hand its connection back to the pool in between (on SQLite
+/// each hand-back is a round trip to the connection's thread). Reads only, no transaction.
+#[async_trait]
+pub trait Reader: Send {
+    /// Present albums the scope may see that hold photos it may see, newest first.
+    async fn list_albums(&mut self, scope: &VisibilityScope) -> Result<Vec<Album>>;
+    /// One present album with counts for the scope; the caller has authorized it.
+    async fn album(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>>;
+    /// [`Reader::album`] and [`Reader::album_facts`] in one statement (plus one for the
+    /// policy's lists, if it has a policy): the caller decides on the facts before using the
+    /// album.
+    async fn album_with_facts(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Option<(Album, AlbumFacts)>>;
+    /// Present child albums of `id` the scope may see that hold, in themselves or below, a
+    /// photo it may see; counts and cover as in [`Reader::album`]; newest first.
+    async fn sub_albums(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>>;
+    /// The albums above `id` (id and name), from the top down; empty at the top.
+    async fn album_parents(&mut self, id: AlbumId) -> Result<Vec<(AlbumId, String)>>;
+    /// Present photos of an album the scope may see, in album order (date, then file name).
+    async fn album_photos(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>>;
+    /// One present photo, unfiltered: the caller authorizes it with its facts.
+    async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>>;
+    /// A present album and its policy, for [`albumen_core::access::decide`].
+    async fn album_facts(&mut self, id: AlbumId) -> Result<Option<AlbumFacts>>;
+    /// A present photo with its own policy and its album's, for
+    /// [`albumen_core::access::decide`]: the caller decides before using the photo.
+    async fn photo_with_facts(&mut self, id: PhotoId) -> Result<Option<(Photo, PhotoFacts)>>;
+    /// The facts of [`Reader::photo_with_facts`] alone.
+    async fn photo_facts(&mut self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        Ok(self.photo_with_facts(id).await?.map(|(_, facts)| facts))
+    }
 }

@@ -2,15 +2,18 @@
 //! on SQLite and PostgreSQL: `$n` placeholders, `ON CONFLICT … DO UPDATE`, `RETURNING`, explicit
 //! `NULLS FIRST/LAST`, and byte-order text comparison (PostgreSQL columns use `COLLATE "C"`).
 
+mod catalog;
 mod jobs;
 mod shares;
 
 pub use jobs::PREVIEWS as PREVIEW_JOBS;
 
+use self::catalog::SqlReader;
+
 use std::collections::BTreeSet;
 
-use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
-use albumen_core::model::{Album, Photo, User};
+use albumen_core::access::{AlbumPolicy, Policy};
+use albumen_core::model::User;
 use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
@@ -18,10 +21,9 @@ use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
     AlbumUpsert, CatalogAlbum, CatalogFile, Group, Job, JobCounts, NewLoginLink, NewSession,
-    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, RedeemedLoginLink, Repo, ScanOutcome,
-    ScanRecord, SessionRecord, ShareRecord, UserUpdate,
+    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, Reader, RedeemedLoginLink, Repo,
+    ScanOutcome, ScanRecord, SessionRecord, ShareRecord, UserUpdate,
 };
-use crate::visibility::Visibility;
 use crate::{Backend, RepoError, Result, rows};
 
 #[derive(Debug, Clone)]
@@ -49,20 +51,6 @@ impl SqlRepo {
             Backend::Sqlite => 1,
             Backend::Postgres => 500,
         }
-    }
-
-    /// Present albums matching `condition`, with the scope's photo count and cover.
-    fn album_select(visibility: &Visibility, condition: &str) -> String {
-        let pv = visibility.photo();
-        format!(
-            "SELECT a.id, a.path, a.category, a.name, a.date, a.unlisted, \
-               (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
-                  AND p.missing_since IS NULL AND {pv}) AS photo_count, \
-               (SELECT p.id FROM photos p WHERE p.album_id = a.id \
-                  AND p.missing_since IS NULL AND {pv} \
-                  ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id LIMIT 1) AS cover \
-             FROM albums a WHERE a.missing_since IS NULL AND {condition}"
-        )
     }
 }
 
@@ -168,50 +156,6 @@ impl SqlRepo {
             }
         }
         tx.commit().await?;
-        Ok(())
-    }
-
-    /// Fills in the user and group lists of the given policies, in one round trip.
-    async fn load_lists(&self, targets: &mut [(&PolicyTables, i64, &mut Policy)]) -> Result<()> {
-        if targets.is_empty() {
-            return Ok(());
-        }
-        // Each target contributes two branches; `kind` says which target and which list.
-        let branches: Vec<String> = targets
-            .iter()
-            .enumerate()
-            .map(|(i, (tables, _, _))| {
-                format!(
-                    "SELECT CAST({users} AS BIGINT) AS kind, user_id AS member FROM {} \
-                       WHERE {key} = ${param} \
-                     UNION ALL SELECT CAST({groups} AS BIGINT), group_id FROM {} \
-                       WHERE {key} = ${param}",
-                    tables.users,
-                    tables.groups,
-                    users = 2 * i,
-                    groups = 2 * i + 1,
-                    key = tables.key,
-                    param = i + 1,
-                )
-            })
-            .collect();
-        let mut query = sqlx::query(trusted(branches.join(" UNION ALL ")));
-        for (_, id, _) in targets.iter() {
-            query = query.bind(*id);
-        }
-        for row in query.fetch_all(&self.pool).await? {
-            let kind: i64 = row.try_get(0)?;
-            let member: i64 = row.try_get(1)?;
-            let policy = usize::try_from(kind / 2)
-                .ok()
-                .and_then(|i| targets.get_mut(i))
-                .ok_or_else(|| RepoError::Corrupt(format!("policy list kind {kind}")))?;
-            if kind % 2 == 0 {
-                policy.2.users.insert(UserId::new(member));
-            } else {
-                policy.2.groups.insert(GroupId::new(member));
-            }
-        }
         Ok(())
     }
 }
@@ -507,25 +451,36 @@ impl Repo for SqlRepo {
     }
 
     async fn session(&self, token_hash: &str, now: i64) -> Result<Option<SessionRecord>> {
+        // One row per group the user belongs to (one with a NULL group for none), so a request
+        // learns who it is from one statement.
         let sql = format!(
-            "SELECT {}, s.csrf_token, s.expires_at FROM sessions s \
+            "SELECT {}, s.csrf_token, s.expires_at, gm.group_id FROM sessions s \
              JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+             LEFT JOIN group_members gm ON gm.user_id = u.id \
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0 \
+             ORDER BY gm.group_id",
             rows::USER_COLUMNS
         );
-        let row = sqlx::query(trusted(sql))
+        let all = sqlx::query(trusted(sql))
             .bind(token_hash)
             .bind(now)
-            .fetch_optional(&self.pool)
+            .fetch_all(&self.pool)
             .await?;
-        row.map(|r| {
-            Ok(SessionRecord {
-                user: rows::user(&r)?,
-                csrf_token: r.try_get("csrf_token")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .transpose()
+        let Some(first) = all.first() else {
+            return Ok(None);
+        };
+        let mut groups = Vec::new();
+        for row in &all {
+            if let Some(group) = row.try_get::<Option<i64>, _>("group_id")? {
+                groups.push(GroupId::new(group));
+            }
+        }
+        Ok(Some(SessionRecord {
+            user: rows::user(first)?,
+            groups,
+            csrf_token: first.try_get("csrf_token")?,
+            expires_at: first.try_get("expires_at")?,
+        }))
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {
@@ -595,172 +550,9 @@ impl Repo for SqlRepo {
         Ok(done.rows_affected())
     }
 
-    async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>> {
-        let visibility = Visibility::new(scope, 1);
-        let sql = format!(
-            "{} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
-            Self::album_select(
-                &visibility,
-                &format!(
-                    "{} AND {} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
-                       AND p.missing_since IS NULL AND {})",
-                    visibility.listed(),
-                    visibility.album(),
-                    visibility.photo()
-                )
-            )
-        );
-        let all = visibility
-            .bind(sqlx::query(trusted(sql)))
-            .fetch_all(&self.pool)
-            .await?;
-        all.iter().map(rows::album).collect()
-    }
-
-    async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
-        // The caller authorized this album; the scope only shapes its counts.
-        let visibility = Visibility::new(scope, 2);
-        let sql = Self::album_select(&visibility, "a.id = $1");
-        let row = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(rows::album).transpose()
-    }
-
-    async fn sub_albums(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>> {
-        let visibility = Visibility::new(scope, 2);
-        // `tree` pairs each child of `$1` with itself and every present album below it.
-        let sql = format!(
-            "WITH RECURSIVE tree (root, id) AS ( \
-               SELECT c.id, c.id FROM albums c \
-                 WHERE c.parent_id = $1 AND c.missing_since IS NULL \
-               UNION ALL \
-               SELECT t.root, x.id FROM albums x JOIN tree t ON x.parent_id = t.id \
-                 WHERE x.missing_since IS NULL) \
-             {} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
-            Self::album_select(
-                &visibility,
-                &format!(
-                    "a.parent_id = $1 AND {} AND {} AND EXISTS (SELECT 1 FROM tree t \
-                       JOIN photos p ON p.album_id = t.id \
-                       WHERE t.root = a.id AND p.missing_since IS NULL AND {})",
-                    visibility.listed(),
-                    visibility.album(),
-                    visibility.photo()
-                )
-            )
-        );
-        let all = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_all(&self.pool)
-            .await?;
-        all.iter().map(rows::album).collect()
-    }
-
-    async fn album_parents(&self, id: AlbumId) -> Result<Vec<(AlbumId, String)>> {
-        // The depth bound stops a (corrupt) cycle from recursing forever.
-        let rows = sqlx::query(
-            "WITH RECURSIVE up (id, parent_id, name, depth) AS ( \
-               SELECT a.id, a.parent_id, a.name, 0 FROM albums a WHERE a.id = $1 \
-               UNION ALL \
-               SELECT b.id, b.parent_id, b.name, u.depth + 1 FROM albums b \
-                 JOIN up u ON b.id = u.parent_id WHERE u.depth < 64) \
-             SELECT id, name FROM up WHERE depth > 0 ORDER BY depth DESC",
-        )
-        .bind(id.get())
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| Ok((AlbumId::new(row.try_get("id")?), row.try_get("name")?)))
-            .collect()
-    }
-
-    async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
-        let visibility = Visibility::new(scope, 2);
-        let sql = format!(
-            "SELECT {} FROM photos p JOIN albums a ON a.id = p.album_id \
-             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
-             ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
-            rows::PHOTO_COLUMNS,
-            visibility.photo()
-        );
-        let all = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_all(&self.pool)
-            .await?;
-        all.iter().map(rows::photo).collect()
-    }
-
-    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
-        let sql = format!(
-            "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
-            rows::PHOTO_COLUMNS
-        );
-        let row = sqlx::query(trusted(sql))
-            .bind(id.get())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(rows::photo).transpose()
-    }
-
-    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
-        let row = sqlx::query(
-            "SELECT ap.public, ap.inherit FROM albums a \
-             LEFT JOIN album_policies ap ON ap.album_id = a.id \
-             WHERE a.id = $1 AND a.missing_since IS NULL",
-        )
-        .bind(id.get())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let mut policy = album_policy(&row, "public", "inherit")?;
-        if let Some(policy) = &mut policy {
-            self.load_lists(&mut [(&ALBUM_POLICY, id.get(), &mut policy.policy)])
-                .await?;
-        }
-        Ok(Some(AlbumFacts { id, policy }))
-    }
-
-    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
-        let row = sqlx::query(
-            "SELECT p.album_id, pp.public AS photo_public, ap.public AS album_public, \
-               ap.inherit AS album_inherit FROM photos p \
-             LEFT JOIN photo_policies pp ON pp.photo_id = p.id \
-             LEFT JOIN album_policies ap ON ap.album_id = p.album_id \
-             WHERE p.id = $1 AND p.missing_since IS NULL",
-        )
-        .bind(id.get())
-        .fetch_optional(&self.pool)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let album_id = AlbumId::new(row.try_get("album_id")?);
-        let mut own = row
-            .try_get::<Option<i64>, _>("photo_public")?
-            .map(|public| Policy {
-                public: public != 0,
-                ..Policy::default()
-            });
-        let mut album = album_policy(&row, "album_public", "album_inherit")?;
-        let mut targets = Vec::with_capacity(2);
-        if let Some(own) = &mut own {
-            targets.push((&PHOTO_POLICY, id.get(), own));
-        }
-        if let Some(album) = &mut album {
-            targets.push((&ALBUM_POLICY, album_id.get(), &mut album.policy));
-        }
-        self.load_lists(&mut targets).await?;
-        Ok(Some(PhotoFacts {
-            id,
-            album: AlbumFacts {
-                id: album_id,
-                policy: album,
-            },
-            policy: own,
+    async fn reader(&self) -> Result<Box<dyn Reader>> {
+        Ok(Box::new(SqlReader {
+            conn: self.pool.acquire().await?,
         }))
     }
 

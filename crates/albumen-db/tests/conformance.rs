@@ -159,6 +159,16 @@ async fn sessions_expire_and_can_be_deleted() {
         let live = repo.session("t1", 150).await.unwrap().unwrap();
         assert_eq!(live.user, user);
         assert_eq!(live.csrf_token, "csrf");
+        assert!(live.groups.is_empty());
+        // The session carries the user's groups, one each, ascending.
+        let friends = repo.create_group("friends", 1).await.unwrap();
+        let family = repo.create_group("family", 2).await.unwrap();
+        for group in [friends, family] {
+            repo.set_group_members(group, &[user.id]).await.unwrap();
+        }
+        let live = repo.session("t1", 150).await.unwrap().unwrap();
+        assert_eq!(live.user, user);
+        assert_eq!(live.groups, [friends.min(family), friends.max(family)]);
         assert!(repo.session("t1", 200).await.unwrap().is_none(), "expired");
         assert!(repo.session("t2", 150).await.unwrap().is_none());
         assert_eq!(repo.delete_expired_sessions(150).await.unwrap(), 0);

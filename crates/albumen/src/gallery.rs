@@ -2,10 +2,12 @@
 //! objects are authorized with `access::decide` on their facts; lists use the viewer's
 //! visibility scope. A denial and a nonexistent id give the same `NotFound`.
 
-use albumen_core::access::{self, Action, Decision, Grant, Subject, Target, VisibilityScope};
+use albumen_core::access::{
+    self, Action, Decision, Grant, PhotoFacts, Subject, Target, VisibilityScope,
+};
 use albumen_core::model::{Album, Photo};
 use albumen_core::{AlbumId, PhotoId};
-use albumen_db::Repo;
+use albumen_db::{Reader, Repo};
 
 use crate::web::error::AppError;
 
@@ -31,14 +33,29 @@ pub async fn album_for(
     id: AlbumId,
     action: Action,
 ) -> Result<(Album, Vec<Photo>), AppError> {
-    let facts = repo.album_facts(id).await?.ok_or(AppError::NotFound)?;
-    if access::decide(subject, action, Target::Album(&facts)) == Decision::Deny {
-        return Err(AppError::NotFound);
-    }
     let scope = VisibilityScope::of(subject);
-    let album = repo.album(&scope, id).await?.ok_or(AppError::NotFound)?;
-    let photos = repo.album_photos(&scope, id).await?;
+    let mut read = repo.reader().await?;
+    let album = authorized_album(read.as_mut(), subject, &scope, id, action).await?;
+    let photos = read.album_photos(&scope, id).await?;
     Ok((album, photos))
+}
+
+/// The album, if the subject may do `action` on it; read and decided in one statement.
+async fn authorized_album(
+    read: &mut dyn Reader,
+    subject: &Subject,
+    scope: &VisibilityScope,
+    id: AlbumId,
+    action: Action,
+) -> Result<Album, AppError> {
+    let (album, facts) = read
+        .album_with_facts(scope, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match access::decide(subject, action, Target::Album(&facts)) {
+        Decision::Allow => Ok(album),
+        Decision::Deny => Err(AppError::NotFound),
+    }
 }
 
 /// An album page: the album, where it sits, what is below it and its photos.
@@ -52,21 +69,20 @@ pub struct AlbumPage {
     pub photos: Vec<Photo>,
 }
 
-/// [`album`] with its breadcrumbs and sub-albums.
+/// [`album`] with its breadcrumbs and sub-albums, read on one connection.
 pub async fn album_page(
     repo: &dyn Repo,
     subject: &Subject,
     id: AlbumId,
 ) -> Result<AlbumPage, AppError> {
-    let (album, photos) = self::album(repo, subject, id).await?;
     let scope = VisibilityScope::of(subject);
-    let sub_albums = repo.sub_albums(&scope, id).await?;
-    let parents = repo.album_parents(id).await?;
+    let mut read = repo.reader().await?;
+    let album = authorized_album(read.as_mut(), subject, &scope, id, Action::View).await?;
     Ok(AlbumPage {
         album,
-        parents,
-        sub_albums,
-        photos,
+        photos: read.album_photos(&scope, id).await?,
+        sub_albums: read.sub_albums(&scope, id).await?,
+        parents: read.album_parents(id).await?,
     })
 }
 
@@ -77,10 +93,29 @@ pub async fn photo(
     id: PhotoId,
     action: Action,
 ) -> Result<(Photo, Grant), AppError> {
-    let facts = repo.photo_facts(id).await?.ok_or(AppError::NotFound)?;
-    let grant = access::authorize(subject, action, &facts).map_err(|_| AppError::NotFound)?;
-    let photo = repo.photo(id).await?.ok_or(AppError::NotFound)?;
+    let (photo, _facts, grant) = photo_with_facts(repo, subject, id, action).await?;
     Ok((photo, grant))
+}
+
+/// [`photo`] with the facts the decision was made on.
+pub async fn photo_with_facts(
+    repo: &dyn Repo,
+    subject: &Subject,
+    id: PhotoId,
+    action: Action,
+) -> Result<(Photo, PhotoFacts, Grant), AppError> {
+    authorized_photo(repo.reader().await?.as_mut(), subject, id, action).await
+}
+
+async fn authorized_photo(
+    read: &mut dyn Reader,
+    subject: &Subject,
+    id: PhotoId,
+    action: Action,
+) -> Result<(Photo, PhotoFacts, Grant), AppError> {
+    let (photo, facts) = read.photo_with_facts(id).await?.ok_or(AppError::NotFound)?;
+    let grant = access::authorize(subject, action, &facts).map_err(|_| AppError::NotFound)?;
+    Ok((photo, facts, grant))
 }
 
 /// A photo with its place among the visible photos of its album.
@@ -101,17 +136,15 @@ pub async fn photo_in_album(
     subject: &Subject,
     id: PhotoId,
 ) -> Result<PhotoInAlbum, AppError> {
-    let (photo, _grant) = self::photo(repo, subject, id, Action::View).await?;
     let scope = VisibilityScope::of(subject);
-    let siblings = repo.album_photos(&scope, photo.album_id).await?;
+    let mut read = repo.reader().await?;
+    let (photo, facts, _grant) = authorized_photo(read.as_mut(), subject, id, Action::View).await?;
+    let siblings = read.album_photos(&scope, photo.album_id).await?;
     let index = siblings.iter().position(|p| p.id == id).unwrap_or(0);
-    let album = match repo.album_facts(photo.album_id).await? {
-        Some(facts)
-            if access::decide(subject, Action::View, Target::Album(&facts)) == Decision::Allow =>
-        {
-            repo.album(&scope, photo.album_id).await?
-        }
-        _ => None,
+    // The photo's facts carry its album's policy.
+    let album = match access::decide(subject, Action::View, Target::Album(&facts.album)) {
+        Decision::Allow => read.album(&scope, photo.album_id).await?,
+        Decision::Deny => None,
     };
     Ok(PhotoInAlbum {
         previous: index

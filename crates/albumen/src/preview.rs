@@ -220,14 +220,14 @@ impl Previews {
             return Ok(Preview::Placeholder(preset.placeholder()));
         }
         let key = preset.cache_key(photo, encoding);
-        if let Some(bytes) = storage.cached_preview(grant, photo, &key).await? {
-            return Ok(Preview::Image(bytes));
+        if let Some(cached) = storage.cached_preview(grant, photo, &key).await? {
+            return Ok(Preview::Image(cached.bytes));
         }
         let flight = self.flight(photo, encoding);
         let _turn = flight.lock().await;
         // Whoever held the turn before us may have made it.
-        if let Some(bytes) = storage.cached_preview(grant, photo, &key).await? {
-            return Ok(Preview::Image(bytes));
+        if let Some(cached) = storage.cached_preview(grant, photo, &key).await? {
+            return Ok(Preview::Image(cached.bytes));
         }
         // The requested preset and every smaller one not cached yet: the photo page's preview
         // brings the grid's thumbnail along from the same decode.

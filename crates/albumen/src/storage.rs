@@ -64,6 +64,13 @@ pub struct OpenFile {
     pub modified: Option<SystemTime>,
 }
 
+/// A cached preview's bytes and when they were written.
+#[derive(Debug, Clone)]
+pub struct CachedPreview {
+    pub bytes: Bytes,
+    pub modified: Option<SystemTime>,
+}
+
 /// Size and modification time of a granted original, without opening it.
 #[derive(Debug, Clone, Copy)]
 pub struct OriginalMeta {
@@ -85,7 +92,7 @@ pub struct OffloadPath {
 pub struct Storage {
     library_root: PathBuf,
     cache: Arc<dyn ObjectStore>,
-    /// The cache's folder, so cached previews can be streamed from disk instead of memory.
+    /// The cache's folder, so cached previews are read with one open instead of object-store calls.
     cache_dir: PathBuf,
 }
 
@@ -168,45 +175,26 @@ impl Storage {
         })
     }
 
-    /// A cached preview of the granted photo opened from the local cache folder, if present:
-    /// the hot path streams it instead of copying it into memory.
-    pub async fn open_cached_preview(
+    /// A cached preview of the granted photo, if present, read whole in the same trip to the
+    /// blocking pool that opens it: previews are small, and this is every thumbnail's path.
+    pub async fn cached_preview(
         &self,
         grant: &Grant,
         photo: &Photo,
         key: &CacheKey,
-    ) -> Result<Option<OpenFile>, StorageError> {
+    ) -> Result<Option<CachedPreview>, StorageError> {
         if !grant.covers(photo.id, Action::View) {
             return Err(StorageError::NotGranted);
         }
         // Keys are built from fingerprints and settings hashes, never from requests; checked
         // anyway, like library paths.
         let path = library_path(&self.cache_dir, Path::new(key.as_str()))?;
-        match open_with_meta(path).await {
-            Ok(open) => Ok(open),
+        let read = tokio::task::spawn_blocking(move || read_regular_file(&path))
+            .await
+            .map_err(std::io::Error::other)?;
+        match read {
+            Ok(found) => Ok(found),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e.into()),
-        }
-    }
-
-    /// A cached preview of the granted photo, if present, in memory.
-    pub async fn cached_preview(
-        &self,
-        grant: &Grant,
-        photo: &Photo,
-        key: &CacheKey,
-    ) -> Result<Option<Bytes>, StorageError> {
-        if !grant.covers(photo.id, Action::View) {
-            return Err(StorageError::NotGranted);
-        }
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "storage is the one place that reads the cache"
-        )]
-        let found = self.cache.get(&key.0).await;
-        match found {
-            Ok(result) => Ok(Some(result.bytes().await?)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(e.into()),
         }
     }
@@ -378,27 +366,22 @@ fn open_each_component(
     Err(rustix::io::Errno::NOENT.into())
 }
 
-/// Opens a regular file and reads its metadata in one trip to the blocking pool (this is on
-/// every media request's path); `None` when the path is not a regular file.
-async fn open_with_meta(path: PathBuf) -> std::io::Result<Option<OpenFile>> {
-    let opened = tokio::task::spawn_blocking(move || {
-        #[expect(
-            clippy::disallowed_methods,
-            reason = "storage is the one place that reads originals and the cache"
-        )]
-        let file = std::fs::File::open(&path)?;
-        let meta = file.metadata()?;
-        Ok::<_, std::io::Error>((file, meta))
-    })
-    .await
-    .map_err(std::io::Error::other)?;
-    let (file, meta) = opened?;
+/// The whole file and its modification time; `None` when the path is not a regular file. The
+/// cache's writer replaces files by renaming complete ones over them, so a read is never torn.
+fn read_regular_file(path: &Path) -> std::io::Result<Option<CachedPreview>> {
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "storage is the one place that reads originals and the cache"
+    )]
+    let mut file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
     if !meta.is_file() {
         return Ok(None);
     }
-    Ok(Some(OpenFile {
-        file: tokio::fs::File::from_std(file),
-        len: meta.len(),
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes)?;
+    Ok(Some(CachedPreview {
+        bytes: Bytes::from(bytes),
         modified: meta.modified().ok(),
     }))
 }

@@ -16,7 +16,6 @@ use std::time::SystemTime;
 use albumen_core::PhotoId;
 use albumen_core::access::{self, Action, Decision, Subject, Target};
 use albumen_core::model::Photo;
-use albumen_db::Repo;
 use albumen_media::Encoding;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{
@@ -65,12 +64,15 @@ pub async fn preview(
 ) -> Result<Response, AppError> {
     let id: PhotoId = parse_id(&id)?;
     let repo = state.repo.as_ref();
-    let (photo, grant) = gallery::photo(repo, viewer.subject(), id, Action::View).await?;
+    let (photo, facts, grant) =
+        gallery::photo_with_facts(repo, viewer.subject(), id, Action::View).await?;
     let preset = state
         .previews
         .preset(&preset_name)
         .ok_or(AppError::NotFound)?;
-    let public = viewer.subject() == &Subject::anonymous() || visible_to_anyone(repo, id).await?;
+    // Only what anonymous visitors may see can be kept by shared caches.
+    let public = access::decide(&Subject::anonymous(), Action::View, Target::Photo(&facts))
+        == Decision::Allow;
     let accept = request.get(ACCEPT).and_then(|v| v.to_str().ok());
     let encoding = state.previews.negotiate(accept);
     let etag = preset.etag(&photo, encoding);
@@ -94,21 +96,17 @@ pub async fn preview(
         return Ok(not_modified);
     }
 
-    // The hot path: a cached preview streamed from its file, never copied into memory.
+    // The hot path: a cached preview.
     let key = preset.cache_key(&photo, encoding);
-    if let Some(cached) = state
-        .storage
-        .open_cached_preview(&grant, &photo, &key)
-        .await?
-    {
+    if let Some(cached) = state.storage.cached_preview(&grant, &photo, &key).await? {
         let validators = Validators {
             etag: Some(&etag),
             last_modified: cached.modified,
         };
         // We encoded it: its type is the encoding's.
         let repr = Representation {
-            source: Source::File(cached.file),
-            len: cached.len,
+            len: cached.bytes.len() as u64,
+            source: Source::Memory(cached.bytes),
             content_type: encoding.mime(),
         };
         return Ok(respond(&request, headers, repr, &validators));
@@ -276,16 +274,6 @@ fn media_headers(cache_control: &'static str, public: bool, disposition: HeaderV
     headers.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     headers.insert(CONTENT_DISPOSITION, disposition);
     headers
-}
-
-/// Whether an anonymous visitor may see the photo: only then may shared caches keep its
-/// previews. Decided on the same facts by the same policy function as every other check.
-async fn visible_to_anyone(repo: &dyn Repo, id: PhotoId) -> Result<bool, AppError> {
-    let facts = repo.photo_facts(id).await?;
-    Ok(facts.is_some_and(|facts| {
-        access::decide(&Subject::anonymous(), Action::View, Target::Photo(&facts))
-            == Decision::Allow
-    }))
 }
 
 /// `IMG_0001.HEIC` → `IMG_0001.webp`: a preview is named for what it holds.

@@ -105,11 +105,10 @@ async fn user_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewe
     let Some(session) = state.repo.session(&hash, unix_now()).await? else {
         return Ok(Viewer::anonymous());
     };
+    // Groups come with the session, read per request, so a membership change applies at once.
     let user = session.user;
-    // Groups are read per request, so a membership change applies at once.
-    let groups = state.repo.user_groups(user.id).await?;
     Ok(Viewer {
-        subject: Subject::user(user.id, groups, user.permissions),
+        subject: Subject::user(user.id, session.groups, user.permissions),
         user: Some(user),
         csrf_token: Some(session.csrf_token),
         session_hash: Some(hash),

@@ -1,0 +1,300 @@
+//! Catalog reads: albums, photos and the policy facts that authorize them, written against one
+//! held connection ([`SqlReader`]), so a page runs its queries in a row without handing the
+//! connection back to the pool (a round trip to the connection's thread on SQLite) between them.
+
+use albumen_core::access::{AlbumFacts, PhotoFacts, Policy, VisibilityScope};
+use albumen_core::model::{Album, Photo};
+use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
+use async_trait::async_trait;
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyConnection, Row};
+
+use super::{ALBUM_POLICY, PHOTO_POLICY, PolicyTables, album_policy, trusted};
+use crate::repo::Reader;
+use crate::visibility::Visibility;
+use crate::{RepoError, Result, rows};
+
+/// A [`Reader`] on a connection taken from the pool; dropping it gives the connection back.
+#[derive(Debug)]
+pub(crate) struct SqlReader {
+    pub(crate) conn: PoolConnection<Any>,
+}
+
+/// Present albums matching `condition`, with the scope's photo count and cover; `with_policy`
+/// adds the album's own policy flags as `policy_public` and `policy_inherit`.
+fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> String {
+    let pv = visibility.photo();
+    let (policy_columns, policy_join) = if with_policy {
+        (
+            ", pol.public AS policy_public, pol.inherit AS policy_inherit",
+            "LEFT JOIN album_policies pol ON pol.album_id = a.id",
+        )
+    } else {
+        ("", "")
+    };
+    format!(
+        "SELECT a.id, a.path, a.category, a.name, a.date, a.unlisted, \
+           (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
+              AND p.missing_since IS NULL AND {pv}) AS photo_count, \
+           (SELECT p.id FROM photos p WHERE p.album_id = a.id \
+              AND p.missing_since IS NULL AND {pv} \
+              ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id LIMIT 1) AS cover \
+           {policy_columns} \
+         FROM albums a {policy_join} WHERE a.missing_since IS NULL AND {condition}"
+    )
+}
+
+/// Fills in the user and group lists of the given policies, in one round trip.
+async fn load_lists(
+    conn: &mut AnyConnection,
+    targets: &mut [(&PolicyTables, i64, &mut Policy)],
+) -> Result<()> {
+    if targets.is_empty() {
+        return Ok(());
+    }
+    // Each target contributes two branches; `kind` says which target and which list.
+    let branches: Vec<String> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, (tables, _, _))| {
+            format!(
+                "SELECT CAST({users} AS BIGINT) AS kind, user_id AS member FROM {} \
+                   WHERE {key} = ${param} \
+                 UNION ALL SELECT CAST({groups} AS BIGINT), group_id FROM {} \
+                   WHERE {key} = ${param}",
+                tables.users,
+                tables.groups,
+                users = 2 * i,
+                groups = 2 * i + 1,
+                key = tables.key,
+                param = i + 1,
+            )
+        })
+        .collect();
+    let mut query = sqlx::query(trusted(branches.join(" UNION ALL ")));
+    for (_, id, _) in targets.iter() {
+        query = query.bind(*id);
+    }
+    for row in query.fetch_all(&mut *conn).await? {
+        let kind: i64 = row.try_get(0)?;
+        let member: i64 = row.try_get(1)?;
+        let policy = usize::try_from(kind / 2)
+            .ok()
+            .and_then(|i| targets.get_mut(i))
+            .ok_or_else(|| RepoError::Corrupt(format!("policy list kind {kind}")))?;
+        if kind % 2 == 0 {
+            policy.2.users.insert(UserId::new(member));
+        } else {
+            policy.2.groups.insert(GroupId::new(member));
+        }
+    }
+    Ok(())
+}
+
+/// The facts of album `id` from a row's nullable policy columns, lists loaded.
+async fn album_facts_from(
+    conn: &mut AnyConnection,
+    id: AlbumId,
+    row: &sqlx::any::AnyRow,
+    public: &str,
+    inherit: &str,
+) -> Result<AlbumFacts> {
+    let mut policy = album_policy(row, public, inherit)?;
+    if let Some(policy) = &mut policy {
+        load_lists(conn, &mut [(&ALBUM_POLICY, id.get(), &mut policy.policy)]).await?;
+    }
+    Ok(AlbumFacts { id, policy })
+}
+
+#[async_trait]
+impl Reader for SqlReader {
+    async fn list_albums(&mut self, scope: &VisibilityScope) -> Result<Vec<Album>> {
+        let visibility = Visibility::new(scope, 1);
+        let sql = format!(
+            "{} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
+            album_select(
+                &visibility,
+                false,
+                &format!(
+                    "{} AND {} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
+                       AND p.missing_since IS NULL AND {})",
+                    visibility.listed(),
+                    visibility.album(),
+                    visibility.photo()
+                )
+            )
+        );
+        let all = visibility
+            .bind(sqlx::query(trusted(sql)))
+            .fetch_all(&mut *self.conn)
+            .await?;
+        all.iter().map(rows::album).collect()
+    }
+
+    async fn album(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
+        // The caller authorized this album; the scope only shapes its counts.
+        let visibility = Visibility::new(scope, 2);
+        let sql = album_select(&visibility, false, "a.id = $1");
+        let row = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_optional(&mut *self.conn)
+            .await?;
+        row.as_ref().map(rows::album).transpose()
+    }
+
+    async fn album_with_facts(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Option<(Album, AlbumFacts)>> {
+        let visibility = Visibility::new(scope, 2);
+        let sql = album_select(&visibility, true, "a.id = $1");
+        let row = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_optional(&mut *self.conn)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let facts =
+            album_facts_from(&mut self.conn, id, &row, "policy_public", "policy_inherit").await?;
+        Ok(Some((rows::album(&row)?, facts)))
+    }
+
+    async fn sub_albums(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>> {
+        let visibility = Visibility::new(scope, 2);
+        // `tree` pairs each child of `$1` with itself and every present album below it.
+        let sql = format!(
+            "WITH RECURSIVE tree (root, id) AS ( \
+               SELECT c.id, c.id FROM albums c \
+                 WHERE c.parent_id = $1 AND c.missing_since IS NULL \
+               UNION ALL \
+               SELECT t.root, x.id FROM albums x JOIN tree t ON x.parent_id = t.id \
+                 WHERE x.missing_since IS NULL) \
+             {} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
+            album_select(
+                &visibility,
+                false,
+                &format!(
+                    "a.parent_id = $1 AND {} AND {} AND EXISTS (SELECT 1 FROM tree t \
+                       JOIN photos p ON p.album_id = t.id \
+                       WHERE t.root = a.id AND p.missing_since IS NULL AND {})",
+                    visibility.listed(),
+                    visibility.album(),
+                    visibility.photo()
+                )
+            )
+        );
+        let all = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&mut *self.conn)
+            .await?;
+        all.iter().map(rows::album).collect()
+    }
+
+    async fn album_parents(&mut self, id: AlbumId) -> Result<Vec<(AlbumId, String)>> {
+        // The depth bound stops a (corrupt) cycle from recursing forever.
+        let rows = sqlx::query(
+            "WITH RECURSIVE up (id, parent_id, name, depth) AS ( \
+               SELECT a.id, a.parent_id, a.name, 0 FROM albums a WHERE a.id = $1 \
+               UNION ALL \
+               SELECT b.id, b.parent_id, b.name, u.depth + 1 FROM albums b \
+                 JOIN up u ON b.id = u.parent_id WHERE u.depth < 64) \
+             SELECT id, name FROM up WHERE depth > 0 ORDER BY depth DESC",
+        )
+        .bind(id.get())
+        .fetch_all(&mut *self.conn)
+        .await?;
+        rows.iter()
+            .map(|row| Ok((AlbumId::new(row.try_get("id")?), row.try_get("name")?)))
+            .collect()
+    }
+
+    async fn album_photos(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
+        let visibility = Visibility::new(scope, 2);
+        let sql = format!(
+            "SELECT {} FROM photos p JOIN albums a ON a.id = p.album_id \
+             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
+             ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
+            rows::PHOTO_COLUMNS,
+            visibility.photo()
+        );
+        let all = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&mut *self.conn)
+            .await?;
+        all.iter().map(rows::photo).collect()
+    }
+
+    async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>> {
+        let sql = format!(
+            "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
+            rows::PHOTO_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&mut *self.conn)
+            .await?;
+        row.as_ref().map(rows::photo).transpose()
+    }
+
+    async fn album_facts(&mut self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+        let row = sqlx::query(
+            "SELECT ap.public, ap.inherit FROM albums a \
+             LEFT JOIN album_policies ap ON ap.album_id = a.id \
+             WHERE a.id = $1 AND a.missing_since IS NULL",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(
+                album_facts_from(&mut self.conn, id, &row, "public", "inherit").await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    async fn photo_with_facts(&mut self, id: PhotoId) -> Result<Option<(Photo, PhotoFacts)>> {
+        let sql = format!(
+            "SELECT {}, pp.public AS photo_public, ap.public AS album_public, \
+               ap.inherit AS album_inherit FROM photos p \
+             LEFT JOIN photo_policies pp ON pp.photo_id = p.id \
+             LEFT JOIN album_policies ap ON ap.album_id = p.album_id \
+             WHERE p.id = $1 AND p.missing_since IS NULL",
+            rows::PHOTO_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&mut *self.conn)
+            .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let photo = rows::photo(&row)?;
+        let mut own = row
+            .try_get::<Option<i64>, _>("photo_public")?
+            .map(|public| Policy {
+                public: public != 0,
+                ..Policy::default()
+            });
+        let mut album = album_policy(&row, "album_public", "album_inherit")?;
+        let mut targets = Vec::with_capacity(2);
+        if let Some(own) = &mut own {
+            targets.push((&PHOTO_POLICY, id.get(), own));
+        }
+        if let Some(album) = &mut album {
+            targets.push((&ALBUM_POLICY, photo.album_id.get(), &mut album.policy));
+        }
+        load_lists(&mut self.conn, &mut targets).await?;
+        let facts = PhotoFacts {
+            id,
+            album: AlbumFacts {
+                id: photo.album_id,
+                policy: album,
+            },
+            policy: own,
+        };
+        Ok(Some((photo, facts)))
+    }
+}
