@@ -30,6 +30,7 @@ mod raster;
 mod raw;
 mod resize;
 mod source;
+mod spare;
 
 pub use error::MediaError;
 pub use format::Format;
@@ -43,4 +44,4 @@ pub use probe::{Probe, probe};
 /// Version of the rendering output. Bump whenever the pixels or bytes produced for the same
 /// input and preset change (resampling, orientation, encoder settings); it is part of the
 /// cache key, so a bump invalidates stale thumbnails.
-pub const PIPELINE_VERSION: u32 = 2;
+pub const PIPELINE_VERSION: u32 = 3;

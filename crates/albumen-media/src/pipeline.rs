@@ -3,7 +3,7 @@
 use crate::decode::Decoded;
 use crate::preset::{Plan, Preset, plan};
 use crate::raster::Rgb8;
-use crate::{Limits, MediaError, Output, decode, encode, format, orient, resize, source};
+use crate::{Limits, MediaError, Output, decode, encode, format, orient, resize, source, spare};
 
 /// One encoded rendition.
 #[derive(Debug, Clone)]
@@ -101,6 +101,7 @@ pub fn render_outputs(
             sources.push(small);
         }
     }
+    spare::give_back(image.pixels);
     done.into_iter()
         .map(|r| r.ok_or_else(|| MediaError::Internal("rendition missing".into())))
         .collect()
