@@ -44,7 +44,10 @@ gen() { # dir width height seed
 gen "$corpus/24mp" 6000 4000 1
 gen "$corpus/12mp" 4000 3000 2
 
-(cd "$root" && cargo build --release --quiet -p albumen-media --example pipeline_bench)
+# With HEIC/AVIF support when its libraries are there (as `make` builds), for the AVIF row.
+features=()
+pkg-config --exists libde265 dav1d aom 2>/dev/null && features=(--features heif)
+(cd "$root" && cargo build --release --quiet -p albumen-media "${features[@]}" --example pipeline_bench)
 bench="$CARGO_TARGET_DIR/release/examples/pipeline_bench"
 py="$root/bench/pipeline/py_bench.py"
 
@@ -72,7 +75,11 @@ done
 printf '\nfloor:auto = read + decode at the n/8 scale Albumen picks for the 1600 fit; floor:4/8 = at 1/2.\n'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg) (wall-clock columns are only fair when this stays below the core count)"
 
-# WebP vs JPEG encode cost for the 1600 preview (same decode; the difference is the encoder).
-printf '\nWebP output (same job, both renditions WebP q85), one thread:\n'
-"$bench" "$corpus/24mp" --mode albumen --format webp --threads 1 --passes "$passes" \
-  | awk -F'\t' '{ printf "| 24mp | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9 }'
+# WebP and AVIF against JPEG for the same job (same decode; the difference is the encoder).
+printf '\nWebP and AVIF output (same job, both renditions at preset quality 85), one thread:\n'
+formats=(webp)
+[ ${#features[@]} -gt 0 ] && formats+=(avif)
+for format in "${formats[@]}"; do
+  "$bench" "$corpus/24mp" --mode albumen --format "$format" --threads 1 --passes "$passes" \
+    | awk -F'\t' '{ printf "| 24mp | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $3, $4, $5, $6, $7, $8, $9 }'
+done

@@ -1,7 +1,7 @@
 //! Throughput of the preview pipeline on a folder of JPEGs, for `bench/pipeline/run.sh`.
 //!
 //!     cargo run --release -p albumen-media --example pipeline_bench -- DIR [--mode M]
-//!         [--threads N] [--passes P] [--format jpeg|webp]
+//!         [--threads N] [--passes P] [--format jpeg|webp|avif] [--quality Q] [--save DIR]
 //!
 //! Modes: `albumen` renders a 256 centre crop and a 1600 fit (q85) from one decode per file;
 //! `floor:auto` only reads each file and decodes it at the DCT scale the pipeline would pick for
@@ -9,7 +9,10 @@
 //! interleave; each pass starts all threads together and the best pass counts. Prints one
 //! tab-separated line: mode, files, threads, images/s, ms/image, CPU ms/image (user + system
 //! over all passes: robust when other processes compete for the cores), peak RSS MB (VmHWM,
-//! the whole process), mean preview KB, mean thumb KB.
+//! the whole process), mean preview KB, mean thumb KB. `--quality` replaces the presets' 85;
+//! `--save` writes each file's preview there (same stem, the format's extension); PNG files
+//! are read too (`avif_quality.py` encodes reference PNGs no larger than the preview, which
+//! the pipeline then only encodes).
 #![allow(clippy::unwrap_used, clippy::disallowed_methods)] // a bench tool reading its own corpus
 
 use std::path::{Path, PathBuf};
@@ -31,6 +34,8 @@ fn main() {
     let mut dir = None;
     let (mut mode, mut threads, mut passes) = ("albumen".to_owned(), 1usize, 3usize);
     let mut encoding = Encoding::Jpeg;
+    let mut quality = 85u8;
+    let mut save: Option<PathBuf> = None;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--mode" => mode = args.next().unwrap(),
@@ -39,9 +44,12 @@ fn main() {
             "--format" => {
                 encoding = match args.next().unwrap().as_str() {
                     "webp" => Encoding::Webp,
+                    "avif" => Encoding::Avif,
                     _ => Encoding::Jpeg,
                 }
             }
+            "--quality" => quality = args.next().unwrap().parse().unwrap(),
+            "--save" => save = Some(PathBuf::from(args.next().unwrap())),
             _ => dir = Some(PathBuf::from(a)),
         }
     }
@@ -53,19 +61,29 @@ fn main() {
     let mut files = Vec::new();
     collect(&dir.expect("usage: pipeline_bench DIR"), &mut files);
     files.sort();
-    assert!(!files.is_empty(), "no .jpg files found");
+    assert!(!files.is_empty(), "no .jpg or .png files found");
 
+    assert!(
+        encoding.available(),
+        "{encoding:?} is not available in this build"
+    );
+    let job = Arc::new(Job {
+        mode,
+        quality,
+        save,
+    });
     let files = Arc::new(files);
     let barrier = Arc::new(Barrier::new(threads + 1));
     let workers: Vec<_> = (0..threads)
         .map(|t| {
-            let (files, barrier) = (Arc::clone(&files), Arc::clone(&barrier));
+            let (files, barrier, job) =
+                (Arc::clone(&files), Arc::clone(&barrier), Arc::clone(&job));
             std::thread::spawn(move || {
                 let mut sizes = (0usize, 0usize);
                 for _ in 0..passes {
                     barrier.wait();
                     for path in files.iter().skip(t).step_by(threads) {
-                        let (p, th) = one(mode, path);
+                        let (p, th) = one(&job, path);
                         sizes = (sizes.0 + p, sizes.1 + th);
                     }
                     barrier.wait();
@@ -107,6 +125,12 @@ fn main() {
     );
 }
 
+struct Job {
+    mode: Mode,
+    quality: u8,
+    save: Option<PathBuf>,
+}
+
 const PRESETS: [Preset; 2] = [
     Preset {
         width: 256,
@@ -123,12 +147,22 @@ const PRESETS: [Preset; 2] = [
 ];
 
 /// Processes one file; returns the encoded sizes (preview, thumb).
-fn one(mode: Mode, path: &Path) -> (usize, usize) {
+fn one(job: &Job, path: &Path) -> (usize, usize) {
     let data = std::fs::read(path).unwrap();
-    match mode {
+    match job.mode {
         Mode::Albumen(encoding) => {
-            let outputs = PRESETS.map(|p| p.encoded(encoding));
+            let outputs = PRESETS.map(|p| {
+                Preset {
+                    quality: job.quality,
+                    ..p
+                }
+                .encoded(encoding)
+            });
             let out = render_outputs(&data, &outputs, &Limits::default()).unwrap();
+            if let Some(dir) = &job.save {
+                let name = path.with_extension(encoding.extension());
+                std::fs::write(dir.join(name.file_name().unwrap()), &out[1].bytes).unwrap();
+            }
             (out[1].bytes.len(), out[0].bytes.len())
         }
         Mode::Floor(scale) => {
@@ -165,7 +199,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
             collect(&path, out);
         } else if path
             .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("jpg"))
+            .is_some_and(|e| e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("png"))
         {
             out.push(path);
         }

@@ -1,4 +1,5 @@
-//! Output encoders: JPEG through libjpeg-turbo, lossy WebP through libwebp. Neither writes
+//! Output encoders: JPEG through libjpeg-turbo, lossy WebP through libwebp, AVIF through
+//! libheif (with the `heif` feature). None writes
 //! metadata (no EXIF, XMP or comments: the orientation is already applied and GPS must not
 //! leak into public previews); an RGB ICC profile from the original is embedded, see `icc`.
 
@@ -36,7 +37,19 @@ pub(crate) fn encode(
                 None => webp,
             })
         }
+        #[cfg(feature = "heif")]
+        Encoding::Avif => crate::heif::encode_avif(img, avif_quality(quality), icc),
+        #[cfg(not(feature = "heif"))]
+        Encoding::Avif => Err(MediaError::unsupported("AVIF output (not built in)")),
     }
+}
+
+/// The AVIF quality for a preset's (JPEG-scale) quality: libheif's scale for libaom is not
+/// JPEG's. AVIF q70 is the lowest as close to the original as JPEG q85 (SSIM on scikit-image's
+/// sample photographs, `bench/pipeline/avif_quality.py`), at 61% of its size.
+#[cfg(feature = "heif")]
+fn avif_quality(jpeg_quality: u8) -> u8 {
+    jpeg_quality.saturating_sub(15)
 }
 
 /// Baseline JPEG with 4:2:0 chroma.

@@ -3,11 +3,20 @@
 //! libheif applies the container's rotation and mirroring (irot/imir) while decoding, and the
 //! HEIF spec makes EXIF orientation informational only, so these images are never re-oriented.
 
-use libheif_rs::{ColorSpace, HeifContext, ImageHandle, LibHeif, RgbChroma, SecurityLimits};
+use libheif_rs::{
+    Channel, ColorProfileRaw, ColorSpace, CompressionFormat, EncoderParameterValue, EncoderQuality,
+    HeifContext, Image, ImageHandle, LibHeif, RgbChroma, SecurityLimits, color_profile_types,
+};
 
 use crate::decode::Decoded;
 use crate::raster::Rgb8;
 use crate::{Limits, MediaError, icc};
+
+/// libaom's speed for AVIF previews (0 slowest … 9 fastest). At 9, libaom 3.6 encodes a
+/// preview in about half WebP's time (at 8, over twice its own time at 9, mostly on real
+/// photographs), and is still smaller than WebP at the same closeness to the original: see
+/// `bench/pipeline/avif_quality.py` in bench/README.md.
+const AOM_SPEED: i32 = 9;
 
 fn corrupt(e: &libheif_rs::HeifError) -> MediaError {
     MediaError::corrupt(format!("HEIF: {e}"))
@@ -68,4 +77,73 @@ pub(crate) fn decode(data: &[u8], limits: &Limits) -> Result<Decoded, MediaError
         },
         icc,
     })
+}
+
+/// Whether this libheif can encode AV1 (it links whichever AV1 encoder the build found:
+/// libaom, rav1e or SVT-AV1). Asked once.
+pub(crate) fn avif_encoder_available() -> bool {
+    static AVAILABLE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *AVAILABLE.get_or_init(|| {
+        LibHeif::new()
+            .encoder_for_format(CompressionFormat::Av1)
+            .is_ok()
+    })
+}
+
+/// AVIF at `quality` (libheif's 0–100 scale), 4:2:0, one thread (callers bound how many
+/// renders run at once), embedding `icc` when given. No metadata is written.
+pub(crate) fn encode_avif(
+    img: &Rgb8,
+    quality: u8,
+    icc: Option<&[u8]>,
+) -> Result<Vec<u8>, MediaError> {
+    let fail = |e: libheif_rs::HeifError| MediaError::Encode(format!("AVIF: {e}"));
+    let lib = LibHeif::new();
+    let mut encoder = lib
+        .encoder_for_format(CompressionFormat::Av1)
+        .map_err(fail)?;
+    encoder
+        .set_quality(EncoderQuality::Lossy(quality.min(100)))
+        .map_err(fail)?;
+    // libaom's parameters; other AV1 encoders name theirs differently and keep their defaults.
+    let names = encoder.parameters_names();
+    for (name, value) in [
+        ("speed", EncoderParameterValue::Int(AOM_SPEED)),
+        ("threads", EncoderParameterValue::Int(1)),
+        ("chroma", EncoderParameterValue::String("420".to_owned())),
+    ] {
+        if names.iter().any(|n| n == name) {
+            encoder.set_parameter_value(name, value).map_err(fail)?;
+        }
+    }
+    let mut image =
+        Image::new(img.width, img.height, ColorSpace::Rgb(RgbChroma::Rgb)).map_err(fail)?;
+    image
+        .create_plane(Channel::Interleaved, img.width, img.height, 8)
+        .map_err(fail)?;
+    let row = img.width as usize * 3;
+    {
+        let plane = image
+            .planes_mut()
+            .interleaved
+            .ok_or_else(|| MediaError::Internal("libheif made no interleaved plane".into()))?;
+        for (src, dst) in img
+            .pixels
+            .chunks_exact(row)
+            .zip(plane.data.chunks_mut(plane.stride))
+        {
+            dst[..row].copy_from_slice(src);
+        }
+    }
+    if let Some(profile) = icc {
+        image
+            .set_color_profile_raw(&ColorProfileRaw::new(
+                color_profile_types::PROF,
+                profile.to_vec(),
+            ))
+            .map_err(fail)?;
+    }
+    let mut ctx = HeifContext::new().map_err(fail)?;
+    ctx.encode_image(&image, &mut encoder, None).map_err(fail)?;
+    ctx.write_to_bytes().map_err(fail)
 }

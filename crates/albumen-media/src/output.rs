@@ -12,6 +12,9 @@ pub enum Encoding {
     /// Lossy WebP (libwebp): about a third smaller than JPEG at similar quality, but slower
     /// to encode.
     Webp,
+    /// AVIF (AV1 in HEIF, through libheif): smaller still. Only with the `heif` feature and an
+    /// AV1 encoder in libheif; see [`Encoding::available`].
+    Avif,
 }
 
 impl Encoding {
@@ -20,6 +23,7 @@ impl Encoding {
         match self {
             Self::Jpeg => "image/jpeg",
             Self::Webp => "image/webp",
+            Self::Avif => "image/avif",
         }
     }
 
@@ -28,6 +32,19 @@ impl Encoding {
         match self {
             Self::Jpeg => "jpg",
             Self::Webp => "webp",
+            Self::Avif => "avif",
+        }
+    }
+
+    /// Whether this build can encode it: JPEG and WebP always, AVIF when built with the
+    /// `heif` feature and libheif found an AV1 encoder.
+    pub fn available(self) -> bool {
+        match self {
+            Self::Jpeg | Self::Webp => true,
+            #[cfg(feature = "heif")]
+            Self::Avif => crate::heif::avif_encoder_available(),
+            #[cfg(not(feature = "heif"))]
+            Self::Avif => false,
         }
     }
 }

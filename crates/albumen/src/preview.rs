@@ -122,7 +122,8 @@ pub struct Previews {
     /// From the most demanding box to the least.
     presets: Vec<NamedPreset>,
     by_name: BTreeMap<String, usize>,
-    webp: bool,
+    /// Encodings besides JPEG, in order of preference: enabled and encodable by this build.
+    modern: Vec<Encoding>,
     limits: Limits,
     max_file_bytes: u64,
     cpu: Semaphore,
@@ -146,7 +147,14 @@ impl Previews {
         Self {
             presets,
             by_name,
-            webp: config.previews.webp,
+            modern: [
+                (Encoding::Avif, config.previews.avif),
+                (Encoding::Webp, config.previews.webp),
+            ]
+            .into_iter()
+            .filter(|(encoding, enabled)| *enabled && encoding.available())
+            .map(|(encoding, _)| encoding)
+            .collect(),
             limits: Limits {
                 max_pixels: config.previews.max_pixels,
             },
@@ -165,32 +173,20 @@ impl Previews {
         &self.presets
     }
 
-    /// The encoding to answer a request with `Accept: accept`: WebP when enabled and accepted
-    /// (a `q=0` refuses it), else JPEG, which every client shows.
+    /// The encoding to answer a request with `Accept: accept`: the first of AVIF and WebP that
+    /// is enabled, encodable and accepted (a `q=0` refuses), else JPEG, which every client shows.
     pub fn negotiate(&self, accept: Option<&str>) -> Encoding {
-        let accepts_webp = accept.is_some_and(|accept| {
-            accept.split(',').any(|range| {
-                let mut params = range.split(';').map(str::trim);
-                params
-                    .next()
-                    .is_some_and(|mime| mime.eq_ignore_ascii_case("image/webp"))
-                    && params.all(|p| !matches!(p.replace(' ', "").as_str(), "q=0" | "q=0.0"))
-            })
-        });
-        if self.webp && accepts_webp {
-            Encoding::Webp
-        } else {
-            Encoding::Jpeg
-        }
+        let accept = accept.unwrap_or_default();
+        self.modern
+            .iter()
+            .copied()
+            .find(|encoding| accepts(accept, encoding.mime()))
+            .unwrap_or(Encoding::Jpeg)
     }
 
-    /// The encodings generated ahead of requests: the one browsers will ask for.
+    /// The encoding generated ahead of requests: the one current browsers will ask for.
     fn preferred(&self) -> Encoding {
-        if self.webp {
-            Encoding::Webp
-        } else {
-            Encoding::Jpeg
-        }
+        self.modern.first().copied().unwrap_or(Encoding::Jpeg)
     }
 
     /// Whether a cached preview named `key` is one some present photo can still be served:
@@ -199,8 +195,9 @@ impl Previews {
         crate::storage::preview_key_parts(key).is_some_and(|(fingerprint, settings, ext)| {
             fingerprints.contains(fingerprint)
                 && self.presets.iter().any(|p| p.settings_hash == settings)
-                && (ext == Encoding::Jpeg.extension()
-                    || (self.webp && ext == Encoding::Webp.extension()))
+                && std::iter::once(Encoding::Jpeg)
+                    .chain(self.modern.iter().copied())
+                    .any(|encoding| encoding.extension() == ext)
         })
     }
 
@@ -397,21 +394,43 @@ impl Previews {
     }
 }
 
+/// Whether an `Accept` header lists `mime` itself with a non-zero weight. Wildcards do not
+/// count: `image/*` is what browsers send for formats they merely might show.
+fn accepts(accept: &str, mime: &str) -> bool {
+    accept.split(',').any(|range| {
+        let mut params = range.split(';').map(str::trim);
+        let refused = |param: &str| {
+            param
+                .strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f32>().ok())
+                .is_some_and(|q| q <= 0.0)
+        };
+        params
+            .next()
+            .is_some_and(|listed| listed.eq_ignore_ascii_case(mime))
+            && !params.any(refused)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn previews(webp: bool) -> Previews {
+    fn previews(webp: bool, avif: bool) -> Previews {
         let mut config = Config::default();
         config.previews.webp = webp;
+        config.previews.avif = avif;
         Previews::new(&config)
     }
 
+    const CHROMIUM: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+    const SAFARI: &str = "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,\
+                          video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
+
     #[test]
     fn webp_goes_to_clients_that_accept_it() {
-        let on = previews(true);
-        let chromium = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
-        assert_eq!(on.negotiate(Some(chromium)), Encoding::Webp);
+        let on = previews(true, false);
+        assert_eq!(on.negotiate(Some(CHROMIUM)), Encoding::Webp);
         assert_eq!(on.negotiate(Some("image/webp;q=0.5")), Encoding::Webp);
         for jpeg_only in [
             None,
@@ -420,16 +439,46 @@ mod tests {
             Some("image/png,image/jpeg"),
             Some("image/webp;q=0, */*"),
             Some("image/webp; q=0.0"),
+            Some("image/webp;q=0.000"),
             Some("image/webpx"),
         ] {
             assert_eq!(on.negotiate(jpeg_only), Encoding::Jpeg, "{jpeg_only:?}");
         }
-        assert_eq!(previews(false).negotiate(Some(chromium)), Encoding::Jpeg);
+        assert_eq!(
+            previews(false, false).negotiate(Some(CHROMIUM)),
+            Encoding::Jpeg
+        );
+    }
+
+    #[test]
+    fn avif_comes_first_when_the_build_can_encode_it() {
+        let both = previews(true, true);
+        if Encoding::Avif.available() {
+            // Our preference, not the order the client lists them in.
+            assert_eq!(both.negotiate(Some(CHROMIUM)), Encoding::Avif);
+            assert_eq!(both.negotiate(Some(SAFARI)), Encoding::Avif);
+            assert_eq!(both.preferred(), Encoding::Avif);
+            assert_eq!(
+                previews(false, true).negotiate(Some(CHROMIUM)),
+                Encoding::Avif
+            );
+        } else {
+            assert_eq!(both.negotiate(Some(CHROMIUM)), Encoding::Webp);
+            assert_eq!(both.preferred(), Encoding::Webp);
+            assert_eq!(
+                previews(false, true).negotiate(Some(CHROMIUM)),
+                Encoding::Jpeg
+            );
+        }
+        let refused = "image/avif;q=0,image/webp,*/*;q=0.8";
+        assert_eq!(both.negotiate(Some(refused)), Encoding::Webp);
+        assert_eq!(both.negotiate(Some("image/webp")), Encoding::Webp);
+        assert_eq!(both.negotiate(Some("image/png,*/*")), Encoding::Jpeg);
     }
 
     #[test]
     fn presets_run_from_the_most_demanding() {
-        let previews = previews(true);
+        let previews = previews(true, true);
         let names: Vec<&str> = previews.presets().iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["large", "standard", "thumb"]);
         assert_eq!(previews.preset("thumb").map(|p| p.preset.width), Some(256));
@@ -437,7 +486,7 @@ mod tests {
 
     #[test]
     fn only_keys_of_configured_presets_and_present_photos_are_wanted() {
-        let previews = previews(false);
+        let previews = previews(false, false);
         let standard = previews.preset("standard").expect("default preset");
         let fingerprints = ["f1".to_owned()].into();
         let key = |fp: &str, encoding: Encoding| {
@@ -447,6 +496,13 @@ mod tests {
         // Gone photo, WebP while WebP is off, old settings, foreign files.
         assert!(!previews.wanted(&fingerprints, key("f2", Encoding::Jpeg).as_str()));
         assert!(!previews.wanted(&fingerprints, key("f1", Encoding::Webp).as_str()));
+        assert!(!previews.wanted(&fingerprints, key("f1", Encoding::Avif).as_str()));
+        let modern = self::previews(true, true);
+        assert!(modern.wanted(&fingerprints, key("f1", Encoding::Webp).as_str()));
+        assert_eq!(
+            modern.wanted(&fingerprints, key("f1", Encoding::Avif).as_str()),
+            Encoding::Avif.available()
+        );
         let old = CacheKey::preview("f1", "0123456789abcdef", "jpg");
         assert!(!previews.wanted(&fingerprints, old.as_str()));
         assert!(!previews.wanted(&fingerprints, "previews/f1/readme.txt"));

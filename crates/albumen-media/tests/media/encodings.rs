@@ -164,6 +164,30 @@ fn rgb_icc_profile_is_embedded_in_jpeg_and_webp() {
     assert_eq!(webp_pixels(&out[1].bytes).0, 160);
 }
 
+#[cfg(feature = "heif")]
+#[test]
+fn rgb_icc_profile_is_embedded_in_avif() {
+    let profile = rgb_profile(3000);
+    let data = with_icc(&jpeg(320, 240, 90, scene(320, 240)), &profile, 60_000);
+    let avif = &render_outputs(
+        &data,
+        &[preset(160, 160, Fit::Contain).encoded(Encoding::Avif)],
+        &Limits::default(),
+    )
+    .unwrap()[0];
+    // Read back by the pipeline's HEIF decoder, which hands the profile on to the JPEG.
+    let back = render_all(
+        &avif.bytes,
+        &[preset(160, 160, Fit::Contain)],
+        &Limits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        jpeg_icc(&back[0].bytes).as_deref(),
+        Some(profile.as_slice())
+    );
+}
+
 #[test]
 fn png_icc_profile_is_embedded() {
     let profile = rgb_profile(600);

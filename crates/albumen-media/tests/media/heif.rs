@@ -113,3 +113,86 @@ fn heif_extensions_map_to_heif() {
         assert_eq!(Format::from_extension(ext), Some(Format::Heif), "{ext}");
     }
 }
+
+// AVIF output (libheif with an AV1 encoder, which scripts/bootstrap.sh provides: libaom-dev).
+
+#[cfg(feature = "heif")]
+mod avif_output {
+    use albumen_media::{Encoding, Fit, Limits, Preset, render_all, render_outputs};
+
+    use crate::fixtures::{Exif, decode, jpeg, near, pixel, preset, scene, with_exif};
+
+    const RED: [u8; 3] = [255, 0, 0];
+    const BLUE: [u8; 3] = [0, 0, 255];
+
+    fn avif(data: &[u8], preset: Preset) -> albumen_media::Rendered {
+        assert!(
+            Encoding::Avif.available(),
+            "libheif has no AV1 encoder: install libaom-dev (scripts/bootstrap.sh does) and \
+             rebuild it with `cargo clean -p libheif-sys`"
+        );
+        render_outputs(data, &[preset.encoded(Encoding::Avif)], &Limits::default())
+            .unwrap()
+            .remove(0)
+    }
+
+    #[test]
+    fn avif_previews_are_oriented_and_keep_their_colours() {
+        // Red above blue, stored rotated: orientation 6 shows red on the right.
+        let data = with_exif(
+            &jpeg(600, 400, 92, |_, y| if y < 200 { RED } else { BLUE }),
+            &Exif::orientation(6),
+        );
+        let out = avif(&data, preset(300, 300, Fit::Contain));
+        assert_eq!(out.mime, "image/avif");
+        assert_eq!(&out.bytes[4..12], b"ftypavif");
+        assert_eq!((out.width, out.height), (200, 300));
+        // Back through the pipeline's own HEIF decoder: the size and colours survived.
+        let back = render_all(
+            &out.bytes,
+            &[preset(300, 300, Fit::Contain)],
+            &Limits::default(),
+        )
+        .unwrap();
+        let img = decode(&back[0].bytes);
+        assert_eq!((img.0, img.1), (200, 300));
+        assert!(
+            near(pixel(&img, 150, 150), RED, 40),
+            "{:?}",
+            pixel(&img, 150, 150)
+        );
+        assert!(
+            near(pixel(&img, 50, 150), BLUE, 40),
+            "{:?}",
+            pixel(&img, 50, 150)
+        );
+    }
+
+    #[test]
+    fn avif_quality_follows_the_preset_and_beats_jpeg_on_size() {
+        let data = jpeg(640, 480, 95, scene(640, 480));
+        let size = |quality, encoding: Encoding| {
+            let mut p = preset(640, 640, Fit::Contain);
+            p.quality = quality;
+            render_outputs(&data, &[p.encoded(encoding)], &Limits::default()).unwrap()[0]
+                .bytes
+                .len()
+        };
+        assert!(size(30, Encoding::Avif) < size(90, Encoding::Avif));
+        assert!(size(85, Encoding::Avif) < size(85, Encoding::Jpeg));
+    }
+
+    #[test]
+    fn avif_carries_no_metadata_but_the_icc_profile() {
+        let exif = Exif {
+            make: Some("Canon"),
+            gps_latitude: Some(("N", [(52, 1), (31, 1), (0, 1)])),
+            ..Exif::orientation(1)
+        };
+        let data = with_exif(&jpeg(320, 240, 90, scene(320, 240)), &exif);
+        let out = avif(&data, preset(200, 200, Fit::Contain));
+        let has = |needle: &[u8]| out.bytes.windows(needle.len()).any(|w| w == needle);
+        assert!(!has(b"Exif"), "AVIF output carries EXIF");
+        assert!(!has(b"Canon"), "AVIF output carries the camera make");
+    }
+}

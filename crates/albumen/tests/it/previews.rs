@@ -11,6 +11,8 @@ use crate::common::{Session, TestApp, files_under, image_size};
 use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body};
 
 const CHROMIUM_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
+/// A browser that shows WebP but not AVIF (Chromium before 85, Safari 14 and 15).
+const WEBP_ACCEPT: &str = "image/webp,image/apng,image/*,*/*;q=0.8";
 
 async fn get_accepting(
     t: &TestApp,
@@ -29,6 +31,10 @@ fn is_webp(bytes: &[u8]) -> bool {
     bytes.len() > 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP"
 }
 
+fn is_avif(bytes: &[u8]) -> bool {
+    bytes.len() > 12 && &bytes[4..8] == b"ftyp" && &bytes[8..12] == b"avif"
+}
+
 #[tokio::test]
 async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
     let t = TestApp::new().await;
@@ -38,7 +44,7 @@ async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
     let id = t.photo_id("p.jpg").await;
     let url = format!("/media/photos/{id}/preview/standard");
 
-    let webp = get_accepting(&t, &url, Some(&admin), CHROMIUM_ACCEPT).await;
+    let webp = get_accepting(&t, &url, Some(&admin), WEBP_ACCEPT).await;
     assert_eq!(webp.status, 200);
     assert_eq!(webp.header("content-type"), Some("image/webp"));
     assert!(is_webp(&webp.body));
@@ -66,7 +72,7 @@ async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
             Request::builder()
                 .uri(&url)
                 .header(header::COOKIE, &admin.cookie)
-                .header(header::ACCEPT, CHROMIUM_ACCEPT)
+                .header(header::ACCEPT, WEBP_ACCEPT)
                 .header(header::IF_NONE_MATCH, jpeg_tag)
                 .body(Body::empty())
                 .unwrap(),
@@ -90,10 +96,65 @@ async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
         &off,
         &format!("/media/photos/{id}/preview/thumb"),
         Some(&admin),
-        CHROMIUM_ACCEPT,
+        WEBP_ACCEPT,
     )
     .await;
     assert_eq!(reply.header("content-type"), Some("image/jpeg"));
+}
+
+/// AVIF needs the `heif` feature and an AV1 encoder in libheif (CI builds with both); a build
+/// without either answers the same browsers with WebP.
+#[tokio::test]
+async fn avif_goes_first_to_clients_that_accept_it_when_built() {
+    let t = TestApp::new().await;
+    t.add("A/p.jpg", &jpeg(1200, 800, &Exif::oriented(6)));
+    t.scan().await;
+    let admin = t.admin().await;
+    let id = t.photo_id("p.jpg").await;
+    let url = format!("/media/photos/{id}/preview/standard");
+
+    let reply = get_accepting(&t, &url, Some(&admin), CHROMIUM_ACCEPT).await;
+    assert_eq!(reply.status, 200);
+    if !albumen_media::Encoding::Avif.available() {
+        assert_eq!(reply.header("content-type"), Some("image/webp"));
+        return;
+    }
+    assert_eq!(reply.header("content-type"), Some("image/avif"));
+    assert!(is_avif(&reply.body));
+    let probe = albumen_media::probe(&reply.body).expect("a readable AVIF");
+    assert_eq!(
+        (probe.width, probe.height),
+        (800, 1200),
+        "oriented like the JPEG"
+    );
+    assert_eq!(reply.header("vary"), Some("Cookie, Accept"));
+    assert!(
+        reply
+            .header("content-disposition")
+            .unwrap()
+            .contains("p.avif")
+    );
+    // Each encoding has its own ETag and cache entry; refusing AVIF gets WebP.
+    let webp = get_accepting(&t, &url, Some(&admin), "image/avif;q=0,image/webp").await;
+    assert!(is_webp(&webp.body));
+    assert_ne!(webp.header("etag"), reply.header("etag"));
+    let again = get_accepting(&t, &url, Some(&admin), CHROMIUM_ACCEPT).await;
+    assert_eq!(again.body, reply.body, "served from the cache");
+
+    // AVIF can be turned off: the same browser then gets WebP.
+    let off = TestApp::with_config(|c| c.previews.avif = false).await;
+    off.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
+    off.scan().await;
+    let admin = off.admin().await;
+    let id = off.photo_id("p.jpg").await;
+    let reply = get_accepting(
+        &off,
+        &format!("/media/photos/{id}/preview/thumb"),
+        Some(&admin),
+        CHROMIUM_ACCEPT,
+    )
+    .await;
+    assert_eq!(reply.header("content-type"), Some("image/webp"));
 }
 
 #[tokio::test]
@@ -286,8 +347,15 @@ async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
         CHROMIUM_ACCEPT,
     )
     .await;
-    assert!(is_webp(&large.body));
-    assert_eq!(image_size(&large.body), (1600, 1200));
+    // The queue made the encoding this browser is served: AVIF when built, else WebP.
+    let preferred = if albumen_media::Encoding::Avif.available() {
+        "image/avif"
+    } else {
+        "image/webp"
+    };
+    assert_eq!(large.header("content-type"), Some(preferred));
+    let probe = albumen_media::probe(&large.body).expect("a readable preview");
+    assert_eq!((probe.width, probe.height), (1600, 1200));
     assert_eq!(files_under(&cache), 6, "served from the cache");
 
     // A rescan with nothing changed queues nothing; a changed file is queued again.
