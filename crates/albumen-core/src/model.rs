@@ -163,11 +163,38 @@ pub struct Photo {
 impl Photo {
     /// Size as displayed, after EXIF orientation (5..=8 swap the axes).
     pub fn display_size(&self) -> (u32, u32) {
-        if (5..=8).contains(&self.orientation) {
-            (self.height, self.width)
-        } else {
-            (self.width, self.height)
-        }
+        displayed(self.width, self.height, self.orientation)
+    }
+}
+
+/// What a list of photos shows of each (an album's grid, a photo page's neighbours): a few
+/// columns of [`Photo`], so long albums load quickly.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PhotoEntry {
+    pub id: PhotoId,
+    pub filename: String,
+    pub kind: MediaKind,
+    /// As [`Photo::fingerprint`]: preview URLs are versioned by it.
+    pub fingerprint: String,
+    pub taken_at: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub orientation: u8,
+}
+
+impl PhotoEntry {
+    /// Size as displayed, after EXIF orientation.
+    pub fn display_size(&self) -> (u32, u32) {
+        displayed(self.width, self.height, self.orientation)
+    }
+}
+
+/// A stored size as displayed: EXIF orientations 5..=8 swap the axes.
+fn displayed(width: u32, height: u32, orientation: u8) -> (u32, u32) {
+    if (5..=8).contains(&orientation) {
+        (height, width)
+    } else {
+        (width, height)
     }
 }
 

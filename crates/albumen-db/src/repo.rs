@@ -1,7 +1,7 @@
 //! The catalog interface the application programs against, and the records it exchanges.
 
 use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
-use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoMeta, User};
+use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoEntry, PhotoMeta, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use async_trait::async_trait;
 
@@ -496,6 +496,12 @@ pub trait Reader: Send {
     async fn album_parents(&mut self, id: AlbumId) -> Result<Vec<(AlbumId, String)>>;
     /// Present photos of an album the scope may see, in album order (date, then file name).
     async fn album_photos(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>>;
+    /// [`Reader::album_photos`], only what a list shows of each.
+    async fn album_entries(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<PhotoEntry>>;
     /// One present photo, unfiltered: the caller authorizes it with its facts.
     async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>>;
     /// A present album and its policy, for [`albumen_core::access::decide`].

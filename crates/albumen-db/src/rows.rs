@@ -1,6 +1,6 @@
 //! Row → model mapping, shared by both backends (sqlx `Any` rows).
 
-use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoMeta, User};
+use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoEntry, PhotoMeta, User};
 use albumen_core::{AlbumId, PhotoId, UserId};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -61,6 +61,24 @@ pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
             },
             duration_ms: row.try_get("duration_ms")?,
         },
+    })
+}
+
+pub(crate) const ENTRY_COLUMNS: &str =
+    "p.id, p.filename, p.kind, p.fingerprint, p.taken_at, p.width, p.height, p.orientation";
+
+/// Expects [`ENTRY_COLUMNS`].
+pub(crate) fn entry(row: &AnyRow) -> Result<PhotoEntry> {
+    let kind: String = row.try_get("kind")?;
+    Ok(PhotoEntry {
+        id: PhotoId::new(row.try_get("id")?),
+        filename: row.try_get("filename")?,
+        kind: MediaKind::parse(&kind).ok_or_else(|| RepoError::Corrupt(format!("kind {kind}")))?,
+        fingerprint: row.try_get("fingerprint")?,
+        taken_at: row.try_get("taken_at")?,
+        width: int(row, "width")?,
+        height: int(row, "height")?,
+        orientation: int(row, "orientation")?,
     })
 }
 

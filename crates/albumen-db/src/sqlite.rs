@@ -27,6 +27,9 @@ pub(crate) async fn connect(url: &str, max_connections: u32) -> Result<SqlRepo> 
     let pool = AnyPoolOptions::new()
         .max_connections(max_connections.max(1))
         .acquire_timeout(Duration::from_secs(30))
+        // An in-process connection cannot have been dropped by a server while idle, and each
+        // ping is a round trip to the connection's thread: not before every query.
+        .test_before_acquire(false)
         .after_connect(|conn, _meta| {
             Box::pin(async move {
                 conn.execute("PRAGMA busy_timeout = 10000").await?;

@@ -383,6 +383,35 @@ async fn catalog_lists_newest_first_in_album_order() {
             names,
             ["early.jpg", "B.jpg", "a.jpg", "b.jpg", "undated.jpg"]
         );
+        // List entries are the same photos, in the same order, with the same fields.
+        let photos = repo.album_photos(&all, snow).await.unwrap();
+        let entries = repo
+            .reader()
+            .await
+            .unwrap()
+            .album_entries(&all, snow)
+            .await
+            .unwrap();
+        assert_eq!(entries.len(), photos.len());
+        for (entry, photo) in entries.iter().zip(&photos) {
+            assert_eq!(
+                (
+                    entry.id,
+                    &entry.filename,
+                    entry.kind,
+                    &entry.fingerprint,
+                    &entry.taken_at
+                ),
+                (
+                    photo.id,
+                    &photo.filename,
+                    photo.kind,
+                    &photo.fingerprint,
+                    &photo.taken_at
+                )
+            );
+            assert_eq!(entry.display_size(), photo.display_size());
+        }
         let cover = albums[1].cover.unwrap();
         let cover_photo = repo.photo(cover).await.unwrap().unwrap();
         assert_eq!(cover_photo.filename, "early.jpg");
@@ -1646,6 +1675,17 @@ async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &Ge
                 listed, expected,
                 "album_photos for {subject:?} in A{i}: {world:?}"
             );
+            let entries: Vec<PhotoId> = repo
+                .reader()
+                .await
+                .unwrap()
+                .album_entries(&scope, facts.id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|p| p.id)
+                .collect();
+            assert_eq!(entries, expected, "album_entries for {subject:?} in A{i}");
             let summary = repo.album(&scope, facts.id).await.unwrap().unwrap();
             assert_eq!(summary.photo_count, i64::try_from(expected.len()).unwrap());
             assert_eq!(summary.cover, expected.first().copied());

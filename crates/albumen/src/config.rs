@@ -128,6 +128,8 @@ pub struct PreviewsConfig {
     pub avif: bool,
     /// Make the previews of new and changed photos after each scan, in the background.
     pub background: bool,
+    /// Megabytes of recently served previews kept in memory, in front of the cache folder.
+    pub memory_cache_mb: u64,
     /// Named sizes. `thumb` and `standard` are used by the web UI, `large` (when present) for
     /// high-DPI screens.
     pub presets: BTreeMap<String, PresetConfig>,
@@ -269,6 +271,7 @@ impl Default for PreviewsConfig {
             webp: true,
             avif: true,
             background: true,
+            memory_cache_mb: 64,
             presets: BTreeMap::from([
                 // 2× the 128 px grid cell, for high-DPI screens.
                 ("thumb".to_owned(), preset(256, 256, PresetMode::Crop, 82)),

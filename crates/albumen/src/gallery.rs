@@ -5,7 +5,7 @@
 use albumen_core::access::{
     self, Action, Decision, Grant, PhotoFacts, Subject, Target, VisibilityScope,
 };
-use albumen_core::model::{Album, Photo};
+use albumen_core::model::{Album, Photo, PhotoEntry};
 use albumen_core::{AlbumId, PhotoId};
 use albumen_db::{Reader, Repo};
 
@@ -16,17 +16,21 @@ pub async fn albums(repo: &dyn Repo, subject: &Subject) -> Result<Vec<Album>, Ap
     Ok(repo.list_albums(&VisibilityScope::of(subject)).await?)
 }
 
-/// One album and the photos in it the subject may see.
+/// One album and the photos in it the subject may see, as a list shows them.
 pub async fn album(
     repo: &dyn Repo,
     subject: &Subject,
     id: AlbumId,
-) -> Result<(Album, Vec<Photo>), AppError> {
-    album_for(repo, subject, id, Action::View).await
+) -> Result<(Album, Vec<PhotoEntry>), AppError> {
+    let scope = VisibilityScope::of(subject);
+    let mut read = repo.reader().await?;
+    let album = authorized_album(read.as_mut(), subject, &scope, id, Action::View).await?;
+    let photos = read.album_entries(&scope, id).await?;
+    Ok((album, photos))
 }
 
-/// [`album`], when the subject may do `action` on the album itself (every action on an album
-/// implies viewing it).
+/// The album and its visible photos, whole, when the subject may do `action` on the album
+/// itself (every action on an album implies viewing it).
 pub async fn album_for(
     repo: &dyn Repo,
     subject: &Subject,
@@ -66,7 +70,7 @@ pub struct AlbumPage {
     pub parents: Vec<(AlbumId, String)>,
     /// Child albums the subject may see that hold photos it may see, newest first.
     pub sub_albums: Vec<Album>,
-    pub photos: Vec<Photo>,
+    pub photos: Vec<PhotoEntry>,
 }
 
 /// [`album`] with its breadcrumbs and sub-albums, read on one connection.
@@ -80,7 +84,7 @@ pub async fn album_page(
     let album = authorized_album(read.as_mut(), subject, &scope, id, Action::View).await?;
     Ok(AlbumPage {
         album,
-        photos: read.album_photos(&scope, id).await?,
+        photos: read.album_entries(&scope, id).await?,
         sub_albums: read.sub_albums(&scope, id).await?,
         parents: read.album_parents(id).await?,
     })
@@ -139,7 +143,7 @@ pub async fn photo_in_album(
     let scope = VisibilityScope::of(subject);
     let mut read = repo.reader().await?;
     let (photo, facts, _grant) = authorized_photo(read.as_mut(), subject, id, Action::View).await?;
-    let siblings = read.album_photos(&scope, photo.album_id).await?;
+    let siblings = read.album_entries(&scope, photo.album_id).await?;
     let index = siblings.iter().position(|p| p.id == id).unwrap_or(0);
     // The photo's facts carry its album's policy.
     let album = match access::decide(subject, Action::View, Target::Album(&facts.album)) {

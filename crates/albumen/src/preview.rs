@@ -70,9 +70,9 @@ impl NamedPreset {
 
     /// A short tag of the content and settings for `?v=` in page URLs: a versioned preview URL
     /// never changes its bytes (up to the encoding, which `Vary: Accept` covers).
-    pub fn version(&self, photo: &Photo) -> String {
+    pub fn version(&self, fingerprint: &str) -> String {
         let mut hasher = blake3::Hasher::new();
-        hasher.update(photo.fingerprint.as_bytes());
+        hasher.update(fingerprint.as_bytes());
         hasher.update(b"\0");
         hasher.update(self.settings_hash.as_bytes());
         hasher.finalize().to_hex()[..12].to_owned()

@@ -17,7 +17,7 @@ use crate::templates::{TemplateError, Templates};
 pub struct AppState {
     pub config: Arc<Config>,
     pub repo: Arc<dyn Repo>,
-    pub storage: Storage,
+    pub storage: Arc<Storage>,
     pub previews: Arc<Previews>,
     pub templates: Arc<Templates>,
     pub scans: Arc<ScanControl>,
@@ -58,14 +58,18 @@ impl AppState {
 
     /// Builds the state around an already opened catalog.
     pub fn with_repo(config: Config, repo: Arc<dyn Repo>) -> Result<Self, StartupError> {
-        let storage = Storage::local(&config.library.path, &config.cache_dir())?;
+        let storage = Storage::local(
+            &config.library.path,
+            &config.cache_dir(),
+            config.previews.memory_cache_mb.saturating_mul(1 << 20),
+        )?;
         let templates = Templates::load(config.server.templates_dir.as_deref())?;
         Ok(Self {
             login_limiter: Arc::new(LoginLimiter::new(&config.auth)),
             previews: Arc::new(Previews::new(&config)),
             config: Arc::new(config),
             repo,
-            storage,
+            storage: Arc::new(storage),
             templates: Arc::new(templates),
             scans: Arc::new(ScanControl::default()),
             unlock_key: Arc::default(),

@@ -88,22 +88,47 @@ pub struct OffloadPath {
     pub absolute: PathBuf,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Storage {
     library_root: PathBuf,
     cache: Arc<dyn ObjectStore>,
     /// The cache's folder, so cached previews are read with one open instead of object-store calls.
     cache_dir: PathBuf,
+    /// Recently read or written previews, in memory.
+    hot: HotPreviews,
 }
 
+/// Previews by cache key, bounded by bytes. A key names its content (fingerprint, settings,
+/// encoding), so an entry never goes stale: it only ages out. Reads still need a grant.
+type HotPreviews = quick_cache::sync::Cache<String, CachedPreview, PreviewBytes>;
+
+#[derive(Debug, Clone)]
+struct PreviewBytes;
+
+impl quick_cache::Weighter<String, CachedPreview> for PreviewBytes {
+    fn weight(&self, key: &String, preview: &CachedPreview) -> u64 {
+        (key.len() + preview.bytes.len()) as u64
+    }
+}
+
+/// Previews of about this size fill the memory cache: a 30 kB thumbnail or a 200 kB preview.
+const TYPICAL_PREVIEW_BYTES: u64 = 64 * 1024;
+
 impl Storage {
-    /// A library folder and a local cache folder (created if needed).
-    pub fn local(library_root: &Path, cache_dir: &Path) -> Result<Self, StorageError> {
+    /// A library folder and a local cache folder (created if needed), with `memory_bytes` of
+    /// recently used previews kept in memory (0: none).
+    pub fn local(
+        library_root: &Path,
+        cache_dir: &Path,
+        memory_bytes: u64,
+    ) -> Result<Self, StorageError> {
         std::fs::create_dir_all(cache_dir)?;
+        let items = usize::try_from(memory_bytes / TYPICAL_PREVIEW_BYTES).unwrap_or(usize::MAX);
         Ok(Self {
             library_root: library_root.to_path_buf(),
             cache: Arc::new(LocalFileSystem::new_with_prefix(cache_dir)?),
             cache_dir: cache_dir.to_path_buf(),
+            hot: HotPreviews::with_weighter(items.max(1), memory_bytes, PreviewBytes),
         })
     }
 
@@ -175,8 +200,9 @@ impl Storage {
         })
     }
 
-    /// A cached preview of the granted photo, if present, read whole in the same trip to the
-    /// blocking pool that opens it: previews are small, and this is every thumbnail's path.
+    /// A cached preview of the granted photo, if present: from memory, or read whole in the
+    /// same trip to the blocking pool that opens its file (previews are small, and this is
+    /// every thumbnail's path).
     pub async fn cached_preview(
         &self,
         grant: &Grant,
@@ -186,6 +212,9 @@ impl Storage {
         if !grant.covers(photo.id, Action::View) {
             return Err(StorageError::NotGranted);
         }
+        if let Some(hot) = self.hot.get(key.as_str()) {
+            return Ok(Some(hot));
+        }
         // Keys are built from fingerprints and settings hashes, never from requests; checked
         // anyway, like library paths.
         let path = library_path(&self.cache_dir, Path::new(key.as_str()))?;
@@ -193,7 +222,12 @@ impl Storage {
             .await
             .map_err(std::io::Error::other)?;
         match read {
-            Ok(found) => Ok(found),
+            Ok(found) => {
+                if let Some(found) = &found {
+                    self.hot.insert(key.as_str().to_owned(), found.clone());
+                }
+                Ok(found)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
             Err(e) => Err(e.into()),
         }
@@ -210,7 +244,14 @@ impl Storage {
 
     /// Stores a rendered preview (atomically: readers never see a partial file).
     pub async fn store_preview(&self, key: &CacheKey, bytes: Bytes) -> Result<(), StorageError> {
-        self.cache.put(&key.0, PutPayload::from(bytes)).await?;
+        self.cache
+            .put(&key.0, PutPayload::from(bytes.clone()))
+            .await?;
+        let preview = CachedPreview {
+            bytes,
+            modified: Some(SystemTime::now()),
+        };
+        self.hot.insert(key.as_str().to_owned(), preview);
         Ok(())
     }
 
@@ -232,6 +273,7 @@ impl Storage {
                 Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
                 Err(e) => return Err(e.into()),
             }
+            self.hot.remove(object.location.as_ref());
             deleted += 1;
             freed += object.size;
         }

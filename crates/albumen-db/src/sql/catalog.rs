@@ -3,7 +3,7 @@
 //! connection back to the pool (a round trip to the connection's thread on SQLite) between them.
 
 use albumen_core::access::{AlbumFacts, PhotoFacts, Policy, VisibilityScope};
-use albumen_core::model::{Album, Photo};
+use albumen_core::model::{Album, Photo, PhotoEntry};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use async_trait::async_trait;
 use sqlx::pool::PoolConnection;
@@ -104,6 +104,28 @@ async fn album_facts_from(
         load_lists(conn, &mut [(&ALBUM_POLICY, id.get(), &mut policy.policy)]).await?;
     }
     Ok(AlbumFacts { id, policy })
+}
+
+impl SqlReader {
+    /// `columns` of the present photos of album `id` the scope may see, in album order.
+    async fn in_album(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+        columns: &str,
+    ) -> Result<Vec<sqlx::any::AnyRow>> {
+        let visibility = Visibility::new(scope, 2);
+        let sql = format!(
+            "SELECT {columns} FROM photos p JOIN albums a ON a.id = p.album_id \
+             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
+             ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
+            visibility.photo()
+        );
+        Ok(visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&mut *self.conn)
+            .await?)
+    }
 }
 
 #[async_trait]
@@ -211,19 +233,17 @@ impl Reader for SqlReader {
     }
 
     async fn album_photos(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
-        let visibility = Visibility::new(scope, 2);
-        let sql = format!(
-            "SELECT {} FROM photos p JOIN albums a ON a.id = p.album_id \
-             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
-             ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
-            rows::PHOTO_COLUMNS,
-            visibility.photo()
-        );
-        let all = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_all(&mut *self.conn)
-            .await?;
+        let all = self.in_album(scope, id, rows::PHOTO_COLUMNS).await?;
         all.iter().map(rows::photo).collect()
+    }
+
+    async fn album_entries(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<PhotoEntry>> {
+        let all = self.in_album(scope, id, rows::ENTRY_COLUMNS).await?;
+        all.iter().map(rows::entry).collect()
     }
 
     async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>> {

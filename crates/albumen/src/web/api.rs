@@ -1,7 +1,7 @@
 //! The JSON API, version 1. Wire types live here, not in the domain crates.
 
 use albumen_core::AlbumId;
-use albumen_core::model::{Album, Photo, User};
+use albumen_core::model::{Album, PhotoEntry, User};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -66,8 +66,8 @@ pub struct PhotoDto {
     height: u32,
 }
 
-impl From<Photo> for PhotoDto {
-    fn from(photo: Photo) -> Self {
+impl From<PhotoEntry> for PhotoDto {
+    fn from(photo: PhotoEntry) -> Self {
         let (width, height) = photo.display_size();
         Self {
             id: photo.id,

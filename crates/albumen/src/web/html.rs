@@ -1,6 +1,6 @@
 //! Server-rendered pages: the album index, album pages and photo pages.
 
-use albumen_core::model::{Album, Photo};
+use albumen_core::model::Album;
 use albumen_core::{AlbumId, PhotoId};
 use axum::extract::{Path, Request, State};
 use axum::middleware::Next;
@@ -39,17 +39,18 @@ pub fn render(
         .map_err(AppError::internal)
 }
 
-/// Parses a path id; a malformed one is answered exactly like a hidden one.
-/// The `?v=` of a preset's preview of `photo` (see `NamedPreset::version`); empty for an
-/// unknown preset. Templates build the URL from the id, the preset and this.
-pub fn preview_version(state: &AppState, photo: &Photo, preset: &str) -> String {
+/// The `?v=` of a preset's preview of the photo with this content fingerprint (see
+/// `NamedPreset::version`); empty for an unknown preset. Templates build the URL from the id,
+/// the preset and this.
+pub fn preview_version(state: &AppState, fingerprint: &str, preset: &str) -> String {
     state
         .previews
         .preset(preset)
-        .map(|named| named.version(photo))
+        .map(|named| named.version(fingerprint))
         .unwrap_or_default()
 }
 
+/// Parses a path id; a malformed one is answered exactly like a hidden one.
 pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
@@ -118,7 +119,7 @@ pub async fn album_page(
     let photos: Vec<_> = page
         .photos
         .iter()
-        .map(|p| json!({"id": p.id, "filename": p.filename, "v": preview_version(&state, p, "thumb")}))
+        .map(|p| json!({"id": p.id, "filename": p.filename, "v": preview_version(&state, &p.fingerprint, "thumb")}))
         .collect();
     let parents: Vec<_> = page
         .parents
@@ -159,7 +160,7 @@ pub async fn photo_page(
             continue;
         }
         widths.push(w);
-        let v = preset.version(&page.photo);
+        let v = preset.version(&page.photo.fingerprint);
         srcset.push(json!({"preset": preset.name, "v": v, "width": w}));
     }
     render(
@@ -175,7 +176,7 @@ pub async fn photo_page(
                 "settings": shooting_settings(&page.photo.meta),
                 "width": width,
                 "height": height,
-                "v": preview_version(&state, &page.photo, "standard"),
+                "v": preview_version(&state, &page.photo.fingerprint, "standard"),
                 "srcset": srcset,
             },
             "album": page.album.map(|a| json!({"id": a.id, "name": a.name})),

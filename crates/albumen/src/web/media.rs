@@ -76,7 +76,8 @@ pub async fn preview(
     let accept = request.get(ACCEPT).and_then(|v| v.to_str().ok());
     let encoding = state.previews.negotiate(accept);
     let etag = preset.etag(&photo, encoding);
-    let versioned = query_value(query.as_deref(), "v").is_some_and(|v| v == preset.version(&photo));
+    let versioned =
+        query_value(query.as_deref(), "v").is_some_and(|v| v == preset.version(&photo.fingerprint));
     let cache_control = match (public, versioned) {
         (true, true) => PUBLIC_VERSIONED_PREVIEW,
         (true, false) => PUBLIC_PREVIEW,

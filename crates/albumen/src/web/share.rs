@@ -85,7 +85,7 @@ pub async fn open(
                 if let Ok((photo, _)) =
                     gallery::photo(state.repo.as_ref(), &subject, *id, Action::View).await
                 {
-                    let v = preview_version(&state, &photo, "thumb");
+                    let v = preview_version(&state, &photo.fingerprint, "thumb");
                     photos.push(json!({ "id": photo.id, "filename": photo.filename, "v": v }));
                 }
             }

@@ -347,7 +347,8 @@ async fn previews_support_ranges_and_are_public_only_when_anyone_may_see_them() 
 
 #[tokio::test]
 async fn cached_previews_are_sent_from_their_file() {
-    let t = TestApp::new().await;
+    // Without the memory cache, which would answer before the file is read.
+    let t = TestApp::with_config(|c| c.previews.memory_cache_mb = 0).await;
     t.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
     t.scan().await;
     let admin = t.admin().await;
@@ -374,6 +375,38 @@ async fn cached_previews_are_sent_from_their_file() {
         second.header("last-modified"),
         Some("Sun, 09 Sep 2001 01:46:40 GMT")
     );
+}
+
+#[tokio::test]
+async fn previews_in_memory_are_served_only_to_who_may_see_them() {
+    let t = TestApp::new().await;
+    t.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    t.create_user("bob", albumen_core::model::Permissions::default())
+        .await;
+    let bob = t.login("bob").await;
+    let url = format!(
+        "/media/photos/{}/preview/thumb",
+        photo_id(&t, "p.jpg").await
+    );
+    let first = t.get(&url, Some(&admin)).await;
+    assert_eq!(first.status, 200);
+    // With the cache folder gone, the bytes still come from memory, not a new render…
+    std::fs::remove_dir_all(t.state.config.cache_dir()).unwrap();
+    let second = t.get(&url, Some(&admin)).await;
+    assert_eq!((second.status, &second.body), (first.status, &first.body));
+    assert!(
+        walk_files(&t.state.config.cache_dir()).is_empty(),
+        "not rendered again"
+    );
+    // …and still only after the same authorization: Bob may not see the album.
+    let nonexistent = t
+        .get("/media/photos/999999/preview/thumb", Some(&bob))
+        .await;
+    let denied = t.get(&url, Some(&bob)).await;
+    assert_eq!(denied.status, 404);
+    assert_eq!(denied.body, nonexistent.body);
 }
 
 fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

@@ -145,7 +145,7 @@ pub async fn album_export(
 
 /// The granted originals, opened one at a time as the archive reaches them.
 struct Originals {
-    storage: Storage,
+    storage: Arc<Storage>,
     items: Vec<(Photo, Grant)>,
 }
 
