@@ -107,6 +107,21 @@ async fn album_facts_from(
 }
 
 impl SqlReader {
+    /// The row of present album `id`, counted for the scope (see [`album_select`]).
+    async fn one_album(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+        with_policy: bool,
+    ) -> Result<Option<sqlx::any::AnyRow>> {
+        let visibility = Visibility::new(scope, 2);
+        let sql = album_select(&visibility, with_policy, "a.id = $1");
+        Ok(visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_optional(&mut *self.conn)
+            .await?)
+    }
+
     /// `columns` of the present photos of album `id` the scope may see, in album order.
     async fn in_album(
         &mut self,
@@ -155,12 +170,7 @@ impl Reader for SqlReader {
 
     async fn album(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
         // The caller authorized this album; the scope only shapes its counts.
-        let visibility = Visibility::new(scope, 2);
-        let sql = album_select(&visibility, false, "a.id = $1");
-        let row = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_optional(&mut *self.conn)
-            .await?;
+        let row = self.one_album(scope, id, false).await?;
         row.as_ref().map(rows::album).transpose()
     }
 
@@ -169,13 +179,7 @@ impl Reader for SqlReader {
         scope: &VisibilityScope,
         id: AlbumId,
     ) -> Result<Option<(Album, AlbumFacts)>> {
-        let visibility = Visibility::new(scope, 2);
-        let sql = album_select(&visibility, true, "a.id = $1");
-        let row = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_optional(&mut *self.conn)
-            .await?;
-        let Some(row) = row else {
+        let Some(row) = self.one_album(scope, id, true).await? else {
             return Ok(None);
         };
         let facts =

@@ -87,19 +87,23 @@ async fn webp_goes_to_clients_that_accept_it_and_jpeg_to_the_rest() {
     assert_eq!(again.header("content-type"), Some("image/webp"));
 
     // WebP can be turned off.
-    let off = TestApp::with_config(|c| c.previews.webp = false).await;
-    off.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
-    off.scan().await;
-    let admin = off.admin().await;
-    let id = off.photo_id("p.jpg").await;
-    let reply = get_accepting(
-        &off,
-        &format!("/media/photos/{id}/preview/thumb"),
-        Some(&admin),
-        WEBP_ACCEPT,
-    )
-    .await;
-    assert_eq!(reply.header("content-type"), Some("image/jpeg"));
+    let off = thumb_type(|c| c.previews.webp = false, WEBP_ACCEPT).await;
+    assert_eq!(off.as_deref(), Some("image/jpeg"));
+}
+
+/// The type of a thumbnail served to `accept` by a gallery configured by `configure`.
+async fn thumb_type(
+    configure: impl FnOnce(&mut albumen::config::Config),
+    accept: &str,
+) -> Option<String> {
+    let t = TestApp::with_config(configure).await;
+    t.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let id = t.photo_id("p.jpg").await;
+    let url = format!("/media/photos/{id}/preview/thumb");
+    let reply = get_accepting(&t, &url, Some(&admin), accept).await;
+    reply.header("content-type").map(str::to_owned)
 }
 
 /// AVIF needs the `heif` feature and an AV1 encoder in libheif (CI builds with both); a build
@@ -142,19 +146,8 @@ async fn avif_goes_first_to_clients_that_accept_it_when_built() {
     assert_eq!(again.body, reply.body, "served from the cache");
 
     // AVIF can be turned off: the same browser then gets WebP.
-    let off = TestApp::with_config(|c| c.previews.avif = false).await;
-    off.add("A/p.jpg", &jpeg(640, 480, &Exif::default()));
-    off.scan().await;
-    let admin = off.admin().await;
-    let id = off.photo_id("p.jpg").await;
-    let reply = get_accepting(
-        &off,
-        &format!("/media/photos/{id}/preview/thumb"),
-        Some(&admin),
-        CHROMIUM_ACCEPT,
-    )
-    .await;
-    assert_eq!(reply.header("content-type"), Some("image/webp"));
+    let off = thumb_type(|c| c.previews.avif = false, CHROMIUM_ACCEPT).await;
+    assert_eq!(off.as_deref(), Some("image/webp"));
 }
 
 #[tokio::test]
