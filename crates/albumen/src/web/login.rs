@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::auth::limiter::Target;
 use crate::auth::{self, AuthError, Login};
 use crate::state::AppState;
 use crate::web::error::AppError;
@@ -43,7 +44,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 }
 
 /// Logs in and returns the `Set-Cookie` header for the new session. Attempts over the failed
-/// login limits (see [`auth::limiter`]) are refused before the password is checked.
+/// login limits (see [`auth::limiter`]) are refused before the password is checked, and an
+/// address with many failures waits before it is checked.
 pub async fn start_session(
     state: &AppState,
     viewer: &Viewer,
@@ -51,8 +53,10 @@ pub async fn start_session(
     username: &str,
     password: &str,
 ) -> Result<(Login, HeaderMap), AppError> {
-    let limiter = &state.login_limiter;
-    limiter.begin(username, address.0)?;
+    let attempt = state
+        .login_limiter
+        .begin(Target::Account(username), address.0)?;
+    attempt.wait().await;
     let login = match auth::login(
         state.repo.as_ref(),
         username,
@@ -65,11 +69,11 @@ pub async fn start_session(
         // Already counted by `begin`.
         Err(AuthError::InvalidCredentials) => return Err(AppError::InvalidCredentials),
         Err(other) => {
-            limiter.abandoned(username, address.0);
+            attempt.abandoned();
             return Err(other.into());
         }
     };
-    limiter.succeeded(username, address.0);
+    attempt.succeeded();
     replace_session(state, viewer, login).await
 }
 
