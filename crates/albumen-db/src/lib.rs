@@ -15,8 +15,8 @@ use std::sync::Arc;
 pub use error::{RepoError, Result};
 pub use repo::{
     AlbumUpsert, CatalogAlbum, CatalogFile, Group, Job, JobCounts, NewLoginLink, NewSession,
-    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, Reader, RedeemedLoginLink, Repo,
-    ScanOutcome, ScanRecord, SessionRecord, ShareRecord, ShareTarget, UserUpdate,
+    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, Reader, Repo, ScanOutcome, ScanRecord,
+    SessionRecord, ShareRecord, ShareTarget, StampCheck, UserUpdate,
 };
 pub use sql::PREVIEW_JOBS;
 

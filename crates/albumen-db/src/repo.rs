@@ -30,6 +30,12 @@ impl UserUpdate {
     pub fn ends_sessions(&self) -> bool {
         self.disabled == Some(true) || self.password_hash.is_some() || self.permissions.is_some()
     }
+
+    /// Whether the change must delete the user's login links: disabling voids them for good
+    /// (enabling the account again does not revive them), and so does a new password.
+    pub fn ends_login_links(&self) -> bool {
+        self.disabled == Some(true) || self.password_hash.is_some()
+    }
 }
 
 /// A login session. Only a hash of the cookie's token is stored, so a copy of the database does
@@ -64,12 +70,9 @@ pub struct NewLoginLink {
     pub password_stamp: String,
 }
 
-/// What a redeemed login link yields: its user and the password stamp it was made with.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RedeemedLoginLink {
-    pub user_id: UserId,
-    pub password_stamp: String,
-}
+/// Whether a login link's password stamp still matches its user's password hash:
+/// `(password_hash, password_stamp) -> bool`, decided by the caller, which makes the stamps.
+pub type StampCheck<'a> = dyn Fn(&str, &str) -> bool + Send + Sync + 'a;
 
 /// What a share link reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -281,9 +284,9 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn user(&self, id: UserId) -> Result<Option<User>>;
     async fn list_users(&self) -> Result<Vec<User>>;
     async fn count_users(&self) -> Result<i64>;
-    /// Applies `update` and, when [`UserUpdate::ends_sessions`], deletes the user's sessions, in
-    /// one transaction; an unknown user is [`RepoError::NotFound`]`("user")`. Returns the user
-    /// as it is afterwards.
+    /// Applies `update` and, when [`UserUpdate::ends_sessions`], deletes the user's sessions
+    /// and, when [`UserUpdate::ends_login_links`], its login links, in one transaction; an
+    /// unknown user is [`RepoError::NotFound`]`("user")`. Returns the user as it is afterwards.
     ///
     /// [`RepoError::NotFound`]: crate::RepoError::NotFound
     async fn update_user(&self, id: UserId, update: &UserUpdate) -> Result<User>;
@@ -297,16 +300,23 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     async fn delete_expired_sessions(&self, now: i64) -> Result<u64>;
 
     // Login links.
-    /// Stores a link; an unknown user is a foreign-key error, so check the user first.
+    /// Stores a link; an unknown user is a foreign-key error, so check the user first. A link
+    /// may be made for a disabled user (an account being prepared): it works once the account
+    /// is enabled, unless the account is disabled again meanwhile.
     async fn create_login_link(&self, link: &NewLoginLink) -> Result<()>;
-    /// The link for a token hash if it is unexpired and not used up, marking a single-use link
-    /// used in the same statement (so two concurrent redemptions cannot both succeed). Whether
-    /// the user is enabled and the password stamp still matches is for the caller to check.
+    /// Redeems a link: its user if the link is unexpired and not used up, the user is enabled
+    /// and `stamp_matches(user's password hash, link's stamp)`. Only then is a single-use link
+    /// marked used, so a refused attempt uses nothing up. The checks and the mark are one
+    /// transaction ended by one conditional `UPDATE` (link still unused, user still enabled
+    /// with the hash that was checked), which decides: of concurrent redemptions of a
+    /// single-use link exactly one succeeds, and a link deleted or a password changed since
+    /// the checks is refused.
     async fn redeem_login_link(
         &self,
         token_hash: &str,
         now: i64,
-    ) -> Result<Option<RedeemedLoginLink>>;
+        stamp_matches: &StampCheck<'_>,
+    ) -> Result<Option<UserId>>;
     async fn delete_expired_login_links(&self, now: i64) -> Result<u64>;
 
     // Groups.

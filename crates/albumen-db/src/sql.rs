@@ -21,8 +21,8 @@ use sqlx::{Any, AssertSqlSafe, Pool, Row, Transaction};
 
 use crate::repo::{
     AlbumUpsert, CatalogAlbum, CatalogFile, Group, Job, JobCounts, NewLoginLink, NewSession,
-    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, Reader, RedeemedLoginLink, Repo,
-    ScanOutcome, ScanRecord, SessionRecord, ShareRecord, UserUpdate,
+    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, Reader, Repo, ScanOutcome, ScanRecord,
+    SessionRecord, ShareRecord, StampCheck, UserUpdate,
 };
 use crate::{Backend, RepoError, Result, rows};
 
@@ -424,6 +424,12 @@ impl Repo for SqlRepo {
                 .execute(&mut *tx)
                 .await?;
         }
+        if update.ends_login_links() {
+            sqlx::query("DELETE FROM login_links WHERE user_id = $1")
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
         let sql = format!("SELECT {} FROM users u WHERE u.id = $1", rows::USER_COLUMNS);
         let row = sqlx::query(trusted(sql))
             .bind(id.get())
@@ -521,25 +527,48 @@ impl Repo for SqlRepo {
         &self,
         token_hash: &str,
         now: i64,
-    ) -> Result<Option<RedeemedLoginLink>> {
-        // One statement for both kinds: a reusable link keeps `used_at` NULL.
+        stamp_matches: &StampCheck<'_>,
+    ) -> Result<Option<UserId>> {
+        let mut tx = self.begin_write().await?;
         let row = sqlx::query(
-            "UPDATE login_links \
-             SET used_at = CASE WHEN single_use = 1 THEN $2 ELSE used_at END \
-             WHERE token_hash = $1 AND expires_at > $2 AND used_at IS NULL \
-             RETURNING user_id, password_stamp",
+            "SELECT l.user_id, l.password_stamp, u.password_hash \
+             FROM login_links l JOIN users u ON u.id = l.user_id \
+             WHERE l.token_hash = $1 AND l.expires_at > $2 AND l.used_at IS NULL \
+             AND u.disabled = 0",
         )
         .bind(token_hash)
         .bind(now)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
-        row.map(|r| {
-            Ok(RedeemedLoginLink {
-                user_id: UserId::new(r.try_get("user_id")?),
-                password_stamp: r.try_get("password_stamp")?,
-            })
-        })
-        .transpose()
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let user_id: i64 = row.try_get("user_id")?;
+        let password_hash: String = row.try_get("password_hash")?;
+        let stamp: String = row.try_get("password_stamp")?;
+        if !stamp_matches(&password_hash, &stamp) {
+            return Ok(None);
+        }
+        // The arbiter. SQLite's `BEGIN IMMEDIATE` already serializes redemptions; on
+        // PostgreSQL a concurrent redemption that marked the link first, a deletion (the account
+        // disabled) or a new password since the SELECT makes this match no row. A reusable link
+        // keeps `used_at` NULL.
+        let marked = sqlx::query(
+            "UPDATE login_links SET used_at = CASE WHEN single_use = 1 THEN $2 ELSE NULL END \
+             WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 \
+             AND EXISTS (SELECT 1 FROM users u WHERE u.id = login_links.user_id \
+             AND u.disabled = 0 AND u.password_hash = $3)",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .bind(&password_hash)
+        .execute(&mut *tx)
+        .await?;
+        if marked.rows_affected() != 1 {
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(UserId::new(user_id)))
     }
 
     async fn delete_expired_login_links(&self, now: i64) -> Result<u64> {

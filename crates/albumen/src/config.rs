@@ -173,10 +173,19 @@ pub struct AuthConfig {
     pub session_days: u32,
     /// Mark the session cookie `Secure` (set when the server is reached over HTTPS).
     pub secure_cookies: bool,
-    /// Failed password logins for one username (as typed) before it is locked out.
+    /// Failed passwords for one username (as typed) or one share link, from any address,
+    /// before it is locked out for everyone.
     pub login_attempts_per_account: u32,
-    /// Failed password logins from one client address before it is locked out.
-    pub login_attempts_per_address: u32,
+    /// Failed passwords for one username or share link from one client address before it is
+    /// locked out from that address.
+    pub login_attempts_per_account_and_address: u32,
+    /// Failed passwords from one client address, for any names, before its attempts are slowed
+    /// down. An address is never locked out: behind a proxy it is everyone's.
+    pub login_address_free_failures: u32,
+    /// Each further failure from the address delays its next attempts this much more.
+    pub login_address_delay_ms: u64,
+    /// The longest such delay.
+    pub login_address_delay_max_ms: u64,
     /// The first lockout; it doubles with every further failure.
     pub login_lockout_seconds: u64,
     /// The longest lockout; failures are also forgotten after this long without a new one.
@@ -291,8 +300,11 @@ impl Default for AuthConfig {
         Self {
             session_days: 30,
             secure_cookies: false,
-            login_attempts_per_account: 5,
-            login_attempts_per_address: 20,
+            login_attempts_per_account: 20,
+            login_attempts_per_account_and_address: 5,
+            login_address_free_failures: 10,
+            login_address_delay_ms: 250,
+            login_address_delay_max_ms: 2000,
             login_lockout_seconds: 60,
             login_lockout_max_seconds: 900,
         }
@@ -434,13 +446,25 @@ impl Config {
                 self.auth.login_attempts_per_account,
             ),
             (
-                "auth.login_attempts_per_address",
-                self.auth.login_attempts_per_address,
+                "auth.login_attempts_per_account_and_address",
+                self.auth.login_attempts_per_account_and_address,
             ),
         ] {
             if value == 0 {
                 return Err(invalid(key, "must be at least 1"));
             }
+        }
+        if self.auth.login_address_delay_max_ms > 60_000 {
+            return Err(invalid(
+                "auth.login_address_delay_max_ms",
+                "must be at most 60000",
+            ));
+        }
+        if self.auth.login_address_delay_ms > self.auth.login_address_delay_max_ms {
+            return Err(invalid(
+                "auth.login_address_delay_ms",
+                "must be at most auth.login_address_delay_max_ms",
+            ));
         }
         if !(1..=86_400).contains(&self.auth.login_lockout_seconds) {
             return Err(invalid(

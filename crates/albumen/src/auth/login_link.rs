@@ -1,6 +1,7 @@
 //! Magic login links: a URL carrying 256 random bits that opens a session for one user without
 //! a password. The database keeps only the token's BLAKE3 hash and a stamp of the user's
-//! password hash, so a new password (or disabling the account) voids every earlier link.
+//! password hash, so a new password voids every earlier link; disabling the account deletes
+//! them (as does a new password), so enabling it again does not bring them back.
 
 use albumen_core::UserId;
 use albumen_db::{NewLoginLink, Repo, RepoError};
@@ -80,28 +81,25 @@ pub async fn create(
 }
 
 /// Opens a new session from a link token. Every kind of failure (malformed, unknown, expired,
-/// used, password changed, account disabled) is the same [`AuthError::InvalidCredentials`].
+/// used, password changed, account disabled) is the same [`AuthError::InvalidCredentials`], and
+/// only a success uses up a single-use link (see [`Repo::redeem_login_link`]).
 pub async fn redeem(repo: &dyn Repo, token: &str, session_days: u32) -> Result<Login, AuthError> {
     if !session::plausible_token(token) {
         return Err(AuthError::InvalidCredentials);
     }
-    let now = unix_now();
-    let Some(link) = repo
-        .redeem_login_link(&session::hash_token(token), now)
+    let stamp_matches =
+        |hash: &str, stamp: &str| session::tokens_match(&password_stamp(hash), stamp);
+    let Some(user_id) = repo
+        .redeem_login_link(&session::hash_token(token), unix_now(), &stamp_matches)
         .await?
     else {
         return Err(AuthError::InvalidCredentials);
     };
-    let user = match repo.user(link.user_id).await? {
+    // Disabled since the redemption: the session would not be honoured anyway.
+    let user = match repo.user(user_id).await? {
         Some(user) if !user.disabled => user,
         _ => return Err(AuthError::InvalidCredentials),
     };
-    let current = current_hash(repo, user.id).await?;
-    let stamp_matches = current
-        .is_some_and(|hash| session::tokens_match(&password_stamp(&hash), &link.password_stamp));
-    if !stamp_matches {
-        return Err(AuthError::InvalidCredentials);
-    }
     open_session(repo, user, session_days).await
 }
 

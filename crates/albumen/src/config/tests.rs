@@ -85,8 +85,21 @@ fn errors_name_the_key_at_fault() {
             "auth.login_attempts_per_account",
         ),
         (
-            "[auth]\nlogin_attempts_per_address = 0\n",
-            "auth.login_attempts_per_address",
+            "[auth]\nlogin_attempts_per_account_and_address = 0\n",
+            "auth.login_attempts_per_account_and_address",
+        ),
+        (
+            "[auth]\nlogin_address_delay_max_ms = 60001\nlogin_address_delay_ms = 1\n",
+            "auth.login_address_delay_max_ms",
+        ),
+        (
+            "[auth]\nlogin_address_delay_ms = 3000\nlogin_address_delay_max_ms = 2000\n",
+            "auth.login_address_delay_ms",
+        ),
+        // Renamed: an address alone is no longer locked out.
+        (
+            "[auth]\nlogin_attempts_per_address = 20\n",
+            "login_attempts_per_address",
         ),
         (
             "[auth]\nlogin_lockout_seconds = 0\n",

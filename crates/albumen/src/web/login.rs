@@ -8,11 +8,12 @@ use axum::extract::connect_info::MockConnectInfo;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::auth::limiter::Target;
 use crate::auth::{self, AuthError, Login};
 use crate::state::AppState;
 use crate::web::error::AppError;
@@ -43,7 +44,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
 }
 
 /// Logs in and returns the `Set-Cookie` header for the new session. Attempts over the failed
-/// login limits (see [`auth::limiter`]) are refused before the password is checked.
+/// login limits (see [`auth::limiter`]) are refused before the password is checked, and an
+/// address with many failures waits before it is checked.
 pub async fn start_session(
     state: &AppState,
     viewer: &Viewer,
@@ -51,8 +53,10 @@ pub async fn start_session(
     username: &str,
     password: &str,
 ) -> Result<(Login, HeaderMap), AppError> {
-    let limiter = &state.login_limiter;
-    limiter.begin(username, address.0)?;
+    let attempt = state
+        .login_limiter
+        .begin(Target::Account(username), address.0)?;
+    attempt.wait().await;
     let login = match auth::login(
         state.repo.as_ref(),
         username,
@@ -65,11 +69,11 @@ pub async fn start_session(
         // Already counted by `begin`.
         Err(AuthError::InvalidCredentials) => return Err(AppError::InvalidCredentials),
         Err(other) => {
-            limiter.abandoned(username, address.0);
+            attempt.abandoned();
             return Err(other.into());
         }
     };
-    limiter.succeeded(username, address.0);
+    attempt.succeeded();
     replace_session(state, viewer, login).await
 }
 
@@ -111,14 +115,39 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site absolute paths, so the login form cannot be used as an open redirect.
-pub(crate) fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path
-        }
-        _ => "/",
+/// The longest `next` kept; a longer one goes home.
+const MAX_NEXT_LEN: usize = 2048;
+
+/// Where to send the browser after logging in: `next` when it is a path on this site, else `/`,
+/// so the login form cannot be used as an open redirect. Browsers drop tab, CR and LF inside a
+/// URL and read `\` as `/`, so `/\t/evil.example` and `/\evil.example` mean `//evil.example`,
+/// another site: any control character or backslash is refused, not only a leading `//`. What
+/// remains is made a valid header value (spaces and non-ASCII percent-encoded as UTF-8), so the
+/// redirect cannot fail after the session is made.
+pub(crate) fn safe_next(next: Option<&str>) -> HeaderValue {
+    let home = HeaderValue::from_static("/");
+    let Some(path) = next else {
+        return home;
+    };
+    if !path.starts_with('/')
+        || path.starts_with("//")
+        || path.len() > MAX_NEXT_LEN
+        || path.chars().any(|c| c == '\\' || c.is_control())
+    {
+        return home;
     }
+    let mut encoded = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_graphic() {
+            encoded.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                encoded.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    HeaderValue::from_str(&encoded).unwrap_or(home)
 }
 
 pub async fn login_page(
@@ -127,6 +156,7 @@ pub async fn login_page(
     Query(query): Query<NextQuery>,
 ) -> Result<Html<String>, AppError> {
     let next = safe_next(query.next.as_deref());
+    let next = next.to_str().unwrap_or("/");
     render(
         &state,
         &viewer,
@@ -148,10 +178,12 @@ pub async fn login_submit(
     address: ClientAddress,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
-    let next = safe_next(form.next.as_deref()).to_owned();
+    // Settled before any session exists: nothing after the login can fail on it.
+    let location = safe_next(form.next.as_deref());
+    let next = location.to_str().unwrap_or("/").to_owned();
     match start_session(&state, &viewer, address, &form.username, &form.password).await {
         Ok((_, mut headers)) => {
-            headers.insert(LOCATION, next.parse().map_err(AppError::internal)?);
+            headers.insert(LOCATION, location);
             Ok((StatusCode::SEE_OTHER, headers).into_response())
         }
         Err(AppError::InvalidCredentials) => {
@@ -246,15 +278,29 @@ mod tests {
 
     #[test]
     fn next_is_a_local_path() {
-        assert_eq!(safe_next(Some("/albums/3")), "/albums/3");
+        let next = |path| safe_next(Some(path)).to_str().expect("ASCII").to_owned();
+        assert_eq!(next("/albums/3"), "/albums/3");
+        assert_eq!(next("/albums/3?page=2#top"), "/albums/3?page=2#top");
+        assert_eq!(next("/caf\u{e9} au lait"), "/caf%C3%A9%20au%20lait");
+        assert_eq!(next("/a%20b"), "/a%20b");
         for bad in [
             "//evil.example",
             "https://evil.example",
             "/\\evil.example",
+            "\\\\evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\u{0}",
+            "/\u{7f}",
+            "/\u{85}/evil.example",
+            " /",
             "albums",
+            "",
         ] {
-            assert_eq!(safe_next(Some(bad)), "/", "{bad}");
+            assert_eq!(next(bad), "/", "{bad:?}");
         }
+        assert_eq!(next(&format!("/{}", "a".repeat(MAX_NEXT_LEN))), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

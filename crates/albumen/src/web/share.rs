@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::auth::limiter::Locked;
+use crate::auth::limiter::{Locked, Target};
 use crate::gallery;
 use crate::share::{self, LinkRequest};
 use crate::state::AppState;
@@ -105,7 +105,7 @@ pub struct UnlockForm {
 }
 
 /// `POST /s/{token}` with the password (form field `password`, never in the URL). Attempts are
-/// limited per link and per client address, like logins.
+/// limited per link, from anywhere and per client address, like logins (`auth::limiter`).
 pub async fn unlock(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -114,28 +114,35 @@ pub async fn unlock(
     Form(form): Form<UnlockForm>,
 ) -> Result<Response, AppError> {
     let link = open_link(&state, &token).await?;
-    let limiter_key = format!("share link {}", link.id);
-    let limiter = &state.login_limiter;
-    if let Err(Locked { retry_after }) = limiter.begin(&limiter_key, address.0) {
-        let error = format!("Too many attempts; try again in {retry_after} seconds.");
-        let page = render(
-            &state,
-            &viewer,
-            "share.html",
-            json!({ "locked": true, "error": error }),
-        )?;
-        let mut headers = private_page_headers();
-        headers.insert(RETRY_AFTER, HeaderValue::from(retry_after));
-        return Ok((StatusCode::TOO_MANY_REQUESTS, headers, page).into_response());
-    }
+    let attempt = match state
+        .login_limiter
+        .begin(Target::ShareLink(link.id), address.0)
+    {
+        Ok(attempt) => attempt,
+        Err(Locked { retry_after }) => {
+            let error = format!("Too many attempts; try again in {retry_after} seconds.");
+            let page = render(
+                &state,
+                &viewer,
+                "share.html",
+                json!({ "locked": true, "error": error }),
+            )?;
+            let mut headers = private_page_headers();
+            headers.insert(RETRY_AFTER, HeaderValue::from(retry_after));
+            return Ok((StatusCode::TOO_MANY_REQUESTS, headers, page).into_response());
+        }
+    };
+    attempt.wait().await;
     let matches = match share::password_matches(&link, &form.password).await {
         Ok(matches) => matches,
         Err(err) => {
-            limiter.abandoned(&limiter_key, address.0);
+            attempt.abandoned();
             return Err(err.into());
         }
     };
     if !matches {
+        // Already counted by `begin`.
+        drop(attempt);
         let error = "That is not the password of this link.";
         let page = render(
             &state,
@@ -145,7 +152,7 @@ pub async fn unlock(
         )?;
         return Ok((StatusCode::UNAUTHORIZED, private_page_headers(), page).into_response());
     }
-    limiter.succeeded(&limiter_key, address.0);
+    attempt.succeeded();
     let key = share::unlock_key(state.repo.as_ref(), &state.unlock_key).await?;
     let mut headers = private_page_headers();
     headers.insert(

@@ -228,3 +228,69 @@ async fn malformed_login_bodies_get_a_json_error() {
     assert_eq!(wrong_type.status, 415);
     assert!(wrong_type.json()["error"]["message"].is_string());
 }
+
+/// Browsers drop tab, CR and LF inside a URL, so `/\t/evil.example` is `//evil.example` to
+/// them: another site. A `next` that could leave the site, or that is not a valid header value,
+/// sends the browser home, and the login still succeeds (never a 500 after the session row).
+#[tokio::test]
+async fn a_next_that_could_leave_the_site_sends_the_browser_home() {
+    let t = TestApp::new().await;
+    t.create_user("ann", Permissions::default()).await;
+    let login = |next: &str| {
+        Request::builder()
+            .method(Method::POST)
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "username=ann&password={}&next={next}",
+                PASSWORD.replace(' ', "+"),
+            )))
+            .unwrap()
+    };
+    let cases = [
+        ("%2F%09%2Fevil.example", "/"),
+        ("%2F%0a%2Fevil", "/"),
+        ("%2F%0d%0a%2Fevil", "/"),
+        ("%2F%00evil", "/"),
+        ("%2F%7F", "/"),
+        ("%2F%C2%85%2Fevil", "/"),
+        ("%2F%5Cevil", "/"),
+        ("%5C%5Cevil", "/"),
+        ("%2F%2Fevil", "/"),
+        ("https%3A%2F%2Fevil", "/"),
+        ("+%2F%2Fevil", "/"),
+        ("", "/"),
+        // Kept, and made a valid header value.
+        ("%2Falbums%2F7%3Fpage%3D2", "/albums/7?page=2"),
+        (
+            "%2Falbums%2Fcaf%C3%A9+au+lait",
+            "/albums/caf%C3%A9%20au%20lait",
+        ),
+        ("%2Falbums%2Fa%2520b", "/albums/a%20b"),
+    ];
+    for (next, location) in cases {
+        let reply = t.send(login(next)).await;
+        assert_eq!(reply.status, 303, "{next}: {}", reply.text());
+        assert_eq!(reply.header("location"), Some(location), "{next}");
+        assert!(reply.header("set-cookie").is_some(), "{next}");
+    }
+    // One session per login, none left behind by a redirect that failed.
+    let sessions = t
+        .state
+        .repo
+        .delete_expired_sessions(i64::MAX)
+        .await
+        .unwrap();
+    assert_eq!(sessions, cases.len() as u64);
+
+    // The form never carries such a `next` on.
+    for (next, kept) in [
+        ("%2F%09%2Fevil.example", "&#x2f;"),
+        ("%2Falbums%2F7", "&#x2f;albums&#x2f;7"),
+    ] {
+        let page = t.get(&format!("/login?next={next}"), None).await;
+        assert_eq!(page.status, 200);
+        let field = format!("name=\"next\" value=\"{kept}\"");
+        assert!(page.text().contains(&field), "{next}: {}", page.text());
+    }
+}

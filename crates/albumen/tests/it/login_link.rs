@@ -229,3 +229,46 @@ async fn opening_a_link_replaces_the_browsers_session() {
     assert_eq!(reply.status, 303);
     assert_eq!(t.get("/api/v1/session", Some(&admin)).await.status, 401);
 }
+
+/// `PATCH /api/v1/users/{id}` `{"disabled": disabled}`.
+async fn set_disabled(t: &TestApp, admin: &Session, user: i64, disabled: bool) {
+    let reply = t
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/users/{user}"),
+            Some(admin),
+            Some(json!({ "disabled": disabled })),
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text());
+}
+
+#[tokio::test]
+async fn disabling_an_account_voids_its_links_for_good() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    let ann = t.create_user("ann", Permissions::default()).await;
+    let url = make_link(&t, &admin, ann.id.get(), None).await;
+    set_disabled(&t, &admin, ann.id.get(), true).await;
+    assert_eq!(open(&t, &url).await.unwrap_err().0, 404);
+    set_disabled(&t, &admin, ann.id.get(), false).await;
+    assert_eq!(open(&t, &url).await.unwrap_err().0, 404);
+    // A link made now works.
+    let url = make_link(&t, &admin, ann.id.get(), None).await;
+    assert_eq!(username(&t, &open(&t, &url).await.unwrap()).await, "ann");
+}
+
+#[tokio::test]
+async fn a_refused_attempt_does_not_use_up_a_single_use_link() {
+    let t = TestApp::new().await;
+    let admin = t.admin().await;
+    // An account being prepared: disabled, with a link to hand over once it is enabled.
+    let bob = t.create_user("bob", Permissions::default()).await;
+    set_disabled(&t, &admin, bob.id.get(), true).await;
+    let url = make_link(&t, &admin, bob.id.get(), Some(json!({"single_use": true}))).await;
+    assert_eq!(open(&t, &url).await.unwrap_err().0, 404);
+    set_disabled(&t, &admin, bob.id.get(), false).await;
+    let session = open(&t, &url).await.unwrap();
+    assert_eq!(username(&t, &session).await, "bob");
+    assert_eq!(open(&t, &url).await.unwrap_err().0, 404);
+}
