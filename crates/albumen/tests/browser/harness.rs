@@ -155,14 +155,15 @@ impl Browser {
             .map(|path| path.display().to_string())
             .collect();
         if !missing.is_empty() {
+            let is = if missing.len() == 1 { "is" } else { "are" };
             let missing = missing.join(" and ");
             assert!(
                 std::env::var_os("ALBUMEN_REQUIRE_BROWSER").is_none(),
-                "ALBUMEN_REQUIRE_BROWSER is set but {missing} is not installed (scripts/bootstrap.sh \
+                "ALBUMEN_REQUIRE_BROWSER is set but {missing} {is} not installed (scripts/bootstrap.sh \
                  installs Debian's chromium and chromium-driver)"
             );
             eprintln!(
-                "SKIPPED {name}: {missing} is not installed (scripts/bootstrap.sh installs \
+                "SKIPPED {name}: {missing} {is} not installed (scripts/bootstrap.sh installs \
                  Debian's chromium and chromium-driver)"
             );
             return None;

@@ -113,6 +113,10 @@ async fn after_logging_out_back_shows_nothing_private() {
         log_in(browser, &world, "ann").await;
         assert_album_page(browser, album, "Ann's Diary", 2).await;
 
+        // Marks this document, to tell a page kept in memory from one fetched again.
+        browser
+            .script("window.albumenBeforeLogout = true", vec![])
+            .await;
         browser.click("header form[action='/logout'] button").await;
         browser.wait_for_path("/").await;
         browser.find("header a[href^='/login']").await;
@@ -121,9 +125,17 @@ async fn after_logging_out_back_shows_nothing_private() {
         browser.wait_for_path(&format!("/albums/{album}")).await;
         browser.find("main").await;
         let text = browser.body_text().await;
+        let kept = browser
+            .script("return window.albumenBeforeLogout === true", vec![])
+            .await;
+        let how = if kept == true {
+            "the page kept in memory (back/forward cache)"
+        } else {
+            "a page from the HTTP cache or the server"
+        };
         assert!(
             !text.contains("Ann's Diary"),
-            "Back after logging out shows the private album:\n{text}"
+            "Back after logging out shows the private album, {how}:\n{text}"
         );
         assert!(
             browser.find_all("header .who").await.is_empty(),
