@@ -81,24 +81,85 @@ pub async fn browser_test(name: &str, flow: impl AsyncFnOnce(&Browser)) {
     eprintln!("{name}: passed in {:.1} s", started.elapsed().as_secs_f64());
 }
 
-/// chromedriver and everything it started (Chromium and its helpers) share one process group,
-/// killed as a whole when this is dropped: after a flow, after a panic, or when launching
-/// fails half-way.
-struct ProcessGroup {
+/// chromedriver and everything it started (Chromium and its helpers), killed as a tree when
+/// this is dropped: after a flow, after a panic, or when launching failed half-way. They stay in
+/// the test's process group, so Ctrl-C on `cargo test` ends them too.
+struct ProcessTree {
     child: tokio::process::Child,
 }
 
-impl Drop for ProcessGroup {
+impl Drop for ProcessTree {
     fn drop(&mut self) {
-        if let Some(pid) = self
-            .child
-            .id()
-            .and_then(|id| rustix::process::Pid::from_raw(id as i32))
-        {
-            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        use rustix::process::{Pid, Signal, kill_process};
+        let Some(root) = self.child.id() else {
+            return;
+        };
+        // Stop the whole tree first (a stopped process cannot start another), looking again
+        // until no new descendant appears, then kill it: killing chromedriver alone would leave
+        // Chromium running, adopted by init.
+        let mut tree = vec![root];
+        loop {
+            for pid in &tree {
+                if let Some(pid) = Pid::from_raw(*pid as i32) {
+                    let _ = kill_process(pid, Signal::STOP);
+                }
+            }
+            let new: Vec<u32> = descendants(root)
+                .into_iter()
+                .filter(|pid| !tree.contains(pid))
+                .collect();
+            if new.is_empty() {
+                break;
+            }
+            tree.extend(new);
+        }
+        for pid in &tree {
+            if let Some(pid) = Pid::from_raw(*pid as i32) {
+                let _ = kill_process(pid, Signal::KILL);
+            }
         }
         let _ = self.child.start_kill();
     }
+}
+
+/// Every process whose chain of parents leads to `root`, from `/proc`.
+fn descendants(root: u32) -> Vec<u32> {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        // `pid (comm) state ppid …`; the name may hold spaces and parentheses.
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|p| p.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parents.push((pid, ppid));
+        }
+    }
+    let mut found = vec![root];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(pid, ppid)| *ppid == parent && !found.contains(pid))
+                .map(|(pid, _)| *pid)
+                .collect::<Vec<_>>(),
+        );
+        i += 1;
+    }
+    found.remove(0);
+    found
 }
 
 /// What chromedriver (and the Chromium it started) printed, for failure reports.
@@ -141,7 +202,7 @@ pub struct Browser {
     client: Client,
     output: Output,
     // Dropped in this order: the processes, then their profile folder.
-    _processes: ProcessGroup,
+    _processes: ProcessTree,
     profile: TempDir,
 }
 
@@ -172,8 +233,7 @@ impl Browser {
         let output = Output::default();
         let mut child = tokio::process::Command::new(&chromedriver)
             // Port 0: chromedriver picks a free one and says which.
-            .args(["--port=0", "--allowed-ips=127.0.0.1"])
-            .process_group(0)
+            .arg("--port=0")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -183,7 +243,7 @@ impl Browser {
         let stdout = child.stdout.take().expect("piped stdout");
         let stderr = child.stderr.take().expect("piped stderr");
         output.drain(stderr);
-        let processes = ProcessGroup { child };
+        let processes = ProcessTree { child };
         let port = tokio::time::timeout(START_WAIT, driver_port(stdout, &output))
             .await
             .ok()
@@ -237,7 +297,7 @@ impl Browser {
         })
     }
 
-    /// Ends the WebDriver session (chromedriver closes Chromium); the process group is killed
+    /// Ends the WebDriver session (chromedriver closes Chromium); the process tree is killed
     /// on drop in any case.
     async fn close(self) {
         let _ = tokio::time::timeout(Duration::from_secs(5), self.client.clone().close()).await;
