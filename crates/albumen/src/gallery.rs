@@ -133,6 +133,8 @@ pub struct PhotoInAlbum {
     /// 1-based.
     pub position: usize,
     pub total: usize,
+    /// Whether the subject may also download the original (pages offer it only then).
+    pub may_download: bool,
 }
 
 pub async fn photo_in_album(
@@ -150,7 +152,10 @@ pub async fn photo_in_album(
         Decision::Allow => read.album(&scope, photo.album_id).await?,
         Decision::Deny => None,
     };
+    let may_download =
+        access::decide(subject, Action::Download, Target::Photo(&facts)) == Decision::Allow;
     Ok(PhotoInAlbum {
+        may_download,
         previous: index
             .checked_sub(1)
             .and_then(|i| siblings.get(i))

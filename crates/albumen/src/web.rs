@@ -15,10 +15,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::from_fn_with_state;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
+use axum::http::{HeaderName, HeaderValue, StatusCode, Version};
+use axum::middleware::{from_fn_with_state, map_response};
+use axum::response::Response;
 use axum::routing::{delete, get, patch, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -102,7 +105,9 @@ pub fn build_app(state: AppState) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    app.layer(DefaultBodyLimit::max(1024 * 1024))
+    app.layer(map_response(personal_responses))
+        .layer(CompressionLayer::new().compress_when(compressible))
+        .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(120),
@@ -110,4 +115,46 @@ pub fn build_app(state: AppState) -> Router {
         .layer(CatchPanicLayer::new())
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Whether a response is a page or an API answer (as opposed to media, which set their own
+/// caching and are never compressed).
+fn is_document(content_type: Option<&HeaderValue>) -> bool {
+    content_type
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("text/html") || ct.starts_with("application/json"))
+}
+
+/// Pages and API answers depend on who asks: no cache may keep them (so Back after logging out
+/// refetches instead of showing a private page), and none may hand one viewer's to another.
+async fn personal_responses(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    if is_document(headers.get(CONTENT_TYPE)) && !headers.contains_key(CACHE_CONTROL) {
+        headers.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        headers.append(VARY, HeaderValue::from_static("Cookie"));
+    }
+    response
+}
+
+/// Text compresses well (a 3,000-photo album page shrinks about tenfold); images, videos and
+/// archives are compressed already, and compressing them would break their byte ranges.
+fn compressible(
+    _status: StatusCode,
+    _version: Version,
+    headers: &axum::http::HeaderMap,
+    _extensions: &axum::http::Extensions,
+) -> bool {
+    let text = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| {
+            ct.starts_with("text/")
+                || ct.starts_with("application/json")
+                || ct.starts_with("image/svg+xml")
+        });
+    let big_enough = headers
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+        .is_none_or(|len| len >= 256);
+    text && big_enough
 }

@@ -3,6 +3,7 @@
 use albumen_core::model::Album;
 use albumen_core::{AlbumId, PhotoId};
 use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
@@ -184,6 +185,7 @@ pub async fn photo_page(
             "next": page.next,
             "position": page.position,
             "total": page.total,
+            "may_download": page.may_download,
         }),
     )
 }
@@ -221,6 +223,23 @@ pub async fn render_errors(
     next: Next,
 ) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
+    // A logged-out visitor who followed a link to something private gets the login form, and
+    // comes back here afterwards. The page depends only on the request, never on what exists.
+    // Only for pages a browser navigates to; never for token URLs, whose token must not echo.
+    let navigates = request.method() == axum::http::Method::GET
+        && request
+            .headers()
+            .get(axum::http::header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("text/html"));
+    let token_url = ["/s/", "/login"]
+        .iter()
+        .any(|prefix| request.uri().path().starts_with(prefix));
+    let here = request
+        .uri()
+        .path_and_query()
+        .filter(|_| navigates && !token_url)
+        .map(|p| crate::web::login::safe_next(Some(p.as_str())).to_owned());
     let response = next.run(request).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().copied() else {
         return response;
@@ -233,7 +252,14 @@ pub async fn render_errors(
         .get::<Viewer>()
         .cloned()
         .unwrap_or_else(Viewer::anonymous);
-    let context = json!({ "status": info.status.as_u16(), "message": info.message });
+    let login_next = (info.status == StatusCode::NOT_FOUND && viewer.user.is_none())
+        .then_some(here)
+        .flatten();
+    let context = json!({
+        "status": info.status.as_u16(),
+        "message": info.message,
+        "login_next": login_next,
+    });
     match render(&state, &viewer, "error.html", context) {
         Ok(page) => {
             let mut page = (info.status, page).into_response();

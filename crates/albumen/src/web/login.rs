@@ -112,7 +112,7 @@ pub struct NextQuery {
 }
 
 /// Only same-site absolute paths, so the login form cannot be used as an open redirect.
-fn safe_next(next: Option<&str>) -> &str {
+pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
         Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
             path

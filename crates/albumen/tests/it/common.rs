@@ -206,6 +206,17 @@ impl TestApp {
     }
 }
 
+/// A reply's body with the request path it echoes (the 404 page's login form brings a
+/// logged-out visitor back to it) replaced by a marker, so two 404s can be compared byte for
+/// byte: what they may differ in is only what the client sent.
+pub fn body_without_path(reply: &Reply, path: &str) -> String {
+    let escaped = path.replace('/', "&#x2f;");
+    reply
+        .text()
+        .replace(&escaped, "{path}")
+        .replace(path, "{path}")
+}
+
 /// Decodes an image response and returns its size.
 pub fn image_size(bytes: &[u8]) -> (u32, u32) {
     let img = image::load_from_memory(bytes).expect("a decodable image");

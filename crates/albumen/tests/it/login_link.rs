@@ -59,12 +59,16 @@ async fn open(t: &TestApp, url: &str) -> Result<Session, (u16, Vec<u8>)> {
     })
 }
 
-/// The confirmation form's post, as a browser sends it (with the CSRF field when logged in).
+/// The confirmation form's post, as a browser sends it (with the CSRF field when logged in):
+/// the page's `Referrer-Policy: no-referrer` makes it say `Origin: null`.
 fn confirm(url: &str, session: Option<&Session>) -> Request<Body> {
     let mut request = Request::builder()
         .method(Method::POST)
         .uri(url)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::HOST, "photos.example")
+        .header(header::ORIGIN, "null")
+        .header("sec-fetch-site", "same-origin");
     let mut body = String::new();
     if let Some(session) = session {
         request = request.header(header::COOKIE, &session.cookie);

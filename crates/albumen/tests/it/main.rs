@@ -16,6 +16,7 @@ mod identity;
 mod login_link;
 mod matrix;
 mod media;
+mod pages;
 mod previews;
 mod rate_limit;
 mod scan;

@@ -59,9 +59,14 @@ fn cookie_of(reply: &crate::common::Reply) -> String {
         .to_owned()
 }
 
+/// The password form's post as a browser sends it from the link's page, whose
+/// `Referrer-Policy: no-referrer` makes it say `Origin: null`.
 fn unlock(url: &str, password: &str) -> Request<Body> {
     Request::post(url)
         .header("content-type", "application/x-www-form-urlencoded")
+        .header("host", "photos.example")
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
         .body(Body::from(format!("password={password}")))
         .unwrap()
 }
