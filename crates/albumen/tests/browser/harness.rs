@@ -346,8 +346,7 @@ impl Browser {
         let deadline = Instant::now() + WAIT;
         loop {
             let here = self.path().await;
-            if here == path && self.script("return document.readyState", vec![]).await == "complete"
-            {
+            if here == path && self.loaded().await {
                 return;
             }
             assert!(
@@ -424,6 +423,15 @@ impl Browser {
         }
     }
 
+    /// Whether the current document has loaded. A document being replaced by the next one
+    /// cannot answer a script: that is "not yet", not an error.
+    async fn loaded(&self) -> bool {
+        matches!(
+            self.client.execute("return document.readyState", vec![]).await,
+            Ok(state) if state == "complete"
+        )
+    }
+
     pub async fn script(&self, script: &str, args: Vec<Value>) -> Value {
         match self.client.execute(script, args).await {
             Ok(value) => value,
@@ -438,9 +446,14 @@ impl Browser {
             .map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth]);";
         let deadline = Instant::now() + WAIT;
         loop {
-            let images = self.script(SCRIPT, vec![json!(css)]).await;
+            // A page still being replaced cannot run a script: not ready yet.
             let images: Vec<(String, bool, u64)> =
-                serde_json::from_value(images).expect("src, complete, naturalWidth");
+                match self.client.execute(SCRIPT, vec![json!(css)]).await {
+                    Ok(images) => {
+                        serde_json::from_value(images).expect("src, complete, naturalWidth")
+                    }
+                    Err(_) => Vec::new(),
+                };
             if images.len() >= count && images.iter().all(|(_, complete, _)| *complete) {
                 return images.into_iter().map(|(src, _, w)| (src, w)).collect();
             }
@@ -477,7 +490,7 @@ impl Browser {
                 return Followed::File { name, bytes };
             }
             let here = self.path().await;
-            let ready = self.script("return document.readyState", vec![]).await == "complete";
+            let ready = self.loaded().await;
             if here != from && ready {
                 let shown = self
                     .script(
