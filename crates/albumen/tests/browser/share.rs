@@ -47,6 +47,7 @@ async fn a_guest_unlocks_a_password_link_and_sees_the_album() {
             "That is not the password of this link."
         );
         assert!(!browser.body_text().await.contains("Summer Picnic"));
+        browser.screenshot("password_share_link-wrong").await;
 
         // The right one: the album, with its photos.
         browser.fill("input[name=password]", "blue heron").await;
