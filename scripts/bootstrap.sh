@@ -2,13 +2,15 @@
 # Installs the system packages Albumen's build and tests need and a fresh Debian machine lacks:
 # cmake and nasm, which build the bundled libjpeg-turbo 3 (Debian's is too old), and nginx,
 # which the X-Accel-Redirect integration test runs in front of the real binary, and ffmpeg
-# (with ffprobe), which reads video facts and poster frames; and the codecs the bundled libheif
+# (with ffprobe), which reads video facts and poster frames; Chromium and its chromedriver, which
+# the browser tests (crates/albumen/tests/browser) drive headless; and the codecs the bundled libheif
 # links: the HEVC (libde265) and AV1 (dav1d) decoders for HEIC/AVIF photos (`make` then builds
 # with the `heif` feature) and the AV1 encoder (libaom) for AVIF previews.
 set -euo pipefail
 
 # tool:package
-wanted=(cmake:cmake nasm:nasm pkg-config:pkg-config nginx:nginx ffmpeg:ffmpeg)
+wanted=(cmake:cmake nasm:nasm pkg-config:pkg-config nginx:nginx ffmpeg:ffmpeg chromium:chromium
+  chromedriver:chromium-driver)
 missing=()
 for pair in "${wanted[@]}"; do
   tool=${pair%%:*}
