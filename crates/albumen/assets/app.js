@@ -5,3 +5,9 @@ document.addEventListener("keydown", (event) => {
   const link = target && document.querySelector(`[data-key="${target}"]`);
   if (link) { event.preventDefault(); link.click(); }
 });
+
+// A page restored from the back/forward cache may be one the browser's session no longer may
+// see (Back after logging out): ask the server again.
+addEventListener("pageshow", (event) => {
+  if (event.persisted) location.reload();
+});

@@ -239,7 +239,10 @@ pub async fn render_errors(
         .uri()
         .path_and_query()
         .filter(|_| navigates && !token_url)
-        .map(|p| crate::web::login::safe_next(Some(p.as_str())).to_owned());
+        .and_then(|p| {
+            let next = crate::web::login::safe_next(Some(p.as_str()));
+            next.to_str().ok().map(str::to_owned)
+        });
     let response = next.run(request).await;
     let Some(info) = response.extensions().get::<ErrorInfo>().copied() else {
         return response;
