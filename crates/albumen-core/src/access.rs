@@ -5,13 +5,21 @@
 //! inherit"; a photo policy overrides the album's in both directions; "can see all"), plus the
 //! rights of the share links the subject holds ([`ShareGrant`]).
 //! [`authorize`] turns an allow into a [`Grant`], which only this module can construct and which
-//! storage demands before it hands out media bytes. List queries use a [`VisibilityScope`] built
-//! from the same subject, which the repository turns into SQL.
+//! carries what storage needs to read the photo (its [`MediaRef`]): storage takes nothing else,
+//! so it never reads a location a caller put together. List queries use a [`VisibilityScope`]
+//! built from the same subject, which the repository turns into SQL.
+//!
+//! An unlisted album is reachable only by name or by link: its `public` flag (and the `public`
+//! flag of its photos' own policies) lets nobody in, so counting ids finds nothing.
+//!
+//! `Subject::user`, `Subject::with_share`, `ShareGrant::new`, `MediaRef::new` and
+//! `system_grant` are banned by `clippy.toml` outside the few places that resolve sessions and
+//! links, map catalog rows or run system jobs.
 
 use std::collections::BTreeSet;
 
 use crate::id::{AlbumId, GroupId, PhotoId, ShareId, UserId};
-use crate::model::Permissions;
+use crate::model::{MediaKind, Permissions};
 
 mod explain;
 #[cfg(test)]
@@ -37,16 +45,53 @@ pub struct Subject {
 /// the photos it names.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ShareGrant {
-    pub share: Option<ShareId>,
-    pub albums: BTreeSet<AlbumId>,
-    pub photos: BTreeSet<PhotoId>,
+    share: Option<ShareId>,
+    albums: BTreeSet<AlbumId>,
+    photos: BTreeSet<PhotoId>,
     /// Originals may be downloaded one by one.
-    pub allow_download: bool,
+    allow_download: bool,
     /// Albums may be exported as a ZIP of originals.
-    pub allow_zip: bool,
+    allow_zip: bool,
 }
 
 impl ShareGrant {
+    /// The rights of one live link. Built only by the share resolver, from a stored link.
+    pub fn new(
+        share: Option<ShareId>,
+        albums: BTreeSet<AlbumId>,
+        photos: BTreeSet<PhotoId>,
+        allow_download: bool,
+        allow_zip: bool,
+    ) -> Self {
+        Self {
+            share,
+            albums,
+            photos,
+            allow_download,
+            allow_zip,
+        }
+    }
+
+    pub fn share(&self) -> Option<ShareId> {
+        self.share
+    }
+
+    pub fn albums(&self) -> &BTreeSet<AlbumId> {
+        &self.albums
+    }
+
+    pub fn photos(&self) -> &BTreeSet<PhotoId> {
+        &self.photos
+    }
+
+    pub fn allow_download(&self) -> bool {
+        self.allow_download
+    }
+
+    pub fn allow_zip(&self) -> bool {
+        self.allow_zip
+    }
+
     /// Whether the link reaches `target` at all (for viewing).
     pub fn reaches(&self, target: Target<'_>) -> bool {
         match target {
@@ -115,12 +160,17 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// `public`, or an authenticated subject listed directly or through one of its groups.
-    pub fn allows(&self, subject: &Subject) -> bool {
-        self.public
-            || subject.user.is_some_and(|user| {
-                self.users.contains(&user) || !self.groups.is_disjoint(&subject.groups)
-            })
+    /// `public` (unless the album is unlisted), or an authenticated subject listed directly or
+    /// through one of its groups.
+    pub fn allows(&self, subject: &Subject, unlisted: bool) -> bool {
+        (self.public && !unlisted) || self.names(subject)
+    }
+
+    /// Whether the policy names the subject, directly or through one of its groups.
+    pub fn names(&self, subject: &Subject) -> bool {
+        subject.user.is_some_and(|user| {
+            self.users.contains(&user) || !self.groups.is_disjoint(&subject.groups)
+        })
     }
 }
 
@@ -136,6 +186,8 @@ pub struct AlbumPolicy {
 pub struct AlbumFacts {
     pub id: AlbumId,
     pub policy: Option<AlbumPolicy>,
+    /// Reachable only by name or link: public flags do not apply to it or its photos.
+    pub unlisted: bool,
 }
 
 /// Everything [`decide`] needs to know about a photo.
@@ -190,16 +242,16 @@ fn policy_allows(subject: &Subject, target: Target<'_>) -> bool {
             Target::Album(album) => album
                 .policy
                 .as_ref()
-                .is_some_and(|p| p.policy.allows(subject)),
-            Target::Photo(photo) => match &photo.policy {
-                // A photo policy overrides the album's, to widen or to narrow.
-                Some(own) => own.allows(subject),
-                None => photo
-                    .album
-                    .policy
-                    .as_ref()
-                    .is_some_and(|p| p.inherit && p.policy.allows(subject)),
-            },
+                .is_some_and(|p| p.policy.allows(subject, album.unlisted)),
+            Target::Photo(photo) => {
+                match &photo.policy {
+                    // A photo policy overrides the album's, to widen or to narrow.
+                    Some(own) => own.allows(subject, photo.album.unlisted),
+                    None => photo.album.policy.as_ref().is_some_and(|p| {
+                        p.inherit && p.policy.allows(subject, photo.album.unlisted)
+                    }),
+                }
+            }
         }
 }
 
@@ -208,41 +260,112 @@ fn policy_allows(subject: &Subject, target: Target<'_>) -> bool {
 #[error("not found")]
 pub struct Denied;
 
-/// Proof that an action on one photo was authorized. Only this module constructs it, so any
-/// function that takes a `&Grant` cannot be reached without the check.
+/// Where one photo's bytes are and what they are: what storage needs to read them. Built from
+/// a catalog row only (`MediaRef::new` is banned elsewhere), and handed to storage only inside
+/// a [`Grant`], so storage never reads a location a caller put together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaRef {
+    photo: PhotoId,
+    kind: MediaKind,
+    path: String,
+    fs_path: Option<Vec<u8>>,
+    fingerprint: String,
+    size: u64,
+}
+
+impl MediaRef {
+    /// `path` is the NFC catalog path; `fs_path` the exact bytes on disk when they differ.
+    pub fn new(
+        photo: PhotoId,
+        kind: MediaKind,
+        path: String,
+        fs_path: Option<Vec<u8>>,
+        fingerprint: String,
+        size: u64,
+    ) -> Self {
+        Self {
+            photo,
+            kind,
+            path,
+            fs_path,
+            fingerprint,
+            size,
+        }
+    }
+
+    pub fn photo(&self) -> PhotoId {
+        self.photo
+    }
+
+    pub fn kind(&self) -> MediaKind {
+        self.kind
+    }
+
+    /// The library-relative catalog path (NFC, `/`-separated).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The exact relative path bytes on disk, when they differ from [`Self::path`].
+    pub fn fs_path(&self) -> Option<&[u8]> {
+        self.fs_path.as_deref()
+    }
+
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
+    /// The size the scan recorded.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// Proof that an action on one photo was authorized, carrying what storage needs to act on
+/// it. Only this module constructs it, so any function that takes a `&Grant` cannot be reached
+/// without the check, nor pointed at another file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Grant {
-    photo: PhotoId,
     action: Action,
+    media: MediaRef,
 }
 
 impl Grant {
     pub fn photo(&self) -> PhotoId {
-        self.photo
+        self.media.photo
     }
 
     pub fn action(&self) -> Action {
         self.action
     }
 
-    /// Whether this grant covers `action` on `photo`. Downloading or exporting a photo reads
+    /// The photo's bytes this grant opens.
+    pub fn media(&self) -> &MediaRef {
+        &self.media
+    }
+
+    /// Whether this grant covers `action` on its photo. Downloading or exporting a photo reads
     /// its original, which also covers viewing it.
-    pub fn covers(&self, photo: PhotoId, action: Action) -> bool {
+    pub fn covers(&self, action: Action) -> bool {
         let reads_original = |a| matches!(a, Action::Download | Action::Export);
-        self.photo == photo
-            && (self.action == action
-                || reads_original(self.action)
-                    && (action == Action::View || reads_original(action)))
+        self.action == action
+            || reads_original(self.action) && (action == Action::View || reads_original(action))
     }
 }
 
-/// Runs [`decide`] and hands out a [`Grant`] on allow.
-pub fn authorize(subject: &Subject, action: Action, facts: &PhotoFacts) -> Result<Grant, Denied> {
+/// Runs [`decide`] and hands out a [`Grant`] for `media` on allow. `media` must be the photo
+/// the facts describe (both come from one catalog read); anything else is a denial.
+pub fn authorize(
+    subject: &Subject,
+    action: Action,
+    facts: &PhotoFacts,
+    media: MediaRef,
+) -> Result<Grant, Denied> {
+    if media.photo != facts.id {
+        return Err(Denied);
+    }
     match decide(subject, action, Target::Photo(facts)) {
-        Decision::Allow => Ok(Grant {
-            photo: facts.id,
-            action,
-        }),
+        Decision::Allow => Ok(Grant { action, media }),
         Decision::Deny => Err(Denied),
     }
 }
@@ -258,11 +381,11 @@ pub enum SystemReason {
 
 /// A grant for the system's own work. Banned by `clippy.toml` outside the few places allowed to
 /// use it, so every use is visible in review.
-pub fn system_grant(photo: PhotoId, reason: SystemReason) -> Grant {
+pub fn system_grant(media: MediaRef, reason: SystemReason) -> Grant {
     let _ = reason;
     Grant {
-        photo,
         action: Action::Download,
+        media,
     }
 }
 

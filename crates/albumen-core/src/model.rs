@@ -139,12 +139,9 @@ pub struct PhotoMeta {
 pub struct Photo {
     pub id: PhotoId,
     pub album_id: AlbumId,
+    /// The file's name. Where it lies in the library is not here: storage learns it only from a
+    /// grant (`access::MediaRef`), and viewers never need it.
     pub filename: String,
-    /// Library-relative path, NFC, `/`-separated.
-    pub path: String,
-    /// The path's exact bytes on disk when they differ from `path` (NFD or non-UTF-8 names).
-    #[serde(skip)]
-    pub fs_path: Option<Vec<u8>>,
     pub kind: MediaKind,
     /// Bytes.
     pub size: i64,

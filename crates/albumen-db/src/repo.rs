@@ -1,6 +1,8 @@
 //! The catalog interface the application programs against, and the records it exchanges.
 
-use albumen_core::access::{AlbumFacts, AlbumPolicy, PhotoFacts, Policy, VisibilityScope};
+use albumen_core::access::{
+    AlbumFacts, AlbumPolicy, MediaRef, PhotoFacts, Policy, VisibilityScope,
+};
 use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoEntry, PhotoMeta, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use async_trait::async_trait;
@@ -387,33 +389,27 @@ pub trait Repo: Send + Sync + std::fmt::Debug {
     /// instance sharing the database ends up with the same value.
     async fn secret(&self, name: &str, candidate: &str) -> Result<String>;
 
-    // Catalog reads: one-shot forms of the [`Reader`] methods of the same names.
-    /// A [`Reader`] on a connection of its own, for a page that reads several times in a row.
+    // Catalog reads.
+    /// A [`Reader`] on a connection of its own: the scoped reads a viewer's page makes.
     async fn reader(&self) -> Result<Box<dyn Reader>>;
+    /// One-shot [`Reader::list_albums`].
     async fn list_albums(&self, scope: &VisibilityScope) -> Result<Vec<Album>> {
         self.reader().await?.list_albums(scope).await
     }
-    async fn album(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
-        self.reader().await?.album(scope, id).await
-    }
-    async fn sub_albums(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>> {
-        self.reader().await?.sub_albums(scope, id).await
-    }
-    async fn album_parents(&self, id: AlbumId) -> Result<Vec<(AlbumId, String)>> {
-        self.reader().await?.album_parents(id).await
-    }
+    /// One-shot [`Reader::album_photos`].
     async fn album_photos(&self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
         self.reader().await?.album_photos(scope, id).await
     }
-    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
-        self.reader().await?.photo(id).await
-    }
-    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
-        self.reader().await?.album_facts(id).await
-    }
-    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
-        self.reader().await?.photo_facts(id).await
-    }
+    // Unscoped reads, for administrators and the system's own work; a viewer's page never
+    // makes them.
+    /// One present photo, whatever its policy.
+    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>>;
+    /// Where a present photo's bytes are, for a system grant.
+    async fn media(&self, id: PhotoId) -> Result<Option<MediaRef>>;
+    /// A present album's policy, for explaining decisions.
+    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>>;
+    /// A present photo's policy and its album's, for explaining decisions.
+    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>>;
 
     // Scanning.
     async fn catalog_files(&self) -> Result<Vec<CatalogFile>>;
@@ -502,8 +498,13 @@ pub trait Reader: Send {
     /// Present child albums of `id` the scope may see that hold, in themselves or below, a
     /// photo it may see; counts and cover as in [`Reader::album`]; newest first.
     async fn sub_albums(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>>;
-    /// The albums above `id` (id and name), from the top down; empty at the top.
-    async fn album_parents(&mut self, id: AlbumId) -> Result<Vec<(AlbumId, String)>>;
+    /// The albums above `id` that the scope may see (id and name), from the top down; hidden
+    /// ones are left out.
+    async fn album_parents(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<(AlbumId, String)>>;
     /// Present photos of an album the scope may see, in album order (date, then file name).
     async fn album_photos(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>>;
     /// [`Reader::album_photos`], only what a list shows of each.
@@ -512,15 +513,10 @@ pub trait Reader: Send {
         scope: &VisibilityScope,
         id: AlbumId,
     ) -> Result<Vec<PhotoEntry>>;
-    /// One present photo, unfiltered: the caller authorizes it with its facts.
-    async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>>;
-    /// A present album and its policy, for [`albumen_core::access::decide`].
-    async fn album_facts(&mut self, id: AlbumId) -> Result<Option<AlbumFacts>>;
-    /// A present photo with its own policy and its album's, for
-    /// [`albumen_core::access::decide`]: the caller decides before using the photo.
-    async fn photo_with_facts(&mut self, id: PhotoId) -> Result<Option<(Photo, PhotoFacts)>>;
-    /// The facts of [`Reader::photo_with_facts`] alone.
-    async fn photo_facts(&mut self, id: PhotoId) -> Result<Option<PhotoFacts>> {
-        Ok(self.photo_with_facts(id).await?.map(|(_, facts)| facts))
-    }
+    /// A present photo with its own policy and its album's, and where its bytes are: the caller
+    /// decides on the facts (`access::authorize`) before using either.
+    async fn photo_with_facts(
+        &mut self,
+        id: PhotoId,
+    ) -> Result<Option<(Photo, PhotoFacts, MediaRef)>>;
 }

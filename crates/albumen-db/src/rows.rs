@@ -1,5 +1,6 @@
 //! Row → model mapping, shared by both backends (sqlx `Any` rows).
 
+use albumen_core::access::MediaRef;
 use albumen_core::model::{Album, MediaKind, Permissions, Photo, PhotoEntry, PhotoMeta, User};
 use albumen_core::{AlbumId, PhotoId, UserId};
 use sqlx::Row;
@@ -24,7 +25,7 @@ pub(crate) fn user(row: &AnyRow) -> Result<User> {
     })
 }
 
-pub(crate) const PHOTO_COLUMNS: &str = "p.id, p.album_id, p.filename, p.path, p.fs_path, p.kind, \
+pub(crate) const PHOTO_COLUMNS: &str = "p.id, p.album_id, p.filename, p.kind, \
      p.size, p.fingerprint, p.taken_at, p.width, p.height, p.orientation, p.camera, p.lens, \
      p.exposure_time, p.f_number, p.iso, p.focal_length, p.latitude, p.longitude, p.duration_ms";
 
@@ -34,8 +35,6 @@ pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
         id: PhotoId::new(row.try_get("id")?),
         album_id: AlbumId::new(row.try_get("album_id")?),
         filename: row.try_get("filename")?,
-        path: row.try_get("path")?,
-        fs_path: row.try_get("fs_path")?,
         kind: MediaKind::parse(&kind).ok_or_else(|| RepoError::Corrupt(format!("kind {kind}")))?,
         size: row.try_get("size")?,
         fingerprint: row.try_get("fingerprint")?,
@@ -62,6 +61,26 @@ pub(crate) fn photo(row: &AnyRow) -> Result<Photo> {
             duration_ms: row.try_get("duration_ms")?,
         },
     })
+}
+
+pub(crate) const MEDIA_COLUMNS: &str = "p.id, p.kind, p.path, p.fs_path, p.fingerprint, p.size";
+
+/// Where a photo's bytes are: only ever read together with the facts that authorize it, or for
+/// the system's own work. Expects [`MEDIA_COLUMNS`].
+#[expect(
+    clippy::disallowed_methods,
+    reason = "media references come from catalog rows, here and nowhere else"
+)]
+pub(crate) fn media(row: &AnyRow) -> Result<MediaRef> {
+    let kind: String = row.try_get("kind")?;
+    Ok(MediaRef::new(
+        PhotoId::new(row.try_get("id")?),
+        MediaKind::parse(&kind).ok_or_else(|| RepoError::Corrupt(format!("kind {kind}")))?,
+        row.try_get("path")?,
+        row.try_get("fs_path")?,
+        row.try_get("fingerprint")?,
+        int(row, "size")?,
+    ))
 }
 
 pub(crate) const ENTRY_COLUMNS: &str =

@@ -12,8 +12,8 @@ use self::catalog::SqlReader;
 
 use std::collections::BTreeSet;
 
-use albumen_core::access::{AlbumPolicy, Policy};
-use albumen_core::model::User;
+use albumen_core::access::{AlbumFacts, AlbumPolicy, MediaRef, PhotoFacts, Policy};
+use albumen_core::model::{Photo, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
@@ -39,6 +39,12 @@ impl SqlRepo {
         Ok(match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
             Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    async fn sql_reader(&self) -> Result<SqlReader> {
+        Ok(SqlReader {
+            conn: self.pool.acquire().await?,
         })
     }
 
@@ -580,9 +586,23 @@ impl Repo for SqlRepo {
     }
 
     async fn reader(&self) -> Result<Box<dyn Reader>> {
-        Ok(Box::new(SqlReader {
-            conn: self.pool.acquire().await?,
-        }))
+        Ok(Box::new(self.sql_reader().await?))
+    }
+
+    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
+        self.sql_reader().await?.photo(id).await
+    }
+
+    async fn media(&self, id: PhotoId) -> Result<Option<MediaRef>> {
+        self.sql_reader().await?.media(id).await
+    }
+
+    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+        self.sql_reader().await?.album_facts(id).await
+    }
+
+    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        self.sql_reader().await?.photo_facts(id).await
     }
 
     async fn create_group(&self, name: &str, now: i64) -> Result<GroupId> {

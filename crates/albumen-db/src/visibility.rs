@@ -3,6 +3,7 @@
 //!
 //! - a policy allows ⇔ `public` OR (the subject is a user AND (it is listed OR one of its groups
 //!   is listed));
+//! - a public policy allows only when the album (the photo's album, for photos) is not unlisted;
 //! - an album is visible ⇔ it has a policy that allows;
 //! - a photo is visible ⇔ its own policy allows if it has one; otherwise its album has a policy
 //!   with `inherit` set that allows;
@@ -26,6 +27,8 @@ pub(crate) struct Visibility {
     album: String,
     photo: String,
     listed: &'static str,
+    /// The album's date as the scope sees it (see [`Visibility::album_date`]).
+    date: String,
     binds: Vec<i64>,
 }
 
@@ -37,6 +40,8 @@ impl Visibility {
                 album: "1 = 1".to_owned(),
                 photo: "1 = 1".to_owned(),
                 listed: "1 = 1",
+                // Kept up to date by every scan: the name's date or the oldest photo's.
+                date: "a.date".to_owned(),
                 binds: Vec::new(),
             },
             VisibilityScope::Restricted {
@@ -63,12 +68,25 @@ impl Visibility {
                         groups: group_params.join(", "),
                     }
                 });
+                // Public flags count only outside unlisted albums.
+                let album_listed = "a.unlisted = 0";
+                let photo_album_listed = "NOT EXISTS (SELECT 1 FROM albums ua \
+                     WHERE ua.id = p.album_id AND ua.unlisted <> 0)";
                 let album_allows = allows(
                     "ap",
                     "album_policy_users",
                     "album_policy_groups",
                     "album_id",
                     listed.as_ref(),
+                    album_listed,
+                );
+                let inherited_allows = allows(
+                    "ap",
+                    "album_policy_users",
+                    "album_policy_groups",
+                    "album_id",
+                    listed.as_ref(),
+                    photo_album_listed,
                 );
                 let photo_allows = allows(
                     "pp",
@@ -76,6 +94,7 @@ impl Visibility {
                     "photo_policy_groups",
                     "photo_id",
                     listed.as_ref(),
+                    photo_album_listed,
                 );
                 let mut album = format!(
                     "(EXISTS (SELECT 1 FROM album_policies ap WHERE ap.album_id = a.id \
@@ -87,7 +106,7 @@ impl Visibility {
                       OR (NOT EXISTS (SELECT 1 FROM photo_policies pp WHERE pp.photo_id = p.id) \
                         AND EXISTS (SELECT 1 FROM album_policies ap \
                           WHERE ap.album_id = p.album_id AND ap.inherit <> 0 \
-                            AND ({album_allows}))))"
+                            AND ({inherited_allows}))))"
                 );
                 // Share links widen the policy; no link, no `IN ()`.
                 let mut params = |ids: &mut dyn Iterator<Item = i64>| -> String {
@@ -113,10 +132,17 @@ impl Visibility {
                 }
                 album.push(')');
                 photo.push(')');
+                // The name's date, else the oldest photo this scope may see: a hidden photo's
+                // date must not show through.
+                let date = format!(
+                    "COALESCE(a.name_date, (SELECT substr(MIN(p.taken_at), 1, 10) FROM photos p \
+                       WHERE p.album_id = a.id AND p.missing_since IS NULL AND {photo}))"
+                );
                 Self {
                     album,
                     photo,
                     listed: "a.unlisted = 0",
+                    date,
                     binds,
                 }
             }
@@ -139,6 +165,11 @@ impl Visibility {
         self.listed
     }
 
+    /// The date of an album row aliased `a`, over the photos the scope may see.
+    pub(crate) fn album_date(&self) -> &str {
+        &self.date
+    }
+
     /// Binds the scope's values after the query's own.
     pub(crate) fn bind<'q>(&self, mut query: AnyQuery<'q>) -> AnyQuery<'q> {
         for value in &self.binds {
@@ -155,15 +186,16 @@ struct Listed {
 }
 
 /// "The policy row aliased `alias` allows the subject", for a policy table whose lists are
-/// `users_table` and `groups_table`, keyed by `key`.
+/// `users_table` and `groups_table`, keyed by `key`; its public flag counts when `public_ok`.
 fn allows(
     alias: &str,
     users_table: &str,
     groups_table: &str,
     key: &str,
     listed: Option<&Listed>,
+    public_ok: &str,
 ) -> String {
-    let mut condition = format!("{alias}.public <> 0");
+    let mut condition = format!("({alias}.public <> 0 AND {public_ok})");
     if let Some(listed) = listed {
         condition.push_str(&format!(
             " OR EXISTS (SELECT 1 FROM {users_table} lu WHERE lu.{key} = {alias}.{key} \

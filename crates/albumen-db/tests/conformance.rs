@@ -1,6 +1,8 @@
 //! One behaviour, two databases: every test runs on SQLite, and on PostgreSQL when
 //! `ALBUMEN_TEST_DATABASE_URL` names a server (each test gets a fresh database there).
 #![allow(clippy::unwrap_used)]
+// The suite builds subjects and share links by hand: they are what it checks the SQL against.
+#![allow(clippy::disallowed_methods)]
 
 use std::future::Future;
 use std::sync::Arc;
@@ -576,8 +578,25 @@ async fn catalog_lists_newest_first_in_album_order() {
 
         let facts = repo.photo_facts(cover).await.unwrap().unwrap();
         assert_eq!(facts.album.id, snow);
-        assert_eq!(repo.album(&all, snow).await.unwrap().unwrap(), albums[1]);
-        assert!(repo.album(&all, AlbumId::new(999)).await.unwrap().is_none());
+        assert_eq!(
+            repo.reader()
+                .await
+                .unwrap()
+                .album(&all, snow)
+                .await
+                .unwrap()
+                .unwrap(),
+            albums[1]
+        );
+        assert!(
+            repo.reader()
+                .await
+                .unwrap()
+                .album(&all, AlbumId::new(999))
+                .await
+                .unwrap()
+                .is_none()
+        );
     })
     .await;
 }
@@ -605,7 +624,14 @@ async fn restricted_scopes_see_nothing_without_policies() {
                 .id;
             assert!(repo.album_photos(&scope, id).await.unwrap().is_empty());
             assert_eq!(
-                repo.album(&scope, id).await.unwrap().unwrap().photo_count,
+                repo.reader()
+                    .await
+                    .unwrap()
+                    .album(&scope, id)
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .photo_count,
                 0
             );
         }
@@ -782,7 +808,8 @@ async fn moved_files_and_renamed_folders_keep_their_ids() {
         );
         assert_eq!(after.len(), 2, "moved, not copied");
         let stored = repo.photo(a.id).await.unwrap().unwrap();
-        assert_eq!(stored.fs_path.as_deref(), Some(&b"New/a2\xff.jpg"[..]));
+        let media = repo.media(a.id).await.unwrap().unwrap();
+        assert_eq!(media.fs_path(), Some(&b"New/a2\xff.jpg"[..]));
         assert_eq!(stored.taken_at.as_deref(), Some("2021-05-05T05:05:05"));
         assert_eq!(
             repo.catalog_albums().await.unwrap()[0].path,
@@ -1376,6 +1403,9 @@ impl Seed {
         assert_eq!(listed, decided, "SQL and decide disagree on the photo");
         let count = self
             .repo
+            .reader()
+            .await
+            .unwrap()
             .album(&scope, self.album)
             .await
             .unwrap()
@@ -1798,11 +1828,13 @@ async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &Ge
     // Share-link holders: anonymous, and a user who also holds the link.
     let all_photos: Vec<PhotoId> = photo_ids.iter().flatten().copied().collect();
     for &(albums, photos) in &world.shares {
-        let grant = ShareGrant {
-            albums: pick(albums, &album_ids),
-            photos: pick(photos, &all_photos[..all_photos.len().min(8)]),
-            ..ShareGrant::default()
-        };
+        let grant = ShareGrant::new(
+            None,
+            pick(albums, &album_ids),
+            pick(photos, &all_photos[..all_photos.len().min(8)]),
+            false,
+            false,
+        );
         subjects.push(Subject::anonymous().with_share(grant.clone()));
         subjects.push(subjects[1].clone().with_share(grant));
     }
@@ -1842,7 +1874,14 @@ async fn check_world(repo: &dyn Repo, users: &[UserId], seer: UserId, world: &Ge
                 .map(|p| p.id)
                 .collect();
             assert_eq!(entries, expected, "album_entries for {subject:?} in A{i}");
-            let summary = repo.album(&scope, facts.id).await.unwrap().unwrap();
+            let summary = repo
+                .reader()
+                .await
+                .unwrap()
+                .album(&scope, facts.id)
+                .await
+                .unwrap()
+                .unwrap();
             assert_eq!(summary.photo_count, i64::try_from(expected.len()).unwrap());
             assert_eq!(summary.cover, expected.first().copied());
             checks += 1;
@@ -2006,26 +2045,61 @@ async fn sub_albums_and_parents_follow_the_tree() {
         let snow = ids["2013/01_19_Snow"];
 
         let all = VisibilityScope::Everything;
-        let subs = repo.sub_albums(&all, year).await.unwrap();
+        let subs = repo
+            .reader()
+            .await
+            .unwrap()
+            .sub_albums(&all, year)
+            .await
+            .unwrap();
         let summary: Vec<_> = subs
             .iter()
             .map(|a| (a.name.as_str(), a.photo_count, a.cover.is_some()))
             .collect();
         assert_eq!(summary, [("Val", 1, true), ("Snow", 2, true)]);
-        assert!(repo.sub_albums(&all, snow).await.unwrap().is_empty());
+        assert!(
+            repo.reader()
+                .await
+                .unwrap()
+                .sub_albums(&all, snow)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         assert_eq!(
-            repo.album_parents(snow).await.unwrap(),
+            repo.reader()
+                .await
+                .unwrap()
+                .album_parents(&all, snow)
+                .await
+                .unwrap(),
             [(year, "2013".to_owned())]
         );
-        assert!(repo.album_parents(year).await.unwrap().is_empty());
+        assert!(
+            repo.reader()
+                .await
+                .unwrap()
+                .album_parents(&all, year)
+                .await
+                .unwrap()
+                .is_empty()
+        );
 
         for subject in [
             Subject::anonymous(),
             Subject::user(UserId::new(1), [GroupId::new(1)], Permissions::default()),
         ] {
             let scope = VisibilityScope::of(&subject);
-            assert!(repo.sub_albums(&scope, year).await.unwrap().is_empty());
+            assert!(
+                repo.reader()
+                    .await
+                    .unwrap()
+                    .sub_albums(&scope, year)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
         }
     })
     .await;
@@ -2132,9 +2206,9 @@ async fn share_links_are_stored_found_by_token_and_revoked() {
 }
 
 #[tokio::test]
-async fn unlisted_albums_leave_lists_but_stay_reachable() {
+async fn unlisted_albums_leave_lists_and_open_only_by_name_or_link() {
     on_each_backend(|repo| async move {
-        let (albums, _, _, _) = small_catalog(repo.as_ref()).await;
+        let (albums, _, users, _) = small_catalog(repo.as_ref()).await;
         repo.set_album_policies(
             &albums,
             &AlbumPolicy {
@@ -2155,8 +2229,59 @@ async fn unlisted_albums_leave_lists_but_stay_reachable() {
             .map(|a| a.id)
             .collect();
         assert_eq!(listed, [albums[1]]);
-        let reached = repo.album(&anonymous, albums[0]).await.unwrap().unwrap();
-        assert!(reached.unlisted && reached.photo_count == 2);
+        // Its public flag lets nobody in: counting ids finds nothing.
+        let unlisted = albums[0];
+        let count = |scope: VisibilityScope| {
+            let repo = repo.clone();
+            async move {
+                let mut read = repo.reader().await.unwrap();
+                let album = read.album(&scope, unlisted).await.unwrap().unwrap();
+                let (_, facts) = read
+                    .album_with_facts(&scope, unlisted)
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert!(album.unlisted && facts.unlisted);
+                album.photo_count
+            }
+        };
+        assert_eq!(count(anonymous.clone()).await, 0);
+        // A link to it, or a policy naming the user, opens it (still unlisted).
+        let holder = Subject::anonymous().with_share(ShareGrant::new(
+            None,
+            [albums[0]].into(),
+            std::collections::BTreeSet::new(),
+            false,
+            false,
+        ));
+        assert_eq!(count(VisibilityScope::of(&holder)).await, 2);
+        assert!(
+            repo.list_albums(&VisibilityScope::of(&holder))
+                .await
+                .unwrap()
+                .iter()
+                .all(|a| a.id != albums[0])
+        );
+        let ann = users[0];
+        let named = Policy {
+            public: true,
+            users: [ann].into(),
+            ..Policy::default()
+        };
+        repo.set_album_policy(
+            albums[0],
+            &AlbumPolicy {
+                policy: named,
+                inherit: true,
+            },
+            3,
+        )
+        .await
+        .unwrap();
+        let ann_scope = VisibilityScope::of(&Subject::user(ann, [], Permissions::default()));
+        assert_eq!(count(ann_scope).await, 2);
+        let other = VisibilityScope::of(&Subject::user(users[1], [], Permissions::default()));
+        assert_eq!(count(other).await, 0);
         let all = repo
             .list_albums(&VisibilityScope::Everything)
             .await
@@ -2382,6 +2507,136 @@ async fn concurrent_workers_never_claim_one_job_twice() {
         let distinct: std::collections::BTreeSet<i64> = all.iter().copied().collect();
         assert_eq!(all.len(), 40, "every job claimed once");
         assert_eq!(distinct.len(), 40);
+    })
+    .await;
+}
+
+/// Breadcrumbs name only the ancestors the viewer may see: a public album below a private one
+/// does not reveal its parent's name or id.
+#[tokio::test]
+async fn album_parents_leave_out_hidden_ancestors() {
+    on_each_backend(|repo| async move {
+        let mut child = album("Secret/Public", "Public", None);
+        child.parent_path = Some("Secret".to_owned());
+        repo.upsert_albums(&[album("Secret", "Secret parent", None), child], 1)
+            .await
+            .unwrap();
+        repo.upsert_photos(&[photo("Secret/Public", "a.jpg", None)], 1)
+            .await
+            .unwrap();
+        let ids: std::collections::HashMap<String, AlbumId> = repo
+            .catalog_albums()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|a| (a.path, a.id))
+            .collect();
+        let (secret, public_child) = (ids["Secret"], ids["Secret/Public"]);
+        repo.set_album_policy(
+            public_child,
+            &AlbumPolicy {
+                policy: public(),
+                inherit: true,
+            },
+            2,
+        )
+        .await
+        .unwrap();
+        let parents = |scope: VisibilityScope| {
+            let repo = repo.clone();
+            async move {
+                let mut read = repo.reader().await.unwrap();
+                read.album_parents(&scope, public_child).await.unwrap()
+            }
+        };
+        let anonymous = VisibilityScope::of(&Subject::anonymous());
+        assert!(parents(anonymous).await.is_empty(), "the parent is hidden");
+        assert_eq!(
+            parents(VisibilityScope::Everything).await,
+            [(secret, "Secret parent".to_owned())]
+        );
+        // A link to the parent alone opens the parent's crumb.
+        let holder = Subject::anonymous().with_share(ShareGrant::new(
+            None,
+            [secret].into(),
+            std::collections::BTreeSet::new(),
+            false,
+            false,
+        ));
+        assert_eq!(
+            parents(VisibilityScope::of(&holder)).await,
+            [(secret, "Secret parent".to_owned())]
+        );
+    })
+    .await;
+}
+
+/// An album's date is its name's, else its oldest photo's among those the viewer may see: a
+/// hidden photo's date does not show through, in lists or on the album.
+#[tokio::test]
+async fn album_dates_come_from_the_photos_the_viewer_may_see() {
+    on_each_backend(|repo| async move {
+        repo.upsert_albums(&[album("Mixed", "Mixed", None)], 1)
+            .await
+            .unwrap();
+        repo.upsert_photos(
+            &[
+                photo("Mixed", "old.jpg", Some("2001-02-03T04:05:06")),
+                photo("Mixed", "new.jpg", Some("2020-07-08T09:10:11")),
+            ],
+            1,
+        )
+        .await
+        .unwrap();
+        repo.refresh_albums().await.unwrap();
+        let mixed = repo.catalog_albums().await.unwrap()[0].id;
+        let old = repo
+            .catalog_files()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|f| f.path == "Mixed/old.jpg")
+            .unwrap()
+            .id;
+        repo.set_album_policy(
+            mixed,
+            &AlbumPolicy {
+                policy: public(),
+                inherit: true,
+            },
+            2,
+        )
+        .await
+        .unwrap();
+        repo.set_photo_policy(old, &Policy::default(), 2)
+            .await
+            .unwrap();
+        let date = |scope: VisibilityScope| {
+            let repo = repo.clone();
+            async move {
+                let listed = repo.list_albums(&scope).await.unwrap();
+                let mut read = repo.reader().await.unwrap();
+                let one = read.album(&scope, mixed).await.unwrap().unwrap();
+                assert_eq!(listed[0].date, one.date);
+                (one.date, one.photo_count)
+            }
+        };
+        assert_eq!(
+            date(VisibilityScope::Everything).await,
+            (Some("2001-02-03".to_owned()), 2)
+        );
+        assert_eq!(
+            date(VisibilityScope::of(&Subject::anonymous())).await,
+            (Some("2020-07-08".to_owned()), 1)
+        );
+        // A date in the folder name is the album's for everyone.
+        repo.upsert_albums(&[album("Mixed", "Mixed", Some("1999-12-31"))], 3)
+            .await
+            .unwrap();
+        assert_eq!(
+            date(VisibilityScope::of(&Subject::anonymous())).await,
+            (Some("1999-12-31".to_owned()), 1)
+        );
     })
     .await;
 }

@@ -7,6 +7,7 @@ pub mod password;
 pub mod session;
 
 use albumen_core::UserId;
+use albumen_core::access::Subject;
 use albumen_core::model::{Permissions, User};
 use albumen_db::{NewSession, NewUser, Repo, RepoError, UserUpdate};
 
@@ -154,4 +155,16 @@ async fn open_session(repo: &dyn Repo, user: User, session_days: u32) -> Result<
         csrf_token,
         expires_at,
     })
+}
+
+/// The subject `user` is when logged in, from its stored groups and permissions: what the
+/// session resolver builds per request, for an administrator's "why can X see this".
+pub async fn subject_of(repo: &dyn Repo, user: &User) -> Result<Subject, RepoError> {
+    let groups = repo.user_groups(user.id).await?;
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "explaining access builds the subject the user's session would have"
+    )]
+    let subject = Subject::user(user.id, groups, user.permissions);
+    Ok(subject)
 }

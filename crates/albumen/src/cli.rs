@@ -129,6 +129,15 @@ fn bind_override(bind: Option<std::net::SocketAddr>) -> impl FnOnce(&mut Overrid
     move |o| o.server = bind.map(|bind| ServerOverride { bind })
 }
 
+/// The whole catalog, unscoped: command-line operations are the administrator's own.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the command line is administration: it works on the whole catalog"
+)]
+fn catalog(state: &crate::AppState) -> &std::sync::Arc<dyn albumen_db::Repo> {
+    state.unscoped_repo()
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory;

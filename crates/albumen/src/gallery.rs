@@ -1,169 +1,245 @@
-//! What a viewer may see: the service layer shared by the HTML pages and the JSON API. Single
-//! objects are authorized with `access::decide` on their facts; lists use the viewer's
-//! visibility scope. A denial and a nonexistent id give the same `NotFound`.
+//! What a viewer may see: [`Gallery`], the one handle through which a viewer's pages, API
+//! answers and media read the catalog. It is built around the viewer's [`Subject`] and scopes
+//! every read to it — lists, breadcrumbs, neighbours, counts, dates, covers — so a hidden row
+//! cannot reach a page by accident. Single objects are authorized with `access::decide` on the
+//! facts read with them; photos come back with the [`Grant`] storage demands. A denial and a
+//! nonexistent id give the same [`GalleryError::NotFound`].
+//!
+//! Unscoped catalog reads exist only on `Repo` itself, which the web layer reaches through the
+//! administrator's extractor and system jobs through their system grant.
+
+use std::sync::Arc;
 
 use albumen_core::access::{
     self, Action, Decision, Grant, PhotoFacts, Subject, Target, VisibilityScope,
 };
 use albumen_core::model::{Album, Photo, PhotoEntry};
 use albumen_core::{AlbumId, PhotoId};
-use albumen_db::{Reader, Repo};
+use albumen_db::{Reader, Repo, RepoError};
 
-use crate::web::error::AppError;
-
-/// Present albums the subject may see, newest first.
-pub async fn albums(repo: &dyn Repo, subject: &Subject) -> Result<Vec<Album>, AppError> {
-    Ok(repo.list_albums(&VisibilityScope::of(subject)).await?)
+#[derive(Debug, thiserror::Error)]
+pub enum GalleryError {
+    /// Nonexistent, or not for this viewer: one answer.
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Repo(#[from] RepoError),
 }
 
-/// One album and the photos in it the subject may see, as a list shows them.
-pub async fn album(
-    repo: &dyn Repo,
-    subject: &Subject,
-    id: AlbumId,
-) -> Result<(Album, Vec<PhotoEntry>), AppError> {
-    let scope = VisibilityScope::of(subject);
-    let mut read = repo.reader().await?;
-    let album = authorized_album(read.as_mut(), subject, &scope, id, Action::View).await?;
-    let photos = read.album_entries(&scope, id).await?;
-    Ok((album, photos))
-}
+type Result<T> = std::result::Result<T, GalleryError>;
 
-/// The album and its visible photos, whole, when the subject may do `action` on the album
-/// itself (every action on an album implies viewing it).
-pub async fn album_for(
-    repo: &dyn Repo,
-    subject: &Subject,
-    id: AlbumId,
-    action: Action,
-) -> Result<(Album, Vec<Photo>), AppError> {
-    let scope = VisibilityScope::of(subject);
-    let mut read = repo.reader().await?;
-    let album = authorized_album(read.as_mut(), subject, &scope, id, action).await?;
-    let photos = read.album_photos(&scope, id).await?;
-    Ok((album, photos))
-}
-
-/// The album, if the subject may do `action` on it; read and decided in one statement.
-async fn authorized_album(
-    read: &mut dyn Reader,
-    subject: &Subject,
-    scope: &VisibilityScope,
-    id: AlbumId,
-    action: Action,
-) -> Result<Album, AppError> {
-    let (album, facts) = read
-        .album_with_facts(scope, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    match access::decide(subject, action, Target::Album(&facts)) {
-        Decision::Allow => Ok(album),
-        Decision::Deny => Err(AppError::NotFound),
-    }
+/// The catalog as one viewer may see it.
+#[derive(Debug, Clone)]
+pub struct Gallery {
+    repo: Arc<dyn Repo>,
+    subject: Subject,
+    scope: VisibilityScope,
 }
 
 /// An album page: the album, where it sits, what is below it and its photos.
 #[derive(Debug)]
 pub struct AlbumPage {
     pub album: Album,
-    /// The albums above, from the top down (id and name).
+    /// The albums above that the viewer may see (id and name), from the top down.
     pub parents: Vec<(AlbumId, String)>,
-    /// Child albums the subject may see that hold photos it may see, newest first.
+    /// Child albums the viewer may see that hold photos it may see, newest first.
     pub sub_albums: Vec<Album>,
     pub photos: Vec<PhotoEntry>,
 }
 
-/// [`album`] with its breadcrumbs and sub-albums, read on one connection.
-pub async fn album_page(
-    repo: &dyn Repo,
-    subject: &Subject,
-    id: AlbumId,
-) -> Result<AlbumPage, AppError> {
-    let scope = VisibilityScope::of(subject);
-    let mut read = repo.reader().await?;
-    let album = authorized_album(read.as_mut(), subject, &scope, id, Action::View).await?;
-    Ok(AlbumPage {
-        album,
-        photos: read.album_entries(&scope, id).await?,
-        sub_albums: read.sub_albums(&scope, id).await?,
-        parents: read.album_parents(id).await?,
-    })
-}
-
-/// One photo and the grant to act on it.
-pub async fn photo(
-    repo: &dyn Repo,
-    subject: &Subject,
-    id: PhotoId,
-    action: Action,
-) -> Result<(Photo, Grant), AppError> {
-    let (photo, _facts, grant) = photo_with_facts(repo, subject, id, action).await?;
-    Ok((photo, grant))
-}
-
-/// [`photo`] with the facts the decision was made on.
-pub async fn photo_with_facts(
-    repo: &dyn Repo,
-    subject: &Subject,
-    id: PhotoId,
-    action: Action,
-) -> Result<(Photo, PhotoFacts, Grant), AppError> {
-    authorized_photo(repo.reader().await?.as_mut(), subject, id, action).await
-}
-
-async fn authorized_photo(
-    read: &mut dyn Reader,
-    subject: &Subject,
-    id: PhotoId,
-    action: Action,
-) -> Result<(Photo, PhotoFacts, Grant), AppError> {
-    let (photo, facts) = read.photo_with_facts(id).await?.ok_or(AppError::NotFound)?;
-    let grant = access::authorize(subject, action, &facts).map_err(|_| AppError::NotFound)?;
-    Ok((photo, facts, grant))
+/// A photo the viewer may act on, with the grant to read its bytes.
+#[derive(Debug)]
+pub struct GrantedPhoto {
+    pub photo: Photo,
+    pub grant: Grant,
+    /// Whether anonymous visitors may see it too (shared caches may then keep its previews).
+    pub public: bool,
 }
 
 /// A photo with its place among the visible photos of its album.
 #[derive(Debug)]
 pub struct PhotoInAlbum {
     pub photo: Photo,
-    /// The album, when the subject may see it (a photo can be visible on its own).
+    /// The album, when the viewer may see it (a photo can be visible on its own).
     pub album: Option<Album>,
     pub previous: Option<PhotoId>,
     pub next: Option<PhotoId>,
     /// 1-based.
     pub position: usize,
     pub total: usize,
-    /// Whether the subject may also download the original (pages offer it only then).
+    /// Whether the viewer may also download the original (pages offer it only then).
     pub may_download: bool,
 }
 
-pub async fn photo_in_album(
-    repo: &dyn Repo,
-    subject: &Subject,
-    id: PhotoId,
-) -> Result<PhotoInAlbum, AppError> {
-    let scope = VisibilityScope::of(subject);
-    let mut read = repo.reader().await?;
-    let (photo, facts, _grant) = authorized_photo(read.as_mut(), subject, id, Action::View).await?;
-    let siblings = read.album_entries(&scope, photo.album_id).await?;
-    let index = siblings.iter().position(|p| p.id == id).unwrap_or(0);
-    // The photo's facts carry its album's policy.
-    let album = match access::decide(subject, Action::View, Target::Album(&facts.album)) {
-        Decision::Allow => read.album(&scope, photo.album_id).await?,
-        Decision::Deny => None,
-    };
-    let may_download =
-        access::decide(subject, Action::Download, Target::Photo(&facts)) == Decision::Allow;
-    Ok(PhotoInAlbum {
-        may_download,
-        previous: index
-            .checked_sub(1)
-            .and_then(|i| siblings.get(i))
-            .map(|p| p.id),
-        next: siblings.get(index + 1).map(|p| p.id),
-        position: index + 1,
-        total: siblings.len().max(1),
-        album,
-        photo,
-    })
+impl Gallery {
+    pub fn new(repo: Arc<dyn Repo>, subject: Subject) -> Self {
+        let scope = VisibilityScope::of(&subject);
+        Self {
+            repo,
+            subject,
+            scope,
+        }
+    }
+
+    pub fn subject(&self) -> &Subject {
+        &self.subject
+    }
+
+    async fn reader(&self) -> Result<Box<dyn Reader>> {
+        Ok(self.repo.reader().await?)
+    }
+
+    /// Present albums the viewer may see, newest first.
+    pub async fn albums(&self) -> Result<Vec<Album>> {
+        Ok(self.reader().await?.list_albums(&self.scope).await?)
+    }
+
+    /// One album and the photos in it the viewer may see, as a list shows them.
+    pub async fn album(&self, id: AlbumId) -> Result<(Album, Vec<PhotoEntry>)> {
+        let mut read = self.reader().await?;
+        let album = self
+            .authorized_album(read.as_mut(), id, Action::View)
+            .await?;
+        let photos = read.album_entries(&self.scope, id).await?;
+        Ok((album, photos))
+    }
+
+    /// [`Gallery::album`] with its breadcrumbs and sub-albums, read on one connection.
+    pub async fn album_page(&self, id: AlbumId) -> Result<AlbumPage> {
+        let mut read = self.reader().await?;
+        let album = self
+            .authorized_album(read.as_mut(), id, Action::View)
+            .await?;
+        Ok(AlbumPage {
+            album,
+            photos: read.album_entries(&self.scope, id).await?,
+            sub_albums: read.sub_albums(&self.scope, id).await?,
+            parents: read.album_parents(&self.scope, id).await?,
+        })
+    }
+
+    /// One photo and the grant to do `action` on it.
+    pub async fn photo(&self, id: PhotoId, action: Action) -> Result<GrantedPhoto> {
+        let (granted, _) = self
+            .authorized_photo(self.reader().await?.as_mut(), id, action)
+            .await?;
+        Ok(granted)
+    }
+
+    /// A photo page: the photo, its album if visible, and its neighbours among the photos of
+    /// the album the viewer may see.
+    pub async fn photo_page(&self, id: PhotoId) -> Result<PhotoInAlbum> {
+        let mut read = self.reader().await?;
+        let (granted, facts) = self
+            .authorized_photo(read.as_mut(), id, Action::View)
+            .await?;
+        let photo = granted.photo;
+        let siblings = read.album_entries(&self.scope, photo.album_id).await?;
+        let index = siblings.iter().position(|p| p.id == id).unwrap_or(0);
+        // The photo's facts carry its album's policy.
+        let album = match self.decide(Action::View, Target::Album(&facts.album)) {
+            Decision::Allow => read.album(&self.scope, photo.album_id).await?,
+            Decision::Deny => None,
+        };
+        Ok(PhotoInAlbum {
+            may_download: self.decide(Action::Download, Target::Photo(&facts)) == Decision::Allow,
+            previous: index
+                .checked_sub(1)
+                .and_then(|i| siblings.get(i))
+                .map(|p| p.id),
+            next: siblings.get(index + 1).map(|p| p.id),
+            position: index + 1,
+            total: siblings.len().max(1),
+            album,
+            photo,
+        })
+    }
+
+    /// Of `ids`, the photos the viewer may see, in that order (a photo link's page).
+    pub async fn photos(&self, ids: &[PhotoId]) -> Result<Vec<Photo>> {
+        let mut read = self.reader().await?;
+        let mut visible = Vec::with_capacity(ids.len());
+        for &id in ids {
+            match self.authorized_photo(read.as_mut(), id, Action::View).await {
+                Ok((granted, _)) => visible.push(granted.photo),
+                Err(GalleryError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        Ok(visible)
+    }
+
+    /// An album export: the album and, in album order, each photo the viewer may both see and
+    /// export, with its grant. `Action::Export` is granted by policies wherever they grant
+    /// viewing and by share links only when they allow archives. An album the viewer may not
+    /// export is `NotFound`; so is one with nothing to export (an empty archive would still
+    /// confirm the album).
+    pub async fn export(&self, id: AlbumId) -> Result<(Album, Vec<(Photo, Grant)>)> {
+        let mut read = self.reader().await?;
+        let album = self
+            .authorized_album(read.as_mut(), id, Action::Export)
+            .await?;
+        let visible = read.album_entries(&self.scope, id).await?;
+        let mut granted = Vec::with_capacity(visible.len());
+        for entry in visible {
+            match self
+                .authorized_photo(read.as_mut(), entry.id, Action::Export)
+                .await
+            {
+                Ok((photo, _)) => granted.push((photo.photo, photo.grant)),
+                Err(GalleryError::NotFound) => {}
+                Err(other) => return Err(other),
+            }
+        }
+        if granted.is_empty() {
+            return Err(GalleryError::NotFound);
+        }
+        Ok((album, granted))
+    }
+
+    fn decide(&self, action: Action, target: Target<'_>) -> Decision {
+        access::decide(&self.subject, action, target)
+    }
+
+    /// The album, if the viewer may do `action` on it (every action on an album implies
+    /// viewing it); read and decided in one statement.
+    async fn authorized_album(
+        &self,
+        read: &mut dyn Reader,
+        id: AlbumId,
+        action: Action,
+    ) -> Result<Album> {
+        let (album, facts) = read
+            .album_with_facts(&self.scope, id)
+            .await?
+            .ok_or(GalleryError::NotFound)?;
+        match self.decide(action, Target::Album(&facts)) {
+            Decision::Allow => Ok(album),
+            Decision::Deny => Err(GalleryError::NotFound),
+        }
+    }
+
+    async fn authorized_photo(
+        &self,
+        read: &mut dyn Reader,
+        id: PhotoId,
+        action: Action,
+    ) -> Result<(GrantedPhoto, PhotoFacts)> {
+        let (photo, facts, media) = read
+            .photo_with_facts(id)
+            .await?
+            .ok_or(GalleryError::NotFound)?;
+        let grant = access::authorize(&self.subject, action, &facts, media)
+            .map_err(|_| GalleryError::NotFound)?;
+        let public = access::decide(&Subject::anonymous(), Action::View, Target::Photo(&facts))
+            == Decision::Allow;
+        Ok((
+            GrantedPhoto {
+                photo,
+                grant,
+                public,
+            },
+            facts,
+        ))
+    }
 }

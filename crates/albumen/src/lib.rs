@@ -7,7 +7,6 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod config;
-pub mod export;
 pub mod gallery;
 pub mod media_type;
 pub mod preview;

@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use albumen_core::access::Grant;
-use albumen_core::model::{MediaKind, Photo};
+use albumen_core::model::MediaKind;
 use albumen_db::{Problem, ProblemStage, Repo};
 use albumen_media::{Encoding, Limits, MediaError, Output, Preset};
 use bytes::Bytes;
@@ -56,12 +56,11 @@ impl NamedPreset {
     }
 
     /// An ETag that changes with the content, the preset's settings and the encoding.
-    pub fn etag(&self, photo: &Photo, encoding: Encoding) -> String {
+    pub fn etag(&self, fingerprint: &str, encoding: Encoding) -> String {
         match encoding {
-            Encoding::Jpeg => format!("\"{}-{}\"", photo.fingerprint, self.settings_hash),
+            Encoding::Jpeg => format!("\"{fingerprint}-{}\"", self.settings_hash),
             other => format!(
-                "\"{}-{}-{}\"",
-                photo.fingerprint,
+                "\"{fingerprint}-{}-{}\"",
                 self.settings_hash,
                 other.extension()
             ),
@@ -78,13 +77,9 @@ impl NamedPreset {
         hasher.finalize().to_hex()[..12].to_owned()
     }
 
-    /// Where this preset's rendition of `photo` is cached.
-    pub fn cache_key(&self, photo: &Photo, encoding: Encoding) -> CacheKey {
-        CacheKey::preview(
-            &photo.fingerprint,
-            &self.settings_hash,
-            encoding.extension(),
-        )
+    /// Where this preset's rendition of the content with this fingerprint is cached.
+    pub fn cache_key(&self, fingerprint: &str, encoding: Encoding) -> CacheKey {
+        CacheKey::preview(fingerprint, &self.settings_hash, encoding.extension())
     }
 
     /// Box area, to order presets from the most demanding.
@@ -128,10 +123,12 @@ pub struct Previews {
     max_file_bytes: u64,
     cpu: Semaphore,
     in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
+    /// Where files that cannot be rendered are recorded as problems.
+    problems: Arc<dyn Repo>,
 }
 
 impl Previews {
-    pub fn new(config: &Config) -> Self {
+    pub fn new(config: &Config, problems: Arc<dyn Repo>) -> Self {
         let mut presets: Vec<NamedPreset> = config
             .previews
             .presets
@@ -161,6 +158,7 @@ impl Previews {
             max_file_bytes: config.previews.max_file_mb.saturating_mul(1_000_000),
             cpu: Semaphore::new(config.preview_workers()),
             in_flight: Mutex::new(HashMap::new()),
+            problems,
         }
     }
 
@@ -207,38 +205,34 @@ impl Previews {
     pub async fn get(
         &self,
         storage: &Storage,
-        repo: &dyn Repo,
         grant: &Grant,
-        photo: &Photo,
         preset: &NamedPreset,
         encoding: Encoding,
     ) -> Result<Preview, PreviewError> {
-        if photo.kind == MediaKind::Video && !poster::available() {
+        let media = grant.media();
+        if media.kind() == MediaKind::Video && !poster::available() {
             return Ok(Preview::Placeholder(preset.placeholder()));
         }
-        let key = preset.cache_key(photo, encoding);
-        if let Some(cached) = storage.cached_preview(grant, photo, &key).await? {
+        let key = preset.cache_key(media.fingerprint(), encoding);
+        if let Some(cached) = storage.cached_preview(grant, &key).await? {
             return Ok(Preview::Image(cached.bytes));
         }
-        let flight = self.flight(photo, encoding);
+        let flight = self.flight(media.fingerprint(), encoding);
         let _turn = flight.lock().await;
         // Whoever held the turn before us may have made it.
-        if let Some(cached) = storage.cached_preview(grant, photo, &key).await? {
+        if let Some(cached) = storage.cached_preview(grant, &key).await? {
             return Ok(Preview::Image(cached.bytes));
         }
         // The requested preset and every smaller one not cached yet: the photo page's preview
         // brings the grid's thumbnail along from the same decode.
         let mut wanted = Vec::new();
         for other in self.presets.iter().filter(|p| p.area() <= preset.area()) {
-            let other_key = other.cache_key(photo, encoding);
+            let other_key = other.cache_key(media.fingerprint(), encoding);
             if other.name == preset.name || !storage.has_preview(&other_key).await? {
                 wanted.push(other);
             }
         }
-        match self
-            .make(storage, repo, grant, photo, &wanted, encoding)
-            .await?
-        {
+        match self.make(storage, grant, &wanted, encoding).await? {
             Ok(made) => {
                 let index = wanted
                     .iter()
@@ -256,20 +250,19 @@ impl Previews {
     pub async fn generate(
         &self,
         storage: &Storage,
-        repo: &dyn Repo,
         grant: &Grant,
-        photo: &Photo,
     ) -> Result<Generated, PreviewError> {
-        if photo.kind == MediaKind::Video && !poster::available() {
+        let media = grant.media();
+        if media.kind() == MediaKind::Video && !poster::available() {
             return Ok(Generated::Made(0));
         }
         let encoding = self.preferred();
-        let flight = self.flight(photo, encoding);
+        let flight = self.flight(media.fingerprint(), encoding);
         let _turn = flight.lock().await;
         let mut wanted = Vec::new();
         for preset in &self.presets {
             if !storage
-                .has_preview(&preset.cache_key(photo, encoding))
+                .has_preview(&preset.cache_key(media.fingerprint(), encoding))
                 .await?
             {
                 wanted.push(preset);
@@ -278,15 +271,10 @@ impl Previews {
         if wanted.is_empty() {
             return Ok(Generated::Made(0));
         }
-        Ok(
-            match self
-                .make(storage, repo, grant, photo, &wanted, encoding)
-                .await?
-            {
-                Ok(made) => Generated::Made(made.len()),
-                Err(reason) => Generated::Unrenderable(reason),
-            },
-        )
+        Ok(match self.make(storage, grant, &wanted, encoding).await? {
+            Ok(made) => Generated::Made(made.len()),
+            Err(reason) => Generated::Unrenderable(reason),
+        })
     }
 
     /// Reads the original (a video's frame), renders `presets` from one decode and caches them;
@@ -295,9 +283,7 @@ impl Previews {
     async fn make(
         &self,
         storage: &Storage,
-        repo: &dyn Repo,
         grant: &Grant,
-        photo: &Photo,
         presets: &[&NamedPreset],
         encoding: Encoding,
     ) -> Result<Result<Vec<Bytes>, String>, PreviewError> {
@@ -308,20 +294,21 @@ impl Previews {
             .await
             .map_err(|e| PreviewError::Worker(e.to_string()))?;
         let missing = |path| format!("{path} is no longer in the library");
-        let size = u64::try_from(photo.size).unwrap_or(0);
-        let source = match photo.kind {
+        let media = grant.media();
+        let size = media.size();
+        let source = match media.kind() {
             // Read whole, so bounded (the pixel limit comes later, from the header).
             MediaKind::Image if size > self.max_file_bytes => Err(format!(
                 "the file is {:.0} MB, above previews.max_file_mb ({} MB)",
                 size as f64 / 1e6,
                 self.max_file_bytes / 1_000_000
             )),
-            MediaKind::Image => match storage.read_original(grant, photo).await {
+            MediaKind::Image => match storage.read_original(grant).await {
                 Ok(original) => Ok(original),
                 Err(StorageError::Missing(path)) => Err(missing(path)),
                 Err(err) => return Err(err.into()),
             },
-            MediaKind::Video => match storage.open_video(grant, photo).await {
+            MediaKind::Video => match storage.open_video(grant).await {
                 Ok(video) => poster::frame(video).await.map(Bytes::from),
                 Err(StorageError::Missing(path)) => Err(missing(path)),
                 Err(err) => return Err(err.into()),
@@ -335,23 +322,27 @@ impl Previews {
             Ok(made) => {
                 for (preset, bytes) in presets.iter().zip(&made) {
                     storage
-                        .store_preview(&preset.cache_key(photo, encoding), bytes.clone())
+                        .store_preview(
+                            &preset.cache_key(media.fingerprint(), encoding),
+                            bytes.clone(),
+                        )
                         .await?;
                 }
-                repo.clear_problem(&photo.path, ProblemStage::Preview)
+                self.problems
+                    .clear_problem(media.path(), ProblemStage::Preview)
                     .await
                     .map_err(|e| PreviewError::Worker(e.to_string()))?;
                 Ok(Ok(made))
             }
             Err(reason) => {
-                tracing::warn!(photo = %photo.id, path = %photo.path, %reason, "cannot render preview");
+                tracing::warn!(photo = %media.photo(), path = %media.path(), %reason, "cannot render preview");
                 let problem = Problem {
-                    path: photo.path.clone(),
+                    path: media.path().to_owned(),
                     stage: ProblemStage::Preview,
                     reason: reason.clone(),
                     seen_at: unix_now(),
                 };
-                if let Err(err) = repo.record_problem(&problem).await {
+                if let Err(err) = self.problems.record_problem(&problem).await {
                     tracing::error!(%err, "cannot record preview problem");
                 }
                 Ok(Err(reason))
@@ -378,8 +369,8 @@ impl Previews {
 
     /// The lock shared by everyone currently rendering `photo` as `encoding`; it disappears
     /// with its last user.
-    fn flight(&self, photo: &Photo, encoding: Encoding) -> Arc<tokio::sync::Mutex<()>> {
-        let name = format!("{}.{}", photo.fingerprint, encoding.extension());
+    fn flight(&self, fingerprint: &str, encoding: Encoding) -> Arc<tokio::sync::Mutex<()>> {
+        let name = format!("{fingerprint}.{}", encoding.extension());
         let mut map = self
             .in_flight
             .lock()
@@ -416,20 +407,23 @@ fn accepts(accept: &str, mime: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn previews(webp: bool, avif: bool) -> Previews {
+    async fn previews(webp: bool, avif: bool) -> Previews {
         let mut config = Config::default();
         config.previews.webp = webp;
         config.previews.avif = avif;
-        Previews::new(&config)
+        let repo = albumen_db::connect("sqlite::memory:", 1)
+            .await
+            .expect("an in-memory catalog");
+        Previews::new(&config, repo)
     }
 
     const CHROMIUM: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
     const SAFARI: &str = "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,\
                           video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5";
 
-    #[test]
-    fn webp_goes_to_clients_that_accept_it() {
-        let on = previews(true, false);
+    #[tokio::test]
+    async fn webp_goes_to_clients_that_accept_it() {
+        let on = previews(true, false).await;
         assert_eq!(on.negotiate(Some(CHROMIUM)), Encoding::Webp);
         assert_eq!(on.negotiate(Some("image/webp;q=0.5")), Encoding::Webp);
         for jpeg_only in [
@@ -445,28 +439,28 @@ mod tests {
             assert_eq!(on.negotiate(jpeg_only), Encoding::Jpeg, "{jpeg_only:?}");
         }
         assert_eq!(
-            previews(false, false).negotiate(Some(CHROMIUM)),
+            previews(false, false).await.negotiate(Some(CHROMIUM)),
             Encoding::Jpeg
         );
     }
 
-    #[test]
-    fn avif_comes_first_when_the_build_can_encode_it() {
-        let both = previews(true, true);
+    #[tokio::test]
+    async fn avif_comes_first_when_the_build_can_encode_it() {
+        let both = previews(true, true).await;
         if Encoding::Avif.available() {
             // Our preference, not the order the client lists them in.
             assert_eq!(both.negotiate(Some(CHROMIUM)), Encoding::Avif);
             assert_eq!(both.negotiate(Some(SAFARI)), Encoding::Avif);
             assert_eq!(both.preferred(), Encoding::Avif);
             assert_eq!(
-                previews(false, true).negotiate(Some(CHROMIUM)),
+                previews(false, true).await.negotiate(Some(CHROMIUM)),
                 Encoding::Avif
             );
         } else {
             assert_eq!(both.negotiate(Some(CHROMIUM)), Encoding::Webp);
             assert_eq!(both.preferred(), Encoding::Webp);
             assert_eq!(
-                previews(false, true).negotiate(Some(CHROMIUM)),
+                previews(false, true).await.negotiate(Some(CHROMIUM)),
                 Encoding::Jpeg
             );
         }
@@ -476,17 +470,17 @@ mod tests {
         assert_eq!(both.negotiate(Some("image/png,*/*")), Encoding::Jpeg);
     }
 
-    #[test]
-    fn presets_run_from_the_most_demanding() {
-        let previews = previews(true, true);
+    #[tokio::test]
+    async fn presets_run_from_the_most_demanding() {
+        let previews = previews(true, true).await;
         let names: Vec<&str> = previews.presets().iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["large", "standard", "thumb"]);
         assert_eq!(previews.preset("thumb").map(|p| p.preset.width), Some(256));
     }
 
-    #[test]
-    fn only_keys_of_configured_presets_and_present_photos_are_wanted() {
-        let previews = previews(false, false);
+    #[tokio::test]
+    async fn only_keys_of_configured_presets_and_present_photos_are_wanted() {
+        let previews = previews(false, false).await;
         let standard = previews.preset("standard").expect("default preset");
         let fingerprints = ["f1".to_owned()].into();
         let key = |fp: &str, encoding: Encoding| {
@@ -497,7 +491,7 @@ mod tests {
         assert!(!previews.wanted(&fingerprints, key("f2", Encoding::Jpeg).as_str()));
         assert!(!previews.wanted(&fingerprints, key("f1", Encoding::Webp).as_str()));
         assert!(!previews.wanted(&fingerprints, key("f1", Encoding::Avif).as_str()));
-        let modern = self::previews(true, true);
+        let modern = self::previews(true, true).await;
         assert!(modern.wanted(&fingerprints, key("f1", Encoding::Webp).as_str()));
         assert_eq!(
             modern.wanted(&fingerprints, key("f1", Encoding::Avif).as_str()),

@@ -51,8 +51,7 @@ pub async fn work_batch(
     tally: &Tally,
 ) -> Result<usize, RepoError> {
     let now = unix_now();
-    let jobs = state
-        .repo
+    let jobs = jobs_repo(state)
         .claim_jobs(PREVIEW_JOBS, worker, now, now + LEASE_SECONDS, limit)
         .await?;
     let claimed = jobs.len();
@@ -65,26 +64,31 @@ pub async fn work_batch(
     Ok(claimed)
 }
 
+/// The queue and the catalog rows the system's own work needs (under a system grant).
+#[expect(
+    clippy::disallowed_methods,
+    reason = "background jobs are the system's own work, not a viewer's"
+)]
+fn jobs_repo(state: &AppState) -> &dyn albumen_db::Repo {
+    state.unscoped_repo().as_ref()
+}
+
 async fn run(state: &AppState, job: Job, tally: &Tally) -> Result<(), RepoError> {
-    let repo = state.repo.as_ref();
+    let repo = jobs_repo(state);
     let outcome = if job.attempts > MAX_ATTEMPTS {
         // Claimed this often without an answer: it takes its worker down. Leave it.
         Err(format!("gave up after {MAX_ATTEMPTS} attempts"))
     } else {
-        match repo.photo(PhotoId::new(job.target)).await? {
+        match repo.media(PhotoId::new(job.target)).await? {
             // Gone since it was queued: nothing to do.
             None => Ok(0),
-            Some(photo) => {
+            Some(media) => {
                 #[expect(
                     clippy::disallowed_methods,
                     reason = "background jobs make previews without a viewer"
                 )]
-                let grant = system_grant(photo.id, SystemReason::PreviewJob);
-                match state
-                    .previews
-                    .generate(&state.storage, repo, &grant, &photo)
-                    .await
-                {
+                let grant = system_grant(media, SystemReason::PreviewJob);
+                match state.previews.generate(&state.storage, &grant).await {
                     Ok(Generated::Made(n)) => Ok(n),
                     Ok(Generated::Unrenderable(reason)) => {
                         repo.fail_job(&job, &reason, unix_now()).await?;

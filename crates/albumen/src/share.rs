@@ -14,19 +14,17 @@ use std::collections::BTreeSet;
 use albumen_core::access::ShareGrant;
 use albumen_core::{ShareId, UserId};
 use albumen_db::{NewShare, Repo, RepoError, ShareRecord, ShareTarget};
-use axum::http::{HeaderMap, HeaderValue};
 
 use crate::auth::session::{hash_token, hex, new_token, plausible_token, tokens_match};
 use crate::auth::{AuthError, password};
 use crate::clock::unix_now;
-use crate::web::session::cookies_with_prefix;
 
 /// Where a link points, relative to the site.
 pub const PATH_PREFIX: &str = "/s/";
 /// Cookies that hold opened links: this prefix and the link's id.
 pub const COOKIE_PREFIX: &str = "albumen_share_";
 /// Links a browser may hold at once; further cookies are ignored.
-const MAX_HELD: usize = 16;
+pub const MAX_HELD: usize = 16;
 /// The longest label an administrator may give a link.
 const MAX_LABEL: usize = 200;
 /// Name of the unlock key in the catalog's `secrets` table.
@@ -154,31 +152,27 @@ fn unlock_mac(key: &[u8; 32], link: &ShareRecord) -> String {
 }
 
 /// The cookie value for `token`, with the unlock MAC for a protected link.
-fn cookie_value(key: &[u8; 32], link: &ShareRecord, token: &str) -> String {
+pub fn cookie_value(key: &[u8; 32], link: &ShareRecord, token: &str) -> String {
     match link.password_hash {
         Some(_) => format!("{token}.{}", unlock_mac(key, link)),
         None => token.to_owned(),
     }
 }
 
-/// `Set-Cookie` for an opened (and, if protected, unlocked) link: HttpOnly and SameSite=Lax
-/// like the session; it lasts until the link expires (at most a year).
-pub fn set_cookie(key: &[u8; 32], link: &ShareRecord, token: &str, secure: bool) -> HeaderValue {
-    let max_age = link
-        .expires_at
-        .map_or(365 * 86_400, |at| (at - unix_now()).clamp(0, 365 * 86_400));
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE_PREFIX}{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        link.id,
-        cookie_value(key, link, token)
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+/// How long a browser keeps a link's cookie: until the link expires, at most a year.
+pub fn cookie_max_age(link: &ShareRecord) -> i64 {
+    link.expires_at
+        .map_or(365 * 86_400, |at| (at - unix_now()).clamp(0, 365 * 86_400))
 }
 
-/// Whether the browser already holds an unlocked cookie for `link`.
-pub fn holds_unlocked(headers: &HeaderMap, key: &[u8; 32], link: &ShareRecord) -> bool {
-    cookies_with_prefix(headers, COOKIE_PREFIX).any(|(name, value)| {
+/// Whether the browser already holds an unlocked cookie for `link`, among the held link
+/// cookies (`(link id, value)`).
+pub fn holds_unlocked<'a>(
+    held: impl IntoIterator<Item = (&'a str, &'a str)>,
+    key: &[u8; 32],
+    link: &ShareRecord,
+) -> bool {
+    held.into_iter().any(|(name, value)| {
         name == link.id.to_string() && value_unlocks(key, link, value.split_once('.'))
     })
 }
@@ -191,17 +185,16 @@ fn value_unlocks(key: &[u8; 32], link: &ShareRecord, parts: Option<(&str, &str)>
     }
 }
 
-/// The grants of every live link whose cookie the request carries. A cookie whose token does
-/// not open the link named in its name, or a protected link's cookie without a valid unlock
-/// MAC, grants nothing.
-pub async fn held_grants(
+/// The grants of every live link whose cookie the request carries (`(link id, value)` of each
+/// link cookie; at most [`MAX_HELD`] are looked at). A cookie whose token does not open the
+/// link named in its name, or a protected link's cookie without a valid unlock MAC, grants
+/// nothing.
+pub async fn held_grants<'a>(
     repo: &dyn Repo,
-    headers: &HeaderMap,
+    held: impl IntoIterator<Item = (&'a str, &'a str)>,
     key: &UnlockKey,
 ) -> Result<Vec<ShareGrant>, RepoError> {
-    let held: Vec<(&str, &str)> = cookies_with_prefix(headers, COOKIE_PREFIX)
-        .take(MAX_HELD)
-        .collect();
+    let held: Vec<(&str, &str)> = held.into_iter().take(MAX_HELD).collect();
     if held.is_empty() {
         return Ok(Vec::new());
     }
@@ -231,6 +224,11 @@ pub async fn held_grants(
 }
 
 /// What a live link lets its holder reach right now (an album link's sub-albums as they are).
+/// The share resolver: the one place that turns a stored link into a [`ShareGrant`].
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the share resolver builds share grants from stored links"
+)]
 pub async fn grant(repo: &dyn Repo, link: &ShareRecord) -> Result<ShareGrant, RepoError> {
     let (albums, photos) = match &link.target {
         ShareTarget::Album {
@@ -243,13 +241,13 @@ pub async fn grant(repo: &dyn Repo, link: &ShareRecord) -> Result<ShareGrant, Re
         ShareTarget::Album { id, .. } => ([*id].into(), BTreeSet::new()),
         ShareTarget::Photos(photos) => (BTreeSet::new(), photos.iter().copied().collect()),
     };
-    Ok(ShareGrant {
-        share: Some(link.id),
+    Ok(ShareGrant::new(
+        Some(link.id),
         albums,
         photos,
-        allow_download: link.allow_download,
-        allow_zip: link.allow_zip,
-    })
+        link.allow_download,
+        link.allow_zip,
+    ))
 }
 
 #[cfg(test)]
@@ -301,12 +299,5 @@ mod tests {
         assert!(!value_unlocks(&[8u8; 32], &protected, Some(("tok", mac))));
         assert!(!value_unlocks(&key, &protected, None));
         assert_eq!(cookie_value(&key, &link(None), "tok"), "tok");
-    }
-
-    #[test]
-    fn cookies_are_named_after_the_link_and_http_only() {
-        let value = set_cookie(&[7u8; 32], &link(None), "tok", false);
-        let text = value.to_str().expect("ascii");
-        assert!(text.starts_with("albumen_share_3=tok; Path=/; HttpOnly; SameSite=Lax"));
     }
 }

@@ -16,7 +16,10 @@ use crate::templates::{TemplateError, Templates};
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub config: Arc<Config>,
-    pub repo: Arc<dyn Repo>,
+    /// The whole catalog, unscoped: reached through [`AppState::unscoped_repo`], which
+    /// `clippy.toml` bans outside the extractors, the session resolver, the CLI and system
+    /// jobs. A viewer's handlers read through `Viewer::gallery` instead.
+    repo: Arc<dyn Repo>,
     pub storage: Arc<Storage>,
     pub previews: Arc<Previews>,
     pub templates: Arc<Templates>,
@@ -25,6 +28,13 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// The key for share-link unlock cookies, read from the catalog on first use.
     pub unlock_key: Arc<UnlockKey>,
+}
+
+impl AppState {
+    /// The catalog without any viewer's scope (see the field's documentation).
+    pub fn unscoped_repo(&self) -> &Arc<dyn Repo> {
+        &self.repo
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,7 +76,7 @@ impl AppState {
         let templates = Templates::load(config.server.templates_dir.as_deref())?;
         Ok(Self {
             login_limiter: Arc::new(LoginLimiter::new(&config.auth)),
-            previews: Arc::new(Previews::new(&config)),
+            previews: Arc::new(Previews::new(&config, repo.clone())),
             config: Arc::new(config),
             repo,
             storage: Arc::new(storage),

@@ -1,6 +1,7 @@
 //! The only module that reads media bytes. Originals come from the library (read-only);
 //! previews live in the cache (read-write, disposable). Every function that returns bytes of a
-//! photo takes a [`Grant`] for that photo, which only `albumen_core::access` can create.
+//! photo takes a [`Grant`] for that photo, which only `albumen_core::access` can create, and
+//! reads the file the grant names: no caller passes a location.
 
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -8,7 +9,6 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use albumen_core::access::{Action, Grant};
-use albumen_core::model::Photo;
 use bytes::Bytes;
 use object_store::local::LocalFileSystem;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
@@ -29,21 +29,28 @@ pub enum StorageError {
 }
 
 /// A stored preview's name: derived from content and settings only, never from request input.
+/// It remembers the content it names, so a read checks that the grant is for that content.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CacheKey(object_store::path::Path);
+pub struct CacheKey {
+    path: object_store::path::Path,
+    fingerprint: String,
+}
 
 impl CacheKey {
     /// `previews/ab/abcdef…-<settings hash>.<ext>`: sharded by fingerprint so no folder grows
     /// huge.
     pub fn preview(fingerprint: &str, settings_hash: &str, extension: &str) -> Self {
         let shard = fingerprint.get(..2).unwrap_or("00");
-        Self(object_store::path::Path::from(format!(
-            "previews/{shard}/{fingerprint}-{settings_hash}.{extension}"
-        )))
+        Self {
+            path: object_store::path::Path::from(format!(
+                "previews/{shard}/{fingerprint}-{settings_hash}.{extension}"
+            )),
+            fingerprint: fingerprint.to_owned(),
+        }
     }
 
     pub fn as_str(&self) -> &str {
-        self.0.as_ref()
+        self.path.as_ref()
     }
 }
 
@@ -137,8 +144,8 @@ impl Storage {
     }
 
     /// The whole original in memory, to render a preview (sizes are bounded by the scan).
-    pub async fn read_original(&self, grant: &Grant, photo: &Photo) -> Result<Bytes, StorageError> {
-        self.with_original(grant, photo, Action::View, |mut file, meta| {
+    pub async fn read_original(&self, grant: &Grant) -> Result<Bytes, StorageError> {
+        self.with_original(grant, Action::View, |mut file, meta| {
             let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
             file.read_to_end(&mut bytes)?;
             Ok(Bytes::from(bytes))
@@ -147,15 +154,9 @@ impl Storage {
     }
 
     /// The original for download.
-    pub async fn open_original(
-        &self,
-        grant: &Grant,
-        photo: &Photo,
-    ) -> Result<OpenFile, StorageError> {
+    pub async fn open_original(&self, grant: &Grant) -> Result<OpenFile, StorageError> {
         let (file, meta) = self
-            .with_original(grant, photo, Action::Download, |file, meta| {
-                Ok((file, meta))
-            })
+            .with_original(grant, Action::Download, |file, meta| Ok((file, meta)))
             .await?;
         Ok(OpenFile {
             file: tokio::fs::File::from_std(file),
@@ -166,23 +167,15 @@ impl Storage {
 
     /// A granted video opened for a frame grabber: a poster shows what the page shows, so a
     /// viewing grant is enough. Opened like any original (no symlink followed).
-    pub async fn open_video(
-        &self,
-        grant: &Grant,
-        photo: &Photo,
-    ) -> Result<std::fs::File, StorageError> {
-        self.with_original(grant, photo, Action::View, |file, _| Ok(file))
+    pub async fn open_video(&self, grant: &Grant) -> Result<std::fs::File, StorageError> {
+        self.with_original(grant, Action::View, |file, _| Ok(file))
             .await
     }
 
     /// Size and modification time of the original for download (planning an archive). It is
     /// opened like any original, so a symlink planted since the scan is not followed.
-    pub async fn original_meta(
-        &self,
-        grant: &Grant,
-        photo: &Photo,
-    ) -> Result<OriginalMeta, StorageError> {
-        self.with_original(grant, photo, Action::Download, |_, meta| {
+    pub async fn original_meta(&self, grant: &Grant) -> Result<OriginalMeta, StorageError> {
+        self.with_original(grant, Action::Download, |_, meta| {
             Ok(OriginalMeta {
                 len: meta.len(),
                 modified: meta.modified().ok(),
@@ -192,10 +185,10 @@ impl Storage {
     }
 
     /// The original's location for a front server to send (download grant required).
-    pub fn offload_path(&self, grant: &Grant, photo: &Photo) -> Result<OffloadPath, StorageError> {
-        let absolute = self.original_path(grant, photo, Action::Download)?;
+    pub fn offload_path(&self, grant: &Grant) -> Result<OffloadPath, StorageError> {
+        let absolute = self.original_path(grant, Action::Download)?;
         Ok(OffloadPath {
-            relative: relative_path(&photo.path, photo.fs_path.as_deref()),
+            relative: granted_path(grant),
             absolute,
         })
     }
@@ -206,10 +199,9 @@ impl Storage {
     pub async fn cached_preview(
         &self,
         grant: &Grant,
-        photo: &Photo,
         key: &CacheKey,
     ) -> Result<Option<CachedPreview>, StorageError> {
-        if !grant.covers(photo.id, Action::View) {
+        if !grant.covers(Action::View) || key.fingerprint != grant.media().fingerprint() {
             return Err(StorageError::NotGranted);
         }
         if let Some(hot) = self.hot.get(key.as_str()) {
@@ -235,7 +227,7 @@ impl Storage {
 
     /// Whether a preview is cached (no bytes read, no grant needed: nothing leaves).
     pub async fn has_preview(&self, key: &CacheKey) -> Result<bool, StorageError> {
-        match self.cache.head(&key.0).await {
+        match self.cache.head(&key.path).await {
             Ok(_) => Ok(true),
             Err(object_store::Error::NotFound { .. }) => Ok(false),
             Err(e) => Err(e.into()),
@@ -245,7 +237,7 @@ impl Storage {
     /// Stores a rendered preview (atomically: readers never see a partial file).
     pub async fn store_preview(&self, key: &CacheKey, bytes: Bytes) -> Result<(), StorageError> {
         self.cache
-            .put(&key.0, PutPayload::from(bytes.clone()))
+            .put(&key.path, PutPayload::from(bytes.clone()))
             .await?;
         let preview = CachedPreview {
             bytes,
@@ -280,19 +272,11 @@ impl Storage {
         Ok((deleted, kept, freed))
     }
 
-    fn original_path(
-        &self,
-        grant: &Grant,
-        photo: &Photo,
-        action: Action,
-    ) -> Result<PathBuf, StorageError> {
-        if !grant.covers(photo.id, action) {
+    fn original_path(&self, grant: &Grant, action: Action) -> Result<PathBuf, StorageError> {
+        if !grant.covers(action) {
             return Err(StorageError::NotGranted);
         }
-        library_path(
-            &self.library_root,
-            &relative_path(&photo.path, photo.fs_path.as_deref()),
-        )
+        library_path(&self.library_root, &granted_path(grant))
     }
 
     /// Opens the granted original without following any symlink below the library root, checks
@@ -300,14 +284,13 @@ impl Storage {
     async fn with_original<T: Send + 'static>(
         &self,
         grant: &Grant,
-        photo: &Photo,
         action: Action,
         then: impl FnOnce(std::fs::File, std::fs::Metadata) -> std::io::Result<T> + Send + 'static,
     ) -> Result<T, StorageError> {
         // Validates the grant and the catalog path; the open itself is relative to the root.
-        self.original_path(grant, photo, action)?;
+        self.original_path(grant, action)?;
         let root = self.library_root.clone();
-        let relative = relative_path(&photo.path, photo.fs_path.as_deref());
+        let relative = granted_path(grant);
         let done = tokio::task::spawn_blocking(move || {
             let file = open_beneath(&root, &relative)?;
             let meta = file.metadata()?;
@@ -320,20 +303,26 @@ impl Storage {
         .map_err(std::io::Error::other)?;
         match done {
             Ok(Some(value)) => Ok(value),
-            Ok(None) => Err(StorageError::Missing(photo.path.clone())),
-            Err(e) => Err(self.io_error(e, photo)),
+            Ok(None) => Err(StorageError::Missing(grant.media().path().to_owned())),
+            Err(e) => Err(io_error(e, grant)),
         }
     }
+}
 
-    /// A file that is gone, or that a symlink now stands for (refused by [`open_beneath`]), is
-    /// missing: the route answers the ordinary 404.
-    fn io_error(&self, err: std::io::Error, photo: &Photo) -> StorageError {
-        if refused(&err) || err.kind() == std::io::ErrorKind::NotFound {
-            StorageError::Missing(photo.path.clone())
-        } else {
-            StorageError::Io(err)
-        }
+/// A file that is gone, or that a symlink now stands for (refused by [`open_beneath`]), is
+/// missing: the route answers the ordinary 404.
+fn io_error(err: std::io::Error, grant: &Grant) -> StorageError {
+    if refused(&err) || err.kind() == std::io::ErrorKind::NotFound {
+        StorageError::Missing(grant.media().path().to_owned())
+    } else {
+        StorageError::Io(err)
     }
+}
+
+/// The granted file's path relative to the library.
+fn granted_path(grant: &Grant) -> PathBuf {
+    let media = grant.media();
+    relative_path(media.path(), media.fs_path())
 }
 
 /// Opens `relative` (plain components only) below `root` for reading, following no symlink

@@ -4,10 +4,12 @@ pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod error;
+pub mod extract;
 pub mod html;
 pub mod login;
 pub mod media;
 pub mod policy;
+pub mod routes;
 pub mod session;
 pub mod share;
 
@@ -19,7 +21,6 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, VARY};
 use axum::http::{HeaderName, HeaderValue, StatusCode, Version};
 use axum::middleware::{from_fn_with_state, map_response};
 use axum::response::Response;
-use axum::routing::{delete, get, patch, post, put};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -41,61 +42,7 @@ pub fn build_app(state: AppState) -> Router {
         ("x-frame-options", "DENY"),
         ("referrer-policy", "same-origin"),
     ];
-    let mut app = Router::new()
-        .route("/", get(html::index_page))
-        .route("/albums/{id}", get(html::album_page))
-        .route("/photos/{id}", get(html::photo_page))
-        .route("/login", get(login::login_page).post(login::login_submit))
-        .route(
-            "/login/link/{token}",
-            get(login::link_page).post(login::link_login),
-        )
-        .route("/s/{token}", get(share::open).post(share::unlock))
-        .route("/api/v1/shares", get(share::list).post(share::create))
-        .route("/api/v1/shares/{id}", delete(share::revoke))
-        .route("/logout", post(login::logout_submit))
-        .route(
-            "/api/v1/session",
-            get(api::get_session)
-                .post(api::create_session)
-                .delete(api::delete_session),
-        )
-        .route("/api/v1/albums", get(api::list_albums))
-        .route(
-            "/api/v1/albums/{id}",
-            get(api::get_album).patch(admin::update_album),
-        )
-        .route(
-            "/api/v1/users",
-            get(admin::list_users).post(admin::create_user),
-        )
-        .route("/api/v1/users/{id}", patch(admin::update_user))
-        .route(
-            "/api/v1/users/{id}/login-link",
-            post(admin::create_login_link),
-        )
-        .route(
-            "/api/v1/groups",
-            get(admin::list_groups).post(admin::create_group),
-        )
-        .route("/api/v1/groups/{id}/members", put(admin::set_group_members))
-        .route(
-            "/api/v1/albums/{id}/policy",
-            put(policy::set_album_policy).delete(policy::delete_album_policy),
-        )
-        .route(
-            "/api/v1/photos/{id}/policy",
-            put(policy::set_photo_policy).delete(policy::delete_photo_policy),
-        )
-        .route("/api/v1/policies/albums", put(policy::set_album_policies))
-        .route("/api/v1/policies/photos", put(policy::set_photo_policies))
-        .route("/api/v1/access/explain", get(admin::explain_access))
-        .route("/api/v1/scan", get(api::scan_status).post(api::start_scan))
-        .route("/media/photos/{id}/preview/{preset}", get(media::preview))
-        .route("/media/photos/{id}/original", get(media::original))
-        .route("/albums/{id}/export.zip", get(media::album_export))
-        .route("/assets/{name}", get(assets::asset))
-        .route("/healthz", get(|| async { "ok" }))
+    let mut app = routes::router(routes::table())
         .fallback(html::not_found)
         .layer(from_fn_with_state(state.clone(), session::resolve_viewer))
         .layer(from_fn_with_state(state.clone(), html::render_errors));

@@ -40,6 +40,8 @@ pub enum Rule {
     AlbumNoPolicy,
     /// The album's policy lists neither the subject nor its groups and is not public.
     AlbumPolicyExcludes,
+    /// The policy is public, but the album is unlisted: only those it names, or a link, get in.
+    AlbumUnlisted,
     PhotoOwnPublic,
     PhotoOwnListsUser,
     PhotoOwnListsGroup(GroupId),
@@ -70,6 +72,7 @@ impl Rule {
             | Self::ShareLink(_) => true,
             Self::AlbumNoPolicy
             | Self::AlbumPolicyExcludes
+            | Self::AlbumUnlisted
             | Self::PhotoOwnPolicyExcludes
             | Self::AlbumDoesNotInherit
             | Self::ShareWithholds(..) => false,
@@ -97,6 +100,10 @@ impl fmt::Display for Rule {
             Self::AlbumNoPolicy => f.write_str("album has no policy (private)"),
             Self::AlbumPolicyExcludes => f.write_str(
                 "album policy is not public and lists neither the user nor their groups",
+            ),
+            Self::AlbumUnlisted => f.write_str(
+                "album is unlisted: a public policy opens it to link holders only, and the \
+                 policy names neither the user nor their groups",
             ),
             Self::PhotoOwnPublic => f.write_str("photo's own policy is public"),
             Self::PhotoOwnListsUser => f.write_str("photo's own policy lists the user"),
@@ -129,10 +136,20 @@ enum Match {
     Group(GroupId),
 }
 
-fn matches(policy: &Policy, subject: &Subject) -> Option<Match> {
-    if policy.public {
-        return Some(Match::Public);
+/// How `policy` lets `subject` in; `Err(())` when only its public flag would, and the album is
+/// unlisted.
+fn matches(policy: &Policy, subject: &Subject, unlisted: bool) -> Result<Option<Match>, ()> {
+    if policy.public && !unlisted {
+        return Ok(Some(Match::Public));
     }
+    let named = named(policy, subject);
+    if named.is_none() && policy.public {
+        return Err(());
+    }
+    Ok(named)
+}
+
+fn named(policy: &Policy, subject: &Subject) -> Option<Match> {
     let user = subject.user?;
     if policy.users.contains(&user) {
         return Some(Match::User);
@@ -172,19 +189,21 @@ fn policy_rule(subject: &Subject, target: Target<'_>) -> Rule {
         match target {
             Target::Album(album) => match &album.policy {
                 None => Rule::AlbumNoPolicy,
-                Some(p) => match matches(&p.policy, subject) {
-                    Some(Match::Public) => Rule::AlbumPublic,
-                    Some(Match::User) => Rule::AlbumListsUser,
-                    Some(Match::Group(group)) => Rule::AlbumListsGroup(group),
-                    None => Rule::AlbumPolicyExcludes,
+                Some(p) => match matches(&p.policy, subject, album.unlisted) {
+                    Ok(Some(Match::Public)) => Rule::AlbumPublic,
+                    Ok(Some(Match::User)) => Rule::AlbumListsUser,
+                    Ok(Some(Match::Group(group))) => Rule::AlbumListsGroup(group),
+                    Ok(None) => Rule::AlbumPolicyExcludes,
+                    Err(()) => Rule::AlbumUnlisted,
                 },
             },
             Target::Photo(photo) => match &photo.policy {
-                Some(own) => match matches(own, subject) {
-                    Some(Match::Public) => Rule::PhotoOwnPublic,
-                    Some(Match::User) => Rule::PhotoOwnListsUser,
-                    Some(Match::Group(group)) => Rule::PhotoOwnListsGroup(group),
-                    None => Rule::PhotoOwnPolicyExcludes,
+                Some(own) => match matches(own, subject, photo.album.unlisted) {
+                    Ok(Some(Match::Public)) => Rule::PhotoOwnPublic,
+                    Ok(Some(Match::User)) => Rule::PhotoOwnListsUser,
+                    Ok(Some(Match::Group(group))) => Rule::PhotoOwnListsGroup(group),
+                    Ok(None) => Rule::PhotoOwnPolicyExcludes,
+                    Err(()) => Rule::AlbumUnlisted,
                 },
                 None => match &photo.album.policy {
                     Some(p) if !p.inherit => Rule::AlbumDoesNotInherit,

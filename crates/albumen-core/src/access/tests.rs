@@ -1,4 +1,6 @@
 //! The seed's `AccessPolicyTests`, ported, plus properties of the policy.
+// Tests build subjects, links and media references by hand: that is what they test.
+#![allow(clippy::disallowed_methods)]
 
 use proptest::prelude::*;
 
@@ -30,7 +32,24 @@ fn album(p: Option<Policy>, inherit: bool) -> AlbumFacts {
     AlbumFacts {
         id: ALBUM,
         policy: p.map(|policy| AlbumPolicy { policy, inherit }),
+        unlisted: false,
     }
+}
+
+fn unlisted(mut album: AlbumFacts) -> AlbumFacts {
+    album.unlisted = true;
+    album
+}
+
+fn media(id: PhotoId) -> MediaRef {
+    MediaRef::new(
+        id,
+        MediaKind::Image,
+        "A/a.jpg".to_owned(),
+        None,
+        "f".to_owned(),
+        1,
+    )
 }
 
 fn photo(album: AlbumFacts, own: Option<Policy>) -> PhotoFacts {
@@ -149,12 +168,23 @@ fn anonymous_is_never_matched_by_user_or_group_lists() {
 fn grant_is_bound_to_its_photo_and_action() {
     let admin = Subject::user(OTHER, [], Permissions::ADMIN);
     let p = photo(album(None, true), None);
-    let grant = authorize(&admin, Action::View, &p).expect("admins see everything");
-    assert!(grant.covers(PHOTO, Action::View));
-    assert!(!grant.covers(PHOTO, Action::Download));
-    assert!(!grant.covers(PHOTO, Action::Export));
-    assert!(!grant.covers(PhotoId::new(2), Action::View));
-    assert_eq!(authorize(&user(), Action::View, &p), Err(Denied));
+    let grant = authorize(&admin, Action::View, &p, media(PHOTO)).expect("admins see everything");
+    assert_eq!(grant.photo(), PHOTO);
+    assert_eq!(grant.media().path(), "A/a.jpg");
+    assert!(grant.covers(Action::View));
+    assert!(!grant.covers(Action::Download));
+    assert!(!grant.covers(Action::Export));
+    assert_eq!(
+        authorize(&user(), Action::View, &p, media(PHOTO)),
+        Err(Denied)
+    );
+    // The bytes of another photo are never granted on this one's facts.
+    assert_eq!(
+        authorize(&admin, Action::View, &p, media(PhotoId::new(2))),
+        Err(Denied)
+    );
+    let download = authorize(&admin, Action::Download, &p, media(PHOTO)).expect("allowed");
+    assert!(download.covers(Action::View) && download.covers(Action::Export));
 }
 
 #[test]
@@ -174,11 +204,13 @@ fn scope_follows_the_subject() {
     );
     let holder = Subject::anonymous()
         .with_share(album_link(false, false))
-        .with_share(ShareGrant {
-            albums: [ALBUM, AlbumId::new(5)].into(),
-            photos: [PHOTO].into(),
-            ..ShareGrant::default()
-        });
+        .with_share(ShareGrant::new(
+            None,
+            [ALBUM, AlbumId::new(5)].into(),
+            [PHOTO].into(),
+            false,
+            false,
+        ));
     assert_eq!(
         VisibilityScope::of(&holder),
         VisibilityScope::Restricted {
@@ -209,8 +241,12 @@ fn arb_photo() -> impl Strategy<Value = PhotoFacts> {
         prop::option::of(arb_policy()),
         any::<bool>(),
         prop::option::of(arb_policy()),
+        any::<bool>(),
     )
-        .prop_map(|(album_policy, inherit, own)| photo(album(album_policy, inherit), own))
+        .prop_map(|(album_policy, inherit, own, hidden)| {
+            let a = album(album_policy, inherit);
+            photo(if hidden { unlisted(a) } else { a }, own)
+        })
 }
 
 fn arb_subject() -> impl Strategy<Value = Subject> {
@@ -288,7 +324,10 @@ proptest! {
     /// A grant exists exactly when decide allows.
     #[test]
     fn authorize_agrees_with_decide(subject in arb_subject(), p in arb_photo()) {
-        prop_assert_eq!(authorize(&subject, Action::View, &p).is_ok(), sees_photo(&subject, &p));
+        prop_assert_eq!(
+            authorize(&subject, Action::View, &p, media(PHOTO)).is_ok(),
+            sees_photo(&subject, &p)
+        );
     }
 }
 
@@ -429,12 +468,14 @@ fn arb_share() -> impl Strategy<Value = ShareGrant> {
         any::<bool>(),
         any::<bool>(),
     )
-        .prop_map(|(albums, photos, allow_download, allow_zip)| ShareGrant {
-            share: Some(ShareId::new(9)),
-            albums,
-            photos,
-            allow_download,
-            allow_zip,
+        .prop_map(|(albums, photos, allow_download, allow_zip)| {
+            ShareGrant::new(
+                Some(ShareId::new(9)),
+                albums,
+                photos,
+                allow_download,
+                allow_zip,
+            )
         })
 }
 
@@ -447,13 +488,13 @@ fn arb_holder() -> impl Strategy<Value = Subject> {
 const ACTIONS: [Action; 3] = [Action::View, Action::Download, Action::Export];
 
 fn album_link(download: bool, zip: bool) -> ShareGrant {
-    ShareGrant {
-        share: Some(ShareId::new(4)),
-        albums: [ALBUM].into(),
-        allow_download: download,
-        allow_zip: zip,
-        ..ShareGrant::default()
-    }
+    ShareGrant::new(
+        Some(ShareId::new(4)),
+        [ALBUM].into(),
+        BTreeSet::new(),
+        download,
+        zip,
+    )
 }
 
 #[test]
@@ -502,6 +543,7 @@ fn an_album_link_keeps_photo_restrictions_and_reaches_no_other_album() {
     let elsewhere = AlbumFacts {
         id: AlbumId::new(2),
         policy: None,
+        unlisted: false,
     };
     assert!(!sees_album(&holder, &elsewhere));
     assert!(!sees_photo(&holder, &photo(elsewhere, None)));
@@ -531,11 +573,11 @@ fn grants_to_read_originals_cover_viewing_but_not_the_reverse() {
     let admin = Subject::user(USER, [], Permissions::ADMIN);
     let p = photo(album(None, true), None);
     for action in [Action::Download, Action::Export] {
-        let grant = authorize(&admin, action, &p).expect("admins may");
-        assert!(ACTIONS.iter().all(|a| grant.covers(PHOTO, *a)));
+        let grant = authorize(&admin, action, &p, media(PHOTO)).expect("admins may");
+        assert!(ACTIONS.iter().all(|a| grant.covers(*a)));
     }
-    let view = authorize(&admin, Action::View, &p).expect("admins may");
-    assert!(!view.covers(PHOTO, Action::Export));
+    let view = authorize(&admin, Action::View, &p, media(PHOTO)).expect("admins may");
+    assert!(!view.covers(Action::Export));
 }
 
 proptest! {
@@ -550,4 +592,43 @@ proptest! {
             prop_assert_eq!(why.decision == Decision::Allow, why.rule.allows());
         }
     }
+}
+
+#[test]
+fn an_unlisted_album_opens_only_by_name_or_link() {
+    let public = album(Some(policy(true, &[], &[])), true);
+    let shown = unlisted(public.clone());
+    // Its public flag lets nobody in: counting ids finds nothing.
+    assert!(sees_album(&user(), &public));
+    assert!(!sees_album(&user(), &shown));
+    assert!(!sees_album(&Subject::anonymous(), &shown));
+    assert!(!sees_photo(
+        &Subject::anonymous(),
+        &photo(shown.clone(), None)
+    ));
+    // Nor does a photo's own public policy inside it.
+    let own_public = photo(shown.clone(), Some(policy(true, &[], &[])));
+    assert!(!sees_photo(&Subject::anonymous(), &own_public));
+    assert_eq!(
+        why_photo(&Subject::anonymous(), &own_public).rule,
+        Rule::AlbumUnlisted
+    );
+    // Those it names, "can see all" and link holders get in.
+    let named = unlisted(album(Some(policy(true, &[USER], &[])), true));
+    assert!(sees_album(&user(), &named));
+    assert!(sees_photo(&user(), &photo(named, None)));
+    assert!(!sees_album(&other(), &shown));
+    let viewer = Subject::user(
+        OTHER,
+        [],
+        Permissions {
+            can_see_all: true,
+            ..Permissions::default()
+        },
+    );
+    assert!(sees_album(&viewer, &shown));
+    let holder = Subject::anonymous().with_share(album_link(false, false));
+    assert!(sees_album(&holder, &shown));
+    assert!(sees_photo(&holder, &photo(shown.clone(), None)));
+    assert_eq!(why_album(&user(), &shown).rule, Rule::AlbumUnlisted);
 }

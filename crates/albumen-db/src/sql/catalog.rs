@@ -2,7 +2,7 @@
 //! held connection ([`SqlReader`]), so a page runs its queries in a row without handing the
 //! connection back to the pool (a round trip to the connection's thread on SQLite) between them.
 
-use albumen_core::access::{AlbumFacts, PhotoFacts, Policy, VisibilityScope};
+use albumen_core::access::{AlbumFacts, MediaRef, PhotoFacts, Policy, VisibilityScope};
 use albumen_core::model::{Album, Photo, PhotoEntry};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use async_trait::async_trait;
@@ -20,10 +20,12 @@ pub(crate) struct SqlReader {
     pub(crate) conn: PoolConnection<Any>,
 }
 
-/// Present albums matching `condition`, with the scope's photo count and cover; `with_policy`
-/// adds the album's own policy flags as `policy_public` and `policy_inherit`.
+/// Present albums matching `condition`, with the scope's date, photo count and cover (all over
+/// the photos the scope may see); `with_policy` adds the album's own policy flags as
+/// `policy_public` and `policy_inherit`.
 fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> String {
     let pv = visibility.photo();
+    let date = visibility.album_date();
     let (policy_columns, policy_join) = if with_policy {
         (
             ", pol.public AS policy_public, pol.inherit AS policy_inherit",
@@ -33,7 +35,7 @@ fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> 
         ("", "")
     };
     format!(
-        "SELECT a.id, a.path, a.category, a.name, a.date, a.unlisted, \
+        "SELECT a.id, a.path, a.category, a.name, {date} AS date, a.unlisted, \
            (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
               AND p.missing_since IS NULL AND {pv}) AS photo_count, \
            (SELECT p.id FROM photos p WHERE p.album_id = a.id \
@@ -91,7 +93,8 @@ async fn load_lists(
     Ok(())
 }
 
-/// The facts of album `id` from a row's nullable policy columns, lists loaded.
+/// The facts of album `id` from a row's nullable policy columns and its `unlisted` column,
+/// lists loaded.
 async fn album_facts_from(
     conn: &mut AnyConnection,
     id: AlbumId,
@@ -103,7 +106,11 @@ async fn album_facts_from(
     if let Some(policy) = &mut policy {
         load_lists(conn, &mut [(&ALBUM_POLICY, id.get(), &mut policy.policy)]).await?;
     }
-    Ok(AlbumFacts { id, policy })
+    Ok(AlbumFacts {
+        id,
+        policy,
+        unlisted: rows::flag(row, "unlisted")?,
+    })
 }
 
 impl SqlReader {
@@ -148,7 +155,7 @@ impl Reader for SqlReader {
     async fn list_albums(&mut self, scope: &VisibilityScope) -> Result<Vec<Album>> {
         let visibility = Visibility::new(scope, 1);
         let sql = format!(
-            "{} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
+            "{} ORDER BY date DESC NULLS LAST, a.name, a.id",
             album_select(
                 &visibility,
                 false,
@@ -197,7 +204,7 @@ impl Reader for SqlReader {
                UNION ALL \
                SELECT t.root, x.id FROM albums x JOIN tree t ON x.parent_id = t.id \
                  WHERE x.missing_since IS NULL) \
-             {} ORDER BY a.date DESC NULLS LAST, a.name, a.id",
+             {} ORDER BY date DESC NULLS LAST, a.name, a.id",
             album_select(
                 &visibility,
                 false,
@@ -218,19 +225,29 @@ impl Reader for SqlReader {
         all.iter().map(rows::album).collect()
     }
 
-    async fn album_parents(&mut self, id: AlbumId) -> Result<Vec<(AlbumId, String)>> {
-        // The depth bound stops a (corrupt) cycle from recursing forever.
-        let rows = sqlx::query(
-            "WITH RECURSIVE up (id, parent_id, name, depth) AS ( \
-               SELECT a.id, a.parent_id, a.name, 0 FROM albums a WHERE a.id = $1 \
+    async fn album_parents(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<(AlbumId, String)>> {
+        let visibility = Visibility::new(scope, 2);
+        // The depth bound stops a (corrupt) cycle from recursing forever. Ancestors the scope
+        // may not see are left out: their names are theirs to show.
+        let sql = format!(
+            "WITH RECURSIVE up (id, parent_id, depth) AS ( \
+               SELECT a.id, a.parent_id, 0 FROM albums a WHERE a.id = $1 \
                UNION ALL \
-               SELECT b.id, b.parent_id, b.name, u.depth + 1 FROM albums b \
+               SELECT b.id, b.parent_id, u.depth + 1 FROM albums b \
                  JOIN up u ON b.id = u.parent_id WHERE u.depth < 64) \
-             SELECT id, name FROM up WHERE depth > 0 ORDER BY depth DESC",
-        )
-        .bind(id.get())
-        .fetch_all(&mut *self.conn)
-        .await?;
+             SELECT a.id, a.name FROM up JOIN albums a ON a.id = up.id \
+             WHERE up.depth > 0 AND a.missing_since IS NULL AND {} \
+             ORDER BY up.depth DESC",
+            visibility.album()
+        );
+        let rows = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&mut *self.conn)
+            .await?;
         rows.iter()
             .map(|row| Ok((AlbumId::new(row.try_get("id")?), row.try_get("name")?)))
             .collect()
@@ -250,39 +267,14 @@ impl Reader for SqlReader {
         all.iter().map(rows::entry).collect()
     }
 
-    async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>> {
+    async fn photo_with_facts(
+        &mut self,
+        id: PhotoId,
+    ) -> Result<Option<(Photo, PhotoFacts, MediaRef)>> {
         let sql = format!(
-            "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
-            rows::PHOTO_COLUMNS
-        );
-        let row = sqlx::query(trusted(sql))
-            .bind(id.get())
-            .fetch_optional(&mut *self.conn)
-            .await?;
-        row.as_ref().map(rows::photo).transpose()
-    }
-
-    async fn album_facts(&mut self, id: AlbumId) -> Result<Option<AlbumFacts>> {
-        let row = sqlx::query(
-            "SELECT ap.public, ap.inherit FROM albums a \
-             LEFT JOIN album_policies ap ON ap.album_id = a.id \
-             WHERE a.id = $1 AND a.missing_since IS NULL",
-        )
-        .bind(id.get())
-        .fetch_optional(&mut *self.conn)
-        .await?;
-        match row {
-            Some(row) => Ok(Some(
-                album_facts_from(&mut self.conn, id, &row, "public", "inherit").await?,
-            )),
-            None => Ok(None),
-        }
-    }
-
-    async fn photo_with_facts(&mut self, id: PhotoId) -> Result<Option<(Photo, PhotoFacts)>> {
-        let sql = format!(
-            "SELECT {}, pp.public AS photo_public, ap.public AS album_public, \
-               ap.inherit AS album_inherit FROM photos p \
+            "SELECT {}, p.path, p.fs_path, pp.public AS photo_public, ap.public AS album_public, \
+               ap.inherit AS album_inherit, a.unlisted FROM photos p \
+             JOIN albums a ON a.id = p.album_id \
              LEFT JOIN photo_policies pp ON pp.photo_id = p.id \
              LEFT JOIN album_policies ap ON ap.album_id = p.album_id \
              WHERE p.id = $1 AND p.missing_since IS NULL",
@@ -296,6 +288,7 @@ impl Reader for SqlReader {
             return Ok(None);
         };
         let photo = rows::photo(&row)?;
+        let media = rows::media(&row)?;
         let mut own = row
             .try_get::<Option<i64>, _>("photo_public")?
             .map(|public| Policy {
@@ -316,9 +309,58 @@ impl Reader for SqlReader {
             album: AlbumFacts {
                 id: photo.album_id,
                 policy: album,
+                unlisted: rows::flag(&row, "unlisted")?,
             },
             policy: own,
         };
-        Ok(Some((photo, facts)))
+        Ok(Some((photo, facts, media)))
+    }
+}
+
+/// Unscoped reads, for administrators and the system's own work (never a viewer's page).
+impl SqlReader {
+    pub(crate) async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>> {
+        let sql = format!(
+            "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
+            rows::PHOTO_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&mut *self.conn)
+            .await?;
+        row.as_ref().map(rows::photo).transpose()
+    }
+
+    pub(crate) async fn media(&mut self, id: PhotoId) -> Result<Option<MediaRef>> {
+        let sql = format!(
+            "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
+            rows::MEDIA_COLUMNS
+        );
+        let row = sqlx::query(trusted(sql))
+            .bind(id.get())
+            .fetch_optional(&mut *self.conn)
+            .await?;
+        row.as_ref().map(rows::media).transpose()
+    }
+
+    pub(crate) async fn album_facts(&mut self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+        let row = sqlx::query(
+            "SELECT ap.public, ap.inherit, a.unlisted FROM albums a \
+             LEFT JOIN album_policies ap ON ap.album_id = a.id \
+             WHERE a.id = $1 AND a.missing_since IS NULL",
+        )
+        .bind(id.get())
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        match row {
+            Some(row) => Ok(Some(
+                album_facts_from(&mut self.conn, id, &row, "public", "inherit").await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
+    pub(crate) async fn photo_facts(&mut self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        Ok(self.photo_with_facts(id).await?.map(|(_, facts, _)| facts))
     }
 }

@@ -1,6 +1,6 @@
 //! `albumen access explain --user USER (--photo ID | --album ID)`
 
-use albumen_core::access::{Action, Subject, Target, explain};
+use albumen_core::access::{Action, Target, explain};
 use albumen_core::{AlbumId, PhotoId};
 use anyhow::Context;
 use clap::{Args, Subcommand};
@@ -31,13 +31,12 @@ pub struct ExplainArgs {
 pub(super) async fn run(common: &CommonArgs, command: AccessCommand) -> anyhow::Result<()> {
     let AccessCommand::Explain(args) = command;
     let state = AppState::open(common.load(|_| {})?).await?;
-    let repo = state.repo.as_ref();
+    let repo = super::catalog(&state).as_ref();
     let (user, _) = repo
         .user_credentials(&args.user)
         .await?
         .with_context(|| format!("no such user {:?}", args.user))?;
-    let groups = repo.user_groups(user.id).await?;
-    let subject = Subject::user(user.id, groups, user.permissions);
+    let subject = crate::auth::subject_of(repo, &user).await?;
     let why = match (args.photo, args.album) {
         (Some(id), _) => {
             let facts = repo

@@ -39,7 +39,7 @@ pub struct GroupMembersArgs {
 
 pub(super) async fn run(common: &CommonArgs, command: GroupCommand) -> anyhow::Result<()> {
     let state = AppState::open(common.load(|_| {})?).await?;
-    let repo = state.repo.as_ref();
+    let repo = super::catalog(&state).as_ref();
     match command {
         GroupCommand::Add(args) => {
             // Resolve members first, so an unknown user creates nothing.

@@ -22,13 +22,17 @@ pub struct LoginLinkArgs {
 /// Prints the link's path (to be appended to the site's address) and its expiry.
 pub(super) async fn run(common: &CommonArgs, args: LoginLinkArgs) -> anyhow::Result<()> {
     let state = AppState::open(common.load(|_| {})?).await?;
-    let (user, _) = state
-        .repo
+    let (user, _) = super::catalog(&state)
         .user_credentials(&args.user)
         .await?
         .with_context(|| format!("no such user {:?}", args.user))?;
-    let link =
-        auth::login_link::create(state.repo.as_ref(), user.id, args.days, args.single_use).await?;
+    let link = auth::login_link::create(
+        super::catalog(&state).as_ref(),
+        user.id,
+        args.days,
+        args.single_use,
+    )
+    .await?;
     println!("{}", link.path());
     println!(
         "expires at {} (unix {}){}",

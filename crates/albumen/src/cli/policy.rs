@@ -75,7 +75,7 @@ pub struct AlbumsArgs {
 
 pub(super) async fn run(common: &CommonArgs, command: PolicyCommand) -> anyhow::Result<()> {
     let state = AppState::open(common.load(|_| {})?).await?;
-    let repo = state.repo.as_ref();
+    let repo = super::catalog(&state).as_ref();
     match command {
         PolicyCommand::Set(args) => {
             let users = user_ids(repo, &args.users).await?;

@@ -29,7 +29,7 @@ pub enum CacheCommand {
 
 pub(super) async fn run(common: &CommonArgs, args: PreviewsArgs) -> anyhow::Result<()> {
     let state = AppState::open(common.load(|_| {})?).await?;
-    let repo = state.repo.as_ref();
+    let repo = super::catalog(&state).as_ref();
     if args.all {
         repo.queue_preview_jobs(0, unix_now()).await?;
     }
@@ -81,8 +81,7 @@ pub(super) async fn run_cache(common: &CommonArgs, command: CacheCommand) -> any
     let state = AppState::open(common.load(|_| {})?).await?;
     match command {
         CacheCommand::Prune => {
-            let fingerprints: HashSet<String> = state
-                .repo
+            let fingerprints: HashSet<String> = super::catalog(&state)
                 .catalog_files()
                 .await?
                 .into_iter()

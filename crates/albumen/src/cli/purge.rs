@@ -16,7 +16,7 @@ pub struct PurgeArgs {
 pub(super) async fn run(common: &CommonArgs, args: PurgeArgs) -> anyhow::Result<()> {
     let state = AppState::open(common.load(|_| {})?).await?;
     let before = unix_now() - i64::from(args.older_than_days) * 86_400 + 1;
-    let (photos, albums) = state.repo.purge_missing(before).await?;
+    let (photos, albums) = super::catalog(&state).purge_missing(before).await?;
     println!("purged {photos} missing photos and {albums} missing albums");
     Ok(())
 }

@@ -56,7 +56,7 @@ pub(super) async fn run(common: &CommonArgs, args: ScanArgs) -> anyhow::Result<(
     let mut job = ScanJob::new(&state.config.library.path, &state.config.scan);
     job.accept_vanished = args.accept_vanished;
     job.queue_previews = state.config.previews.background;
-    let result = scan(&state.repo, &job, progress).await;
+    let result = scan(super::catalog(&state), &job, progress).await;
     ticker.abort();
     bar.finish_and_clear();
     let report = result?;
@@ -77,7 +77,7 @@ pub(super) async fn run(common: &CommonArgs, args: ScanArgs) -> anyhow::Result<(
             report.purged,
             report.problems,
         );
-        for problem in state.repo.problems().await?.iter().take(20) {
+        for problem in super::catalog(&state).problems().await?.iter().take(20) {
             println!("  problem: {}: {}", problem.path, problem.reason);
         }
     }

@@ -36,7 +36,7 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
     if scan_on_start {
         let mut job = crate::scan::ScanJob::new(&library, &state.config.scan);
         job.queue_previews = state.config.previews.background;
-        state.scans.start(state.repo.clone(), job)?;
+        state.scans.start(super::catalog(&state).clone(), job)?;
     }
     if state.config.previews.background {
         // Every instance works the shared preview queue (scans here or elsewhere fill it).
@@ -63,16 +63,21 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
 /// On an empty catalog, creates `admin` with the password from `ALBUMEN_ADMIN_PASSWORD`, or a
 /// random one printed this once.
 async fn create_first_admin(state: &AppState) -> anyhow::Result<()> {
-    if state.repo.count_users().await? > 0 {
+    if super::catalog(state).count_users().await? > 0 {
         return Ok(());
     }
     let (password, generated) = match std::env::var(ADMIN_PASSWORD_ENV) {
         Ok(password) if !password.is_empty() => (password, false),
         _ => (super::user::random_password(), true),
     };
-    auth::create_user(state.repo.as_ref(), "admin", &password, Permissions::ADMIN)
-        .await
-        .with_context(|| format!("cannot create the first administrator ({ADMIN_PASSWORD_ENV})"))?;
+    auth::create_user(
+        super::catalog(state).as_ref(),
+        "admin",
+        &password,
+        Permissions::ADMIN,
+    )
+    .await
+    .with_context(|| format!("cannot create the first administrator ({ADMIN_PASSWORD_ENV})"))?;
     if generated {
         println!(
             "Created the administrator account.\n  username: admin\n  password: {password}\n  (shown only once)"

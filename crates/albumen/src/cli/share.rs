@@ -59,7 +59,7 @@ pub struct ShareCreateArgs {
 
 pub(super) async fn run(common: &CommonArgs, command: ShareCommand) -> anyhow::Result<()> {
     let state = AppState::open(common.load(|_| {})?).await?;
-    let repo = state.repo.as_ref();
+    let repo = super::catalog(&state).as_ref();
     match command {
         ShareCommand::Create(args) => {
             let target = match &args.album {

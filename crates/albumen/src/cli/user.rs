@@ -64,8 +64,13 @@ pub(super) async fn run(common: &CommonArgs, command: UserCommand) -> anyhow::Re
                 can_see_all: args.can_see_all,
                 can_scan: args.can_scan,
             };
-            let user =
-                auth::create_user(state.repo.as_ref(), &args.name, &password, permissions).await?;
+            let user = auth::create_user(
+                super::catalog(&state).as_ref(),
+                &args.name,
+                &password,
+                permissions,
+            )
+            .await?;
             println!("created user {} (id {})", user.username, user.id);
             if generated {
                 println!("password: {password}");
@@ -75,7 +80,7 @@ pub(super) async fn run(common: &CommonArgs, command: UserCommand) -> anyhow::Re
         UserCommand::Revoke(args) => change_permission(&state, &args, false).await?,
         UserCommand::List => {
             println!("{:>6}  {:<24} {:<9} permissions", "id", "username", "state");
-            for user in state.repo.list_users().await? {
+            for user in super::catalog(&state).list_users().await? {
                 println!(
                     "{:>6}  {:<24} {:<9} {}",
                     user.id,
@@ -96,8 +101,7 @@ async fn change_permission(
     on: bool,
 ) -> anyhow::Result<()> {
     let named = Permissions::from_names([args.permission.as_str()]).map_err(anyhow::Error::msg)?;
-    let (user, _) = state
-        .repo
+    let (user, _) = super::catalog(state)
         .user_credentials(&args.user)
         .await?
         .with_context(|| format!("no such user {:?}", args.user))?;
@@ -115,7 +119,7 @@ async fn change_permission(
         permissions: Some(permissions),
         ..UserUpdate::default()
     };
-    let user = state.repo.update_user(user.id, &update).await?;
+    let user = super::catalog(state).update_user(user.id, &update).await?;
     let names = user.permissions.names();
     println!(
         "{}: {}",

@@ -2,61 +2,21 @@
 //! in [`super::policy`]). Every route needs a logged-in
 //! administrator; state changes also pass the session middleware's CSRF check.
 
-use albumen_core::access::{Action, Subject, Target, explain};
+use albumen_core::access::{Action, Target, explain};
 use albumen_core::model::{Permissions, User};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use albumen_db::Group;
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::auth;
 use crate::clock::unix_now;
-use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::html::parse_id;
-use crate::web::session::Viewer;
-
-/// A JSON body whose rejections come out in the API's error shape (400, or 415 for a body that
-/// does not say it is JSON).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct AppJson<T>(pub T);
-
-impl<S, T> FromRequest<S> for AppJson<T>
-where
-    T: DeserializeOwned,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let Json(value) = Json::<T>::from_request(req, state).await?;
-        Ok(Self(value))
-    }
-}
-
-/// The logged-in administrator making the request. Extracted before the body, so a visitor who
-/// may not use a route learns only that (401 or 403), whatever they sent.
-#[derive(Debug, Clone)]
-pub struct Admin(pub User);
-
-impl<S: Send + Sync> FromRequestParts<S> for Admin {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
-        match viewer.user {
-            None => Err(AppError::Unauthenticated),
-            Some(user) if user.permissions.admin => Ok(Self(user)),
-            Some(_) => Err(AppError::Forbidden),
-        }
-    }
-}
+use crate::web::extract::{Admin, AppJson, PathId, parse_id};
 
 fn permissions(names: &[String]) -> Result<Permissions, AppError> {
     Permissions::from_names(names.iter().map(String::as_str)).map_err(AppError::BadRequest)
@@ -93,27 +53,17 @@ pub struct NewAccount {
 
 /// `POST /api/v1/users`: creates an account (201); a taken username is 409.
 pub async fn create_user(
-    State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     AppJson(body): AppJson<NewAccount>,
 ) -> Result<Response, AppError> {
     let permissions = permissions(&body.permissions)?;
-    let user = auth::create_user(
-        state.repo.as_ref(),
-        &body.username,
-        &body.password,
-        permissions,
-    )
-    .await?;
+    let user = auth::create_user(admin.repo(), &body.username, &body.password, permissions).await?;
     Ok((StatusCode::CREATED, Json(AccountDto::from(user))).into_response())
 }
 
 /// `GET /api/v1/users`: every account, by username.
-pub async fn list_users(
-    State(state): State<AppState>,
-    _admin: Admin,
-) -> Result<Json<Vec<AccountDto>>, AppError> {
-    let users = state.repo.list_users().await?;
+pub async fn list_users(admin: Admin) -> Result<Json<Vec<AccountDto>>, AppError> {
+    let users = admin.repo().list_users().await?;
     Ok(Json(users.into_iter().map(AccountDto::from).collect()))
 }
 
@@ -128,15 +78,13 @@ pub struct AccountChange {
 /// `PATCH /api/v1/users/{id}`: disables or re-enables an account, sets its password or its
 /// permissions. Disabling, a new password or new permissions end the user's sessions at once.
 pub async fn update_user(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<UserId>,
     AppJson(body): AppJson<AccountChange>,
 ) -> Result<Json<AccountDto>, AppError> {
-    let id: UserId = parse_id(&id)?;
     let permissions = body.permissions.as_deref().map(permissions).transpose()?;
     let user = auth::update_user(
-        state.repo.as_ref(),
+        admin.repo(),
         id,
         body.disabled,
         body.password.as_deref(),
@@ -166,19 +114,17 @@ pub struct LoginLinkDto {
 /// here. Options: `expires_in_days` (default 14, at most 365; 0 makes an expired link) and
 /// `single_use`. An unknown user is 404.
 pub async fn create_login_link(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<UserId>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let id: UserId = parse_id(&id)?;
     let options: LoginLinkOptions = if body.iter().all(u8::is_ascii_whitespace) {
         LoginLinkOptions::default()
     } else {
         serde_json::from_slice(&body).map_err(|e| AppError::BadRequest(e.to_string()))?
     };
     let link = auth::login_link::create(
-        state.repo.as_ref(),
+        admin.repo(),
         id,
         options
             .expires_in_days
@@ -214,8 +160,8 @@ pub struct Members {
     members: Vec<UserId>,
 }
 
-async fn group_dto(state: &AppState, group: Group) -> Result<GroupDto, AppError> {
-    let members = state.repo.group_members(group.id).await?;
+async fn group_dto(admin: &Admin, group: Group) -> Result<GroupDto, AppError> {
+    let members = admin.repo().group_members(group.id).await?;
     Ok(GroupDto {
         id: group.id,
         name: group.name,
@@ -226,8 +172,7 @@ async fn group_dto(state: &AppState, group: Group) -> Result<GroupDto, AppError>
 /// `POST /api/v1/groups`: creates a group with its members (201); a taken name is 409, an
 /// unknown member 404 and no group is left behind.
 pub async fn create_group(
-    State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     AppJson(body): AppJson<NewGroup>,
 ) -> Result<Response, AppError> {
     let name = body.name.trim();
@@ -236,12 +181,12 @@ pub async fn create_group(
             "group names are 1 to 64 printable characters".to_owned(),
         ));
     }
-    let id = state.repo.create_group(name, unix_now()).await?;
-    if let Err(err) = state.repo.set_group_members(id, &body.members).await {
-        state.repo.delete_group(id).await?;
+    let id = admin.repo().create_group(name, unix_now()).await?;
+    if let Err(err) = admin.repo().set_group_members(id, &body.members).await {
+        admin.repo().delete_group(id).await?;
         return Err(err.into());
     }
-    let members = state.repo.group_members(id).await?;
+    let members = admin.repo().group_members(id).await?;
     let group = GroupDto {
         id,
         name: name.to_owned(),
@@ -251,34 +196,29 @@ pub async fn create_group(
 }
 
 /// `GET /api/v1/groups`: every group with its members, by name.
-pub async fn list_groups(
-    State(state): State<AppState>,
-    _admin: Admin,
-) -> Result<Json<Vec<GroupDto>>, AppError> {
+pub async fn list_groups(admin: Admin) -> Result<Json<Vec<GroupDto>>, AppError> {
     let mut groups = Vec::new();
-    for group in state.repo.list_groups().await? {
-        groups.push(group_dto(&state, group).await?);
+    for group in admin.repo().list_groups().await? {
+        groups.push(group_dto(&admin, group).await?);
     }
     Ok(Json(groups))
 }
 
 /// `PUT /api/v1/groups/{id}/members`: replaces the members, all or nothing.
 pub async fn set_group_members(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<GroupId>,
     AppJson(body): AppJson<Members>,
 ) -> Result<Json<GroupDto>, AppError> {
-    let id: GroupId = parse_id(&id)?;
-    state.repo.set_group_members(id, &body.members).await?;
-    let group = state
-        .repo
+    admin.repo().set_group_members(id, &body.members).await?;
+    let group = admin
+        .repo()
         .list_groups()
         .await?
         .into_iter()
         .find(|g| g.id == id)
         .ok_or(AppError::NotFound)?;
-    Ok(Json(group_dto(&state, group).await?))
+    Ok(Json(group_dto(&admin, group).await?))
 }
 
 /// The query of `GET /api/v1/access/explain`: a user and exactly one of a photo or an album.
@@ -299,8 +239,7 @@ pub struct ExplanationDto {
 /// see the object and the rule that decides, as `{"decision": "visible"|"hidden", "rule": …}`.
 /// An unknown user, photo or album is 404; anything but exactly one of photo and album is 400.
 pub async fn explain_access(
-    State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     query: Result<Query<ExplainQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ExplanationDto>, AppError> {
     let Query(query) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
@@ -308,14 +247,13 @@ pub async fn explain_access(
         .user
         .ok_or_else(|| AppError::BadRequest("user is required".to_owned()))?;
     let user: UserId = parse_id(&user)?;
-    let user = state.repo.user(user).await?.ok_or(AppError::NotFound)?;
-    let groups = state.repo.user_groups(user.id).await?;
-    let subject = Subject::user(user.id, groups, user.permissions);
+    let user = admin.repo().user(user).await?.ok_or(AppError::NotFound)?;
+    let subject = auth::subject_of(admin.repo(), &user).await?;
     let why = match (query.photo, query.album) {
         (Some(photo), None) => {
             let id: PhotoId = parse_id(&photo)?;
-            let facts = state
-                .repo
+            let facts = admin
+                .repo()
                 .photo_facts(id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -323,8 +261,8 @@ pub async fn explain_access(
         }
         (None, Some(album)) => {
             let id: AlbumId = parse_id(&album)?;
-            let facts = state
-                .repo
+            let facts = admin
+                .repo()
                 .album_facts(id)
                 .await?
                 .ok_or(AppError::NotFound)?;
@@ -350,14 +288,12 @@ pub struct AlbumPatch {
 }
 
 pub async fn update_album(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<AlbumId>,
     AppJson(patch): AppJson<AlbumPatch>,
 ) -> Result<StatusCode, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    state
-        .repo
+    admin
+        .repo()
         .set_albums_unlisted(&[id], patch.unlisted)
         .await?;
     Ok(StatusCode::NO_CONTENT)

@@ -3,20 +3,17 @@
 use albumen_core::AlbumId;
 use albumen_core::model::{Album, PhotoEntry, User};
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::gallery;
 use crate::scan::{ScanJob, ScanStatus};
 use crate::state::AppState;
-use crate::web::admin::AppJson;
 use crate::web::error::AppError;
-use crate::web::html::parse_id;
-use crate::web::login::{ClientAddress, end_session, start_session};
-use crate::web::session::Viewer;
+use crate::web::extract::{AppJson, ClientAddress, PathId, Scanner, Viewer};
+use crate::web::login::{end_session, start_session};
 
 #[derive(Debug, Serialize)]
 pub struct UserDto {
@@ -131,53 +128,35 @@ pub async fn delete_session(
 }
 
 /// `GET /api/v1/albums`: the albums the viewer may see, newest first.
-pub async fn list_albums(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Json<Vec<AlbumDto>>, AppError> {
-    let albums = gallery::albums(state.repo.as_ref(), viewer.subject()).await?;
+pub async fn list_albums(viewer: Viewer) -> Result<Json<Vec<AlbumDto>>, AppError> {
+    let albums = viewer.gallery()?.albums().await?;
     Ok(Json(albums.into_iter().map(AlbumDto::from).collect()))
 }
 
 /// `GET /api/v1/albums/{id}`: one album with the photos the viewer may see.
 pub async fn get_album(
-    State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PathId(id): PathId<AlbumId>,
 ) -> Result<Json<AlbumDetailDto>, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    let (album, photos) = gallery::album(state.repo.as_ref(), viewer.subject(), id).await?;
+    let (album, photos) = viewer.gallery()?.album(id).await?;
     Ok(Json(AlbumDetailDto {
         album: album.into(),
         photos: photos.into_iter().map(PhotoDto::from).collect(),
     }))
 }
 
-fn require_scanner(viewer: &Viewer) -> Result<(), AppError> {
-    match &viewer.user {
-        None => Err(AppError::Unauthenticated),
-        Some(user) if user.permissions.scans() => Ok(()),
-        Some(_) => Err(AppError::Forbidden),
-    }
-}
-
 /// `GET /api/v1/scan`: the running scan's progress and the last report.
-pub async fn scan_status(
-    State(state): State<AppState>,
-    viewer: Viewer,
-) -> Result<Json<ScanStatus>, AppError> {
-    require_scanner(&viewer)?;
-    Ok(Json(state.scans.status()))
+pub async fn scan_status(State(state): State<AppState>, _scanner: Scanner) -> Json<ScanStatus> {
+    Json(state.scans.status())
 }
 
 /// `POST /api/v1/scan`: starts a scan in the background (202), or 409 if one is running.
 pub async fn start_scan(
     State(state): State<AppState>,
-    viewer: Viewer,
+    scanner: Scanner,
 ) -> Result<Response, AppError> {
-    require_scanner(&viewer)?;
     let mut job = ScanJob::new(&state.config.library.path, &state.config.scan);
     job.queue_previews = state.config.previews.background;
-    state.scans.start(state.repo.clone(), job)?;
+    state.scans.start(scanner.repo().clone(), job)?;
     Ok((StatusCode::ACCEPTED, Json(state.scans.status())).into_response())
 }

@@ -128,6 +128,15 @@ impl From<albumen_db::RepoError> for AppError {
     }
 }
 
+impl From<crate::gallery::GalleryError> for AppError {
+    fn from(err: crate::gallery::GalleryError) -> Self {
+        match err {
+            crate::gallery::GalleryError::NotFound => Self::NotFound,
+            crate::gallery::GalleryError::Repo(err) => err.into(),
+        }
+    }
+}
+
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {

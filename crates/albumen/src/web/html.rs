@@ -2,18 +2,17 @@
 
 use albumen_core::model::Album;
 use albumen_core::{AlbumId, PhotoId};
-use axum::extract::{Path, Request, State};
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::gallery;
 use crate::state::AppState;
 use crate::web::assets::ASSET_VERSION;
 use crate::web::error::{AppError, ErrorInfo};
-use crate::web::session::Viewer;
+use crate::web::extract::{PathId, Viewer};
 
 /// Renders a page with the context every page shares (viewer, CSRF token, asset version).
 pub fn render(
@@ -51,11 +50,6 @@ pub fn preview_version(state: &AppState, fingerprint: &str, preset: &str) -> Str
         .unwrap_or_default()
 }
 
-/// Parses a path id; a malformed one is answered exactly like a hidden one.
-pub fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}
-
 #[cfg(test)]
 mod tests {
     use albumen_core::model::PhotoMeta;
@@ -90,7 +84,7 @@ pub async fn index_page(
     State(state): State<AppState>,
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
-    let albums = gallery::albums(state.repo.as_ref(), viewer.subject()).await?;
+    let albums = viewer.gallery()?.albums().await?;
     let mut years: Vec<Year> = Vec::new();
     for album in albums {
         let year = album
@@ -113,10 +107,9 @@ pub async fn index_page(
 pub async fn album_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PathId(id): PathId<AlbumId>,
 ) -> Result<Html<String>, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    let page = gallery::album_page(state.repo.as_ref(), viewer.subject(), id).await?;
+    let page = viewer.gallery()?.album_page(id).await?;
     let photos: Vec<_> = page
         .photos
         .iter()
@@ -143,10 +136,9 @@ pub async fn album_page(
 pub async fn photo_page(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PathId(id): PathId<PhotoId>,
 ) -> Result<Html<String>, AppError> {
-    let id: PhotoId = parse_id(&id)?;
-    let page = gallery::photo_in_album(state.repo.as_ref(), viewer.subject(), id).await?;
+    let page = viewer.gallery()?.photo_page(id).await?;
     let (width, height) = page.photo.display_size();
     // The standard preview, and the larger ones for high-DPI and large screens.
     let standard_box = state

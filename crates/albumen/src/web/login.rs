@@ -1,46 +1,30 @@
 //! Logging in and out, for the HTML pages and the JSON API alike.
 
-use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
-
 use axum::Form;
-use axum::extract::connect_info::MockConnectInfo;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, Query, State};
+use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
 
+use albumen_db::Repo;
+
 use crate::auth::limiter::Target;
 use crate::auth::{self, AuthError, Login};
 use crate::state::AppState;
 use crate::web::error::AppError;
+use crate::web::extract::{ClientAddress, Viewer};
 use crate::web::html::render;
-use crate::web::session::{Viewer, clear_session_cookie, session_cookie};
+use crate::web::session::{clear_session_cookie, session_cookie};
 
-/// The client's address for login limits: the TCP peer when the server runs with
-/// `ConnectInfo` (or a test inserts `MockConnectInfo`), otherwise `None`, one shared bucket.
-/// Proxy headers such as `X-Forwarded-For` are not trusted.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddress(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
-    type Rejection = Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let extensions = &parts.extensions;
-        let peer = extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip())
-            .or_else(|| {
-                extensions
-                    .get::<MockConnectInfo<SocketAddr>>()
-                    .map(|MockConnectInfo(addr)| addr.ip())
-            });
-        Ok(Self(peer))
-    }
+/// The store of accounts, sessions and login links. Logging in reads no catalog row.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "logins, sessions and login links: no catalog read is made through it"
+)]
+fn accounts(state: &AppState) -> &dyn Repo {
+    state.unscoped_repo().as_ref()
 }
 
 /// Logs in and returns the `Set-Cookie` header for the new session. Attempts over the failed
@@ -58,7 +42,7 @@ pub async fn start_session(
         .begin(Target::Account(username), address.0)?;
     attempt.wait().await;
     let login = match auth::login(
-        state.repo.as_ref(),
+        accounts(state),
         username,
         password,
         state.config.auth.session_days,
@@ -100,7 +84,7 @@ async fn replace_session(
 /// Deletes the viewer's session, if any, and returns the header that clears the cookie.
 pub async fn end_session(state: &AppState, viewer: &Viewer) -> Result<HeaderMap, AppError> {
     if let Some(hash) = &viewer.session_hash {
-        state.repo.delete_session(hash).await?;
+        accounts(state).delete_session(hash).await?;
     }
     let mut headers = HeaderMap::new();
     headers.insert(
@@ -251,7 +235,7 @@ pub async fn link_login(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let login =
-        match auth::login_link::redeem(state.repo.as_ref(), &token, state.config.auth.session_days)
+        match auth::login_link::redeem(accounts(&state), &token, state.config.auth.session_days)
             .await
         {
             Ok(login) => login,

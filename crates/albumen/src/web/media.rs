@@ -14,13 +14,13 @@ use std::io;
 use std::time::SystemTime;
 
 use albumen_core::PhotoId;
-use albumen_core::access::{self, Action, Decision, Subject, Target};
+use albumen_core::access::Action;
 use albumen_core::model::Photo;
 use albumen_media::Encoding;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{
-    ACCEPT, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_NONE_MATCH,
-    LAST_MODIFIED, RANGE, VARY, X_CONTENT_TYPE_OPTIONS,
+    ACCEPT, ACCEPT_RANGES, CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, LAST_MODIFIED,
+    RANGE, VARY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -30,12 +30,11 @@ use self::body::{Representation, Source};
 use self::conditional::Validators;
 use self::range::RangeRequest;
 use crate::config::SendFile;
-use crate::gallery;
+use crate::gallery::GrantedPhoto;
 use crate::preview::Preview;
 use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::html::parse_id;
-use crate::web::session::Viewer;
+use crate::web::extract::{PathId, Viewer, parse_id};
 
 pub use self::zip_route::album_export;
 
@@ -63,19 +62,19 @@ pub async fn preview(
     request: HeaderMap,
 ) -> Result<Response, AppError> {
     let id: PhotoId = parse_id(&id)?;
-    let repo = state.repo.as_ref();
-    let (photo, facts, grant) =
-        gallery::photo_with_facts(repo, viewer.subject(), id, Action::View).await?;
+    let GrantedPhoto {
+        photo,
+        grant,
+        public,
+    } = viewer.gallery()?.photo(id, Action::View).await?;
     let preset = state
         .previews
         .preset(&preset_name)
         .ok_or(AppError::NotFound)?;
     // Only what anonymous visitors may see can be kept by shared caches.
-    let public = access::decide(&Subject::anonymous(), Action::View, Target::Photo(&facts))
-        == Decision::Allow;
     let accept = request.get(ACCEPT).and_then(|v| v.to_str().ok());
     let encoding = state.previews.negotiate(accept);
-    let etag = preset.etag(&photo, encoding);
+    let etag = preset.etag(&photo.fingerprint, encoding);
     let versioned =
         query_value(query.as_deref(), "v").is_some_and(|v| v == preset.version(&photo.fingerprint));
     let cache_control = match (public, versioned) {
@@ -93,13 +92,9 @@ pub async fn preview(
         VARY,
         HeaderValue::from_static(if public { "Accept" } else { "Cookie, Accept" }),
     );
-    if let Some(not_modified) = early_not_modified(&request, &headers, &etag) {
-        return Ok(not_modified);
-    }
-
     // The hot path: a cached preview.
-    let key = preset.cache_key(&photo, encoding);
-    if let Some(cached) = state.storage.cached_preview(&grant, &photo, &key).await? {
+    let key = preset.cache_key(&photo.fingerprint, encoding);
+    if let Some(cached) = state.storage.cached_preview(&grant, &key).await? {
         let validators = Validators {
             etag: Some(&etag),
             last_modified: cached.modified,
@@ -115,7 +110,7 @@ pub async fn preview(
 
     let preview = state
         .previews
-        .get(&state.storage, repo, &grant, &photo, preset, encoding)
+        .get(&state.storage, &grant, preset, encoding)
         .await?;
     let (bytes, validators) = match preview {
         Preview::Image(bytes) => (
@@ -149,23 +144,20 @@ pub async fn preview(
 pub async fn original(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PathId(id): PathId<PhotoId>,
     RawQuery(query): RawQuery,
     request: HeaderMap,
 ) -> Result<Response, AppError> {
-    let id: PhotoId = parse_id(&id)?;
-    let (photo, grant) =
-        gallery::photo(state.repo.as_ref(), viewer.subject(), id, Action::Download).await?;
+    let GrantedPhoto { photo, grant, .. } = viewer.gallery()?.photo(id, Action::Download).await?;
     let etag = format!("\"{}\"", photo.fingerprint);
     let mut headers = media_headers(
         PRIVATE_REVALIDATE,
         false,
         disposition(&photo.filename, query.as_deref()),
     );
-    if let Some(not_modified) = early_not_modified(&request, &headers, &etag) {
-        return Ok(not_modified);
-    }
-    let mut original = state.storage.open_original(&grant, &photo).await?;
+    // The file is opened before any validator is looked at: a file gone or swapped since the
+    // scan is a 404, never a 304 with the scan's ETag.
+    let mut original = state.storage.open_original(&grant).await?;
     let content_type = sniff_file(&mut original.file)
         .await
         .map_err(AppError::internal)?;
@@ -183,14 +175,14 @@ pub async fn original(
             return Ok(respond(&request, headers, repr, &validators));
         }
         SendFile::XAccel => {
-            let location = state.storage.offload_path(&grant, &photo)?;
+            let location = state.storage.offload_path(&grant)?;
             (
                 X_ACCEL_REDIRECT,
                 offload::x_accel_redirect(&state.config.server.x_accel_prefix, &location.relative),
             )
         }
         SendFile::XSendfile => {
-            let location = state.storage.offload_path(&grant, &photo)?;
+            let location = state.storage.offload_path(&grant)?;
             let absolute = match &state.config.server.x_sendfile_root {
                 Some(root) => root.join(&location.relative),
                 None => std::path::absolute(&location.absolute).map_err(AppError::internal)?,
@@ -226,21 +218,6 @@ fn respond(
         RangeRequest::Full
     };
     body::send(headers, repr, range)
-}
-
-/// A matching `If-None-Match` decides alone (it takes precedence over dates), so it can be
-/// answered before any file is touched.
-fn early_not_modified(request: &HeaderMap, headers: &HeaderMap, etag: &str) -> Option<Response> {
-    let validators = Validators {
-        etag: Some(etag),
-        last_modified: None,
-    };
-    if request.contains_key(IF_NONE_MATCH) && conditional::not_modified(request, &validators) {
-        let mut headers = headers.clone();
-        add_validators(&mut headers, &validators);
-        return Some(not_modified_response(headers));
-    }
-    None
 }
 
 fn not_modified_response(mut headers: HeaderMap) -> Response {

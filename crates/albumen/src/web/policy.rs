@@ -8,17 +8,14 @@ use std::collections::BTreeSet;
 use albumen_core::access::{AlbumPolicy, Policy};
 use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use axum::Json;
-use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::clock::unix_now;
-use crate::state::AppState;
-use crate::web::admin::{Admin, AppJson};
 use crate::web::error::AppError;
-use crate::web::html::parse_id;
+use crate::web::extract::{Admin, AppJson, PathId};
 
 /// The most objects one bulk request may name.
 const MAX_BULK: usize = 10_000;
@@ -78,14 +75,12 @@ impl PhotoPolicyDto {
 
 /// `PUT /api/v1/albums/{id}/policy`: creates or replaces the album's policy.
 pub async fn set_album_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<AlbumId>,
     AppJson(body): AppJson<AlbumPolicyDto>,
 ) -> Result<Json<AlbumPolicyDto>, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    state
-        .repo
+    admin
+        .repo()
         .set_album_policy(id, &body.policy(), unix_now())
         .await?;
     Ok(Json(body))
@@ -93,26 +88,22 @@ pub async fn set_album_policy(
 
 /// `DELETE /api/v1/albums/{id}/policy`: the album becomes private (204).
 pub async fn delete_album_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<AlbumId>,
 ) -> Result<StatusCode, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    state.repo.delete_album_policy(id).await?;
+    admin.repo().delete_album_policy(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// `PUT /api/v1/photos/{id}/policy`: creates or replaces the photo's own policy, which then
 /// decides for it instead of its album's.
 pub async fn set_photo_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<PhotoId>,
     AppJson(body): AppJson<PhotoPolicyDto>,
 ) -> Result<Json<PhotoPolicyDto>, AppError> {
-    let id: PhotoId = parse_id(&id)?;
-    state
-        .repo
+    admin
+        .repo()
         .set_photo_policy(id, &body.policy(), unix_now())
         .await?;
     Ok(Json(body))
@@ -120,12 +111,10 @@ pub async fn set_photo_policy(
 
 /// `DELETE /api/v1/photos/{id}/policy`: the photo follows its album again (204).
 pub async fn delete_photo_policy(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
+    admin: Admin,
+    PathId(id): PathId<PhotoId>,
 ) -> Result<StatusCode, AppError> {
-    let id: PhotoId = parse_id(&id)?;
-    state.repo.delete_photo_policy(id).await?;
+    admin.repo().delete_photo_policy(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -173,19 +162,18 @@ fn bulk<I: Copy, P: DeserializeOwned>(
 /// `PUT /api/v1/policies/albums` `{"album_ids": [...], "policy": {...} | null}`: gives every
 /// album the same policy, or removes theirs; `{"updated": n}`.
 pub async fn set_album_policies(
-    State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     AppJson(body): AppJson<BulkAlbums>,
 ) -> Result<Json<BulkDone>, AppError> {
     let (ids, policy) = bulk::<_, AlbumPolicyDto>(&body.album_ids, body.policy)?;
     match policy {
         Some(policy) => {
-            state
-                .repo
+            admin
+                .repo()
                 .set_album_policies(&ids, &policy.policy(), unix_now())
                 .await?;
         }
-        None => state.repo.delete_album_policies(&ids).await?,
+        None => admin.repo().delete_album_policies(&ids).await?,
     }
     Ok(Json(BulkDone { updated: ids.len() }))
 }
@@ -193,19 +181,18 @@ pub async fn set_album_policies(
 /// `PUT /api/v1/policies/photos` `{"photo_ids": [...], "policy": {...} | null}`: gives every
 /// photo the same own policy, or makes them follow their albums again; `{"updated": n}`.
 pub async fn set_photo_policies(
-    State(state): State<AppState>,
-    _admin: Admin,
+    admin: Admin,
     AppJson(body): AppJson<BulkPhotos>,
 ) -> Result<Json<BulkDone>, AppError> {
     let (ids, policy) = bulk::<_, PhotoPolicyDto>(&body.photo_ids, body.policy)?;
     match policy {
         Some(policy) => {
-            state
-                .repo
+            admin
+                .repo()
                 .set_photo_policies(&ids, &policy.policy(), unix_now())
                 .await?;
         }
-        None => state.repo.delete_photo_policies(&ids).await?,
+        None => admin.repo().delete_photo_policies(&ids).await?,
     }
     Ok(Json(BulkDone { updated: ids.len() }))
 }

@@ -2,11 +2,9 @@
 //! every state-changing request.
 
 use albumen_core::access::Subject;
-use albumen_core::model::User;
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, COOKIE, HOST, ORIGIN};
-use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -16,6 +14,7 @@ use crate::clock::unix_now;
 use crate::share;
 use crate::state::AppState;
 use crate::web::error::AppError;
+use crate::web::extract::Viewer;
 
 /// Header for the CSRF token on API requests.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -23,42 +22,6 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 pub const CSRF_FIELD: &str = "csrf_token";
 /// Forms are small; anything bigger is not a login or logout form.
 const FORM_LIMIT: usize = 64 * 1024;
-
-/// The person (or nobody) behind a request.
-#[derive(Debug, Clone)]
-pub struct Viewer {
-    pub user: Option<User>,
-    pub csrf_token: Option<String>,
-    pub session_hash: Option<String>,
-    subject: Subject,
-}
-
-impl Viewer {
-    pub fn anonymous() -> Self {
-        Self {
-            user: None,
-            csrf_token: None,
-            session_hash: None,
-            subject: Subject::anonymous(),
-        }
-    }
-
-    pub fn subject(&self) -> &Subject {
-        &self.subject
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for Viewer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .unwrap_or_else(Viewer::anonymous))
-    }
-}
 
 /// Middleware: looks the session up, refuses cross-site and token-less state changes, and
 /// leaves the [`Viewer`] in the request for handlers (and in the response, for error pages).
@@ -89,30 +52,45 @@ async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewe
     Ok((request, viewer))
 }
 
+/// The session resolver: who the cookies say the viewer is. The only place that turns a
+/// session into a [`Subject`] and adds the share links the browser holds.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the session resolver builds subjects and reads the unscoped catalog for sessions"
+)]
 async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
-    let mut viewer = user_from_cookie(state, headers).await?;
+    let repo = state.unscoped_repo();
+    let session = match cookie(headers, SESSION_COOKIE).filter(|t| plausible_token(t)) {
+        Some(token) => {
+            let hash = hash_token(token);
+            // Groups come with the session, read per request, so a membership change applies
+            // at once.
+            repo.session(&hash, unix_now())
+                .await?
+                .map(|session| (session, hash))
+        }
+        None => None,
+    };
+    let (mut subject, user, csrf_token, session_hash) = match session {
+        Some((session, hash)) => (
+            Subject::user(session.user.id, session.groups, session.user.permissions),
+            Some(session.user),
+            Some(session.csrf_token),
+            Some(hash),
+        ),
+        None => (Subject::anonymous(), None, None, None),
+    };
     // Share links add to whoever the viewer is, logged in or not.
-    let grants = share::held_grants(state.repo.as_ref(), headers, &state.unlock_key).await?;
-    viewer.subject = grants.into_iter().fold(viewer.subject, Subject::with_share);
-    Ok(viewer)
-}
-
-async fn user_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
-    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| plausible_token(t)) else {
-        return Ok(Viewer::anonymous());
-    };
-    let hash = hash_token(token);
-    let Some(session) = state.repo.session(&hash, unix_now()).await? else {
-        return Ok(Viewer::anonymous());
-    };
-    // Groups come with the session, read per request, so a membership change applies at once.
-    let user = session.user;
-    Ok(Viewer {
-        subject: Subject::user(user.id, session.groups, user.permissions),
-        user: Some(user),
-        csrf_token: Some(session.csrf_token),
-        session_hash: Some(hash),
-    })
+    let held = cookies_with_prefix(headers, share::COOKIE_PREFIX);
+    for grant in share::held_grants(repo.as_ref(), held, &state.unlock_key).await? {
+        subject = subject.with_share(grant);
+    }
+    Ok(Viewer::resolved(
+        user,
+        csrf_token,
+        session_hash,
+        crate::gallery::Gallery::new(repo.clone(), subject),
+    ))
 }
 
 fn is_safe(method: &Method) -> bool {

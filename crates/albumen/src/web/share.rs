@@ -1,12 +1,11 @@
 //! Share links over HTTP: opening one (`/s/{token}`, with a password form for protected links)
 //! and the admin API that makes, lists and revokes them.
 
-use albumen_core::access::Action;
 use albumen_core::{AlbumId, PhotoId, ShareId};
-use albumen_db::{ShareRecord, ShareTarget};
+use albumen_db::{Repo, ShareRecord, ShareTarget};
 use axum::Form;
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::header::{CACHE_CONTROL, LOCATION, REFERRER_POLICY, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,14 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::auth::limiter::{Locked, Target};
-use crate::gallery;
 use crate::share::{self, LinkRequest};
 use crate::state::AppState;
-use crate::web::admin::{Admin, AppJson};
 use crate::web::error::AppError;
-use crate::web::html::{parse_id, preview_version, render};
-use crate::web::login::ClientAddress;
-use crate::web::session::Viewer;
+use crate::web::extract::{Admin, AppJson, ClientAddress, PathId, Viewer};
+use crate::web::html::{preview_version, render};
+use crate::web::session::cookies_with_prefix;
 
 /// The token is in the URL of these pages: never send it on, never keep the page.
 fn private_page_headers() -> HeaderMap {
@@ -31,26 +28,50 @@ fn private_page_headers() -> HeaderMap {
     headers
 }
 
+/// Link tokens, their uses and the unlock key: no catalog read is made through it.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "share links' own records; catalog reads go through the viewer's gallery"
+)]
+fn links(state: &AppState) -> &dyn Repo {
+    state.unscoped_repo().as_ref()
+}
+
 /// The link a token opens; anything else is the ordinary 404.
 async fn open_link(state: &AppState, token: &str) -> Result<ShareRecord, AppError> {
-    share::live_link(state.repo.as_ref(), token)
+    share::live_link(links(state), token)
         .await?
         .ok_or(AppError::NotFound)
 }
 
+/// `Set-Cookie` for an opened (and, if protected, unlocked) link: HttpOnly and SameSite=Lax
+/// like the session; it lasts until the link expires (at most a year).
+fn link_cookie(key: &[u8; 32], link: &ShareRecord, token: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{}{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        share::COOKIE_PREFIX,
+        link.id,
+        share::cookie_value(key, link, token),
+        share::cookie_max_age(link),
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
 /// `GET /s/{token}`: a protected link not yet unlocked in this browser answers the password
-/// form; otherwise the browser gets the link's cookie and goes to the album, or sees the
-/// link's photos.
+/// form; otherwise the browser gets the link's cookie and goes to the album, or back here to
+/// see the link's photos with the cookie that opens them.
 pub async fn open(
     State(state): State<AppState>,
     viewer: Viewer,
     Path(token): Path<String>,
+    RawQuery(query): RawQuery,
     request_headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let link = open_link(&state, &token).await?;
-    let key = share::unlock_key(state.repo.as_ref(), &state.unlock_key).await?;
-    let unlocked = share::holds_unlocked(&request_headers, &key, &link);
-    if link.password_hash.is_some() && !unlocked {
+    let key = share::unlock_key(links(&state), &state.unlock_key).await?;
+    let held = cookies_with_prefix(&request_headers, share::COOKIE_PREFIX);
+    if link.password_hash.is_some() && !share::holds_unlocked(held, &key, &link) {
         let page = render(
             &state,
             &viewer,
@@ -59,42 +80,49 @@ pub async fn open(
         )?;
         return Ok((private_page_headers(), page).into_response());
     }
-    state
-        .repo
-        .record_share_use(link.id, crate::clock::unix_now(), true)
-        .await?;
-    let mut headers = private_page_headers();
-    headers.insert(
-        SET_COOKIE,
-        share::set_cookie(&key, &link, &token, state.config.auth.secure_cookies),
-    );
+    let holds_link = viewer
+        .subject()
+        .shares()
+        .iter()
+        .any(|grant| grant.share() == Some(link.id));
     match &link.target {
-        ShareTarget::Album { id, .. } => {
-            headers.insert(
-                LOCATION,
-                HeaderValue::from_str(&format!("/albums/{id}")).map_err(AppError::internal)?,
-            );
-            Ok((StatusCode::SEE_OTHER, headers).into_response())
-        }
-        ShareTarget::Photos(ids) => {
-            // The subject of this request does not hold the new cookie yet: add the link.
-            let grant = share::grant(state.repo.as_ref(), &link).await?;
-            let subject = viewer.subject().clone().with_share(grant);
+        ShareTarget::Photos(ids) if holds_link => {
+            let gallery = viewer.gallery()?;
             let mut photos = Vec::new();
-            for id in ids {
-                if let Ok((photo, _)) =
-                    gallery::photo(state.repo.as_ref(), &subject, *id, Action::View).await
-                {
-                    let v = preview_version(&state, &photo.fingerprint, "thumb");
-                    photos.push(json!({ "id": photo.id, "filename": photo.filename, "v": v }));
-                }
+            for photo in gallery.photos(ids).await? {
+                let v = preview_version(&state, &photo.fingerprint, "thumb");
+                photos.push(json!({ "id": photo.id, "filename": photo.filename, "v": v }));
             }
             if photos.is_empty() {
                 return Err(AppError::NotFound);
             }
             let context = json!({ "locked": false, "label": link.label, "photos": photos });
             let page = render(&state, &viewer, "share.html", context)?;
-            Ok((headers, page).into_response())
+            Ok((private_page_headers(), page).into_response())
+        }
+        // Sent back here with the cookie, but it did not come along.
+        ShareTarget::Photos(_) if query.as_deref() == Some("opened") => {
+            let page = render(&state, &viewer, "share.html", json!({ "no_cookie": true }))?;
+            Ok((private_page_headers(), page).into_response())
+        }
+        target => {
+            links(&state)
+                .record_share_use(link.id, crate::clock::unix_now(), true)
+                .await?;
+            let mut headers = private_page_headers();
+            headers.insert(
+                SET_COOKIE,
+                link_cookie(&key, &link, &token, state.config.auth.secure_cookies),
+            );
+            let location = match target {
+                ShareTarget::Album { id, .. } => format!("/albums/{id}"),
+                ShareTarget::Photos(_) => format!("{}{token}?opened", share::PATH_PREFIX),
+            };
+            headers.insert(
+                LOCATION,
+                HeaderValue::from_str(&location).map_err(AppError::internal)?,
+            );
+            Ok((StatusCode::SEE_OTHER, headers).into_response())
         }
     }
 }
@@ -153,11 +181,11 @@ pub async fn unlock(
         return Ok((StatusCode::UNAUTHORIZED, private_page_headers(), page).into_response());
     }
     attempt.succeeded();
-    let key = share::unlock_key(state.repo.as_ref(), &state.unlock_key).await?;
+    let key = share::unlock_key(links(&state), &state.unlock_key).await?;
     let mut headers = private_page_headers();
     headers.insert(
         SET_COOKIE,
-        share::set_cookie(&key, &link, &token, state.config.auth.secure_cookies),
+        link_cookie(&key, &link, &token, state.config.auth.secure_cookies),
     );
     headers.insert(
         LOCATION,
@@ -194,8 +222,7 @@ pub struct CreatedShareDto {
 }
 
 pub async fn create(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
+    admin: Admin,
     AppJson(body): AppJson<CreateShare>,
 ) -> Result<Response, AppError> {
     let target = match (body.album_id, body.photo_ids) {
@@ -212,7 +239,7 @@ pub async fn create(
     };
     let expires_at = body.expires_at.as_deref().map(parse_time).transpose()?;
     let link = share::create(
-        state.repo.as_ref(),
+        admin.repo(),
         LinkRequest {
             target,
             label: body.label,
@@ -220,7 +247,7 @@ pub async fn create(
             password: body.password,
             allow_download: body.allow_download,
             allow_zip: body.allow_zip,
-            created_by: Some(admin.id),
+            created_by: Some(admin.user.id),
         },
     )
     .await?;
@@ -288,22 +315,14 @@ impl From<ShareRecord> for ShareDto {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    _admin: Admin,
-) -> Result<Json<Vec<ShareDto>>, AppError> {
-    let links = state.repo.list_shares().await?;
+pub async fn list(admin: Admin) -> Result<Json<Vec<ShareDto>>, AppError> {
+    let links = admin.repo().list_shares().await?;
     Ok(Json(links.into_iter().map(ShareDto::from).collect()))
 }
 
-pub async fn revoke(
-    State(state): State<AppState>,
-    _admin: Admin,
-    Path(id): Path<String>,
-) -> Result<StatusCode, AppError> {
-    let id: ShareId = parse_id(&id)?;
-    state
-        .repo
+pub async fn revoke(admin: Admin, PathId(id): PathId<ShareId>) -> Result<StatusCode, AppError> {
+    admin
+        .repo()
         .revoke_share(id, crate::clock::unix_now())
         .await?;
     Ok(StatusCode::NO_CONTENT)

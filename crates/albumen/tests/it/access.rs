@@ -11,8 +11,7 @@ async fn library_with_one_photo() -> (TestApp, i64, i64) {
     t.add("2020_05_01_Spring/a.jpg", &jpeg(32, 32, &Exif::default()));
     t.scan().await;
     let album = t
-        .state
-        .repo
+        .repo()
         .list_albums(&albumen_core::access::VisibilityScope::Everything)
         .await
         .unwrap()[0]

@@ -17,16 +17,14 @@ async fn two_albums(t: &TestApp) -> (i64, i64, Vec<i64>) {
     t.add("2021_06_01_Beta/b1.jpg", &jpeg(32, 32, &Exif::default()));
     t.scan().await;
     let albums = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap();
     let id_of = |suffix: &str| albums.iter().find(|a| a.path.ends_with(suffix)).unwrap().id;
     let (alpha, beta) = (id_of("Alpha"), id_of("Beta"));
     let photos = t
-        .state
-        .repo
+        .repo()
         .album_photos(&VisibilityScope::Everything, alpha)
         .await
         .unwrap()

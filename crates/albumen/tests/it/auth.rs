@@ -275,12 +275,7 @@ async fn a_next_that_could_leave_the_site_sends_the_browser_home() {
         assert!(reply.header("set-cookie").is_some(), "{next}");
     }
     // One session per login, none left behind by a redirect that failed.
-    let sessions = t
-        .state
-        .repo
-        .delete_expired_sessions(i64::MAX)
-        .await
-        .unwrap();
+    let sessions = t.repo().delete_expired_sessions(i64::MAX).await.unwrap();
     assert_eq!(sessions, cases.len() as u64);
 
     // The form never carries such a `next` on.

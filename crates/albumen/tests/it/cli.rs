@@ -338,8 +338,9 @@ async fn groups_permissions_and_policies_from_the_command_line() {
     let mut config = albumen::config::Config::default();
     config.library.path = d.join("photos");
     config.data.dir = d.join("data");
-    let state = albumen::AppState::open(config).await.unwrap();
-    let repo = state.repo.clone();
+    let repo = albumen_db::connect(&config.database_url(), 1)
+        .await
+        .unwrap();
     let albums = repo.catalog_albums().await.unwrap();
     let id_of = |path: &str| albums.iter().find(|a| a.path == path).unwrap().id;
     let (snow, beach) = (id_of("2013_01_19_Snow in Paris"), id_of("2014_07_01_Beach"));

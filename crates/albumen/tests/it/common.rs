@@ -69,6 +69,15 @@ impl TestApp {
         Self { dir, state, app }
     }
 
+    /// The whole catalog, unscoped: tests build worlds and check them from the outside.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "tests set up and inspect the catalog"
+    )]
+    pub fn repo(&self) -> &std::sync::Arc<dyn albumen_db::Repo> {
+        self.state.unscoped_repo()
+    }
+
     pub fn library(&self) -> PathBuf {
         self.dir.path().join("library")
     }
@@ -91,16 +100,11 @@ impl TestApp {
     }
 
     pub async fn scan_job(&self, job: &ScanJob) -> Result<ScanReport, albumen::scan::ScanError> {
-        albumen::scan::scan(
-            &self.state.repo,
-            job,
-            std::sync::Arc::new(Progress::default()),
-        )
-        .await
+        albumen::scan::scan(self.repo(), job, std::sync::Arc::new(Progress::default())).await
     }
 
     pub async fn create_user(&self, name: &str, permissions: Permissions) -> User {
-        auth::create_user(self.state.repo.as_ref(), name, PASSWORD, permissions)
+        auth::create_user(self.repo().as_ref(), name, PASSWORD, permissions)
             .await
             .expect("user created")
     }
@@ -133,7 +137,7 @@ impl TestApp {
 
     /// The id of the catalogued file whose path ends with `suffix`.
     pub async fn photo_id(&self, suffix: &str) -> i64 {
-        let files = self.state.repo.catalog_files().await.expect("catalog");
+        let files = self.repo().catalog_files().await.expect("catalog");
         files
             .iter()
             .find(|f| f.path.ends_with(suffix))

@@ -12,7 +12,7 @@ use crate::fixtures::{Exif, jpeg};
 mod nginx;
 
 async fn photo_id(t: &TestApp, filename: &str) -> i64 {
-    let files = t.state.repo.catalog_files().await.unwrap();
+    let files = t.repo().catalog_files().await.unwrap();
     files
         .iter()
         .find(|f| f.path.ends_with(filename))
@@ -22,8 +22,7 @@ async fn photo_id(t: &TestApp, filename: &str) -> i64 {
 }
 
 async fn album_id(t: &TestApp) -> i64 {
-    t.state
-        .repo
+    t.repo()
         .list_albums(&albumen_core::access::VisibilityScope::Everything)
         .await
         .unwrap()[0]
@@ -78,7 +77,7 @@ async fn originals_answer_ranges_validators_and_head() {
     assert_eq!(full.header("vary"), Some("Cookie"));
     assert_eq!(full.header("x-content-type-options"), Some("nosniff"));
     let etag = full.header("etag").unwrap().to_owned();
-    let fingerprint = t.state.repo.catalog_files().await.unwrap()[0]
+    let fingerprint = t.repo().catalog_files().await.unwrap()[0]
         .fingerprint
         .clone();
     assert_eq!(
@@ -661,8 +660,7 @@ async fn symlinks_swapped_in_after_the_scan_lead_nowhere() {
         );
     }
     for album in t
-        .state
-        .repo
+        .repo()
         .list_albums(&albumen_core::access::VisibilityScope::Everything)
         .await
         .unwrap()

@@ -26,8 +26,7 @@ async fn family(t: &TestApp) -> Family {
     t.scan().await;
     let admin = t.admin().await;
     let admin_id = t
-        .state
-        .repo
+        .repo()
         .user_credentials("admin")
         .await
         .unwrap()
@@ -36,15 +35,13 @@ async fn family(t: &TestApp) -> Family {
         .id
         .get();
     let album = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap()[0]
         .id;
     let photos: Vec<i64> = t
-        .state
-        .repo
+        .repo()
         .album_photos(&VisibilityScope::Everything, album)
         .await
         .unwrap()

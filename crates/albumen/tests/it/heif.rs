@@ -7,7 +7,7 @@ const HEIC: &[u8] = include_bytes!("../../../albumen-media/tests/fixtures/red_bl
 const AVIF: &[u8] = include_bytes!("../../../albumen-media/tests/fixtures/red_blue_64x48.avif");
 
 async fn photo_id(t: &TestApp, filename: &str) -> i64 {
-    let files = t.state.repo.catalog_files().await.unwrap();
+    let files = t.repo().catalog_files().await.unwrap();
     files
         .iter()
         .find(|f| f.path.ends_with(filename))
@@ -56,7 +56,7 @@ async fn heic_and_avif_are_catalogued_with_their_size_and_previewed() {
         assert!(near(img.get_pixel(16, 24).0, [220, 30, 30]), "{name}");
         assert!(near(img.get_pixel(48, 24).0, [30, 30, 220]), "{name}");
     }
-    assert!(t.state.repo.problems().await.unwrap().is_empty());
+    assert!(t.repo().problems().await.unwrap().is_empty());
 }
 
 #[cfg(not(feature = "heif"))]
@@ -74,7 +74,7 @@ async fn without_the_feature_heic_is_a_problem_and_its_preview_a_placeholder() {
     );
     let report = t.scan().await;
     assert_eq!((report.photos, report.problems), (1, 1));
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     assert_eq!(
         (problems[0].path.as_str(), problems[0].stage),
         ("A/red_blue.avif", ProblemStage::Scan)
@@ -100,7 +100,7 @@ async fn without_the_feature_heic_is_a_problem_and_its_preview_a_placeholder() {
         Some("no-store"),
         "a placeholder"
     );
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     let preview = problems
         .iter()
         .find(|p| p.stage == ProblemStage::Preview)

@@ -51,15 +51,13 @@ async fn album_and_photo_pages_link_through_the_album_in_order() {
     t.scan().await;
     let admin = t.admin().await;
     let album = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap()[0]
         .clone();
     let photos = t
-        .state
-        .repo
+        .repo()
         .album_photos(&VisibilityScope::Everything, album.id)
         .await
         .unwrap();
@@ -142,8 +140,7 @@ async fn container_albums_list_their_sub_albums_and_children_link_back() {
     t.scan().await;
     let admin = t.admin().await;
     let ids: std::collections::HashMap<String, albumen_core::AlbumId> = t
-        .state
-        .repo
+        .repo()
         .catalog_albums()
         .await
         .unwrap()

@@ -14,7 +14,7 @@ fn picture(seed: u32) -> Vec<u8> {
 }
 
 async fn id_of(t: &TestApp, path: &str) -> i64 {
-    let files = t.state.repo.catalog_files().await.unwrap();
+    let files = t.repo().catalog_files().await.unwrap();
     files
         .iter()
         .find(|f| f.path == path)
@@ -44,7 +44,7 @@ async fn a_renamed_or_moved_file_keeps_its_id() {
     assert_eq!(id_of(&t, "A/renamed.jpg").await, one);
     assert_eq!(id_of(&t, "B/2.jpg").await, two);
     assert_eq!(
-        t.state.repo.catalog_files().await.unwrap().len(),
+        t.repo().catalog_files().await.unwrap().len(),
         3,
         "nothing duplicated"
     );
@@ -57,7 +57,7 @@ async fn a_renamed_folder_keeps_its_album_id() {
         t.add(&format!("2013_01_19_Snow/{i}.jpg"), &picture(i));
     }
     t.scan().await;
-    let before = t.state.repo.catalog_albums().await.unwrap();
+    let before = t.repo().catalog_albums().await.unwrap();
     std::fs::rename(
         t.library().join("2013_01_19_Snow"),
         t.library().join("2013_01_19_Snow in Paris"),
@@ -65,12 +65,11 @@ async fn a_renamed_folder_keeps_its_album_id() {
     .unwrap();
     let report = t.scan().await;
     assert_eq!((report.moved, report.missing), (3, 0));
-    let after = t.state.repo.catalog_albums().await.unwrap();
+    let after = t.repo().catalog_albums().await.unwrap();
     assert_eq!(after.len(), 1, "renamed, not recreated");
     assert_eq!(after[0].id, before[0].id);
     let listed = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap();
@@ -125,8 +124,7 @@ async fn an_unmounted_disk_or_a_mass_deletion_changes_nothing() {
         "{err}"
     );
     assert!(
-        t.state
-            .repo
+        t.repo()
             .catalog_files()
             .await
             .unwrap()
@@ -150,14 +148,14 @@ async fn missing_photos_are_purged_after_the_grace_period() {
     std::fs::remove_file(t.library().join("A/3.jpg")).unwrap();
     assert_eq!(t.scan().await.missing, 1);
     assert_eq!(
-        t.state.repo.catalog_files().await.unwrap().len(),
+        t.repo().catalog_files().await.unwrap().len(),
         3,
         "kept while missing"
     );
     // Next second: the zero-day grace period is over.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     assert_eq!(t.scan().await.purged, 1);
-    assert_eq!(t.state.repo.catalog_files().await.unwrap().len(), 2);
+    assert_eq!(t.repo().catalog_files().await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -166,13 +164,12 @@ async fn nested_folders_form_an_album_tree() {
     t.add("2013/01_19_Snow in Paris/a.jpg", &picture(1));
     t.add("2013/02_14_Valentine/b.jpg", &picture(2));
     t.scan().await;
-    let albums = t.state.repo.catalog_albums().await.unwrap();
+    let albums = t.repo().catalog_albums().await.unwrap();
     let paths: Vec<_> = albums.iter().map(|a| a.path.as_str()).collect();
     assert_eq!(paths.len(), 3, "{paths:?}");
     assert!(paths.contains(&"2013"));
     let listed = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap();
@@ -199,8 +196,7 @@ async fn changed_patterns_re_derive_names_and_dates() {
     t.add("misc.jpg", &picture(1));
     t.scan().await;
     assert_eq!(
-        t.state
-            .repo
+        t.repo()
             .list_albums(&VisibilityScope::Everything)
             .await
             .unwrap()
@@ -219,12 +215,11 @@ async fn changed_patterns_re_derive_names_and_dates() {
     .await;
     let report = t.scan().await;
     assert_eq!(report.problems, 1, "misc.jpg matches no pattern");
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     assert_eq!(problems[0].path, "misc.jpg");
     assert!(problems[0].reason.contains("no album pattern"));
     let listed = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap();
@@ -233,8 +228,7 @@ async fn changed_patterns_re_derive_names_and_dates() {
         ("Rome", "trips")
     );
     let photo = t
-        .state
-        .repo
+        .repo()
         .album_photos(&VisibilityScope::Everything, listed[0].id)
         .await
         .unwrap();
@@ -289,8 +283,7 @@ async fn videos_are_catalogued() {
     assert_eq!((report.photos, report.problems), (2, 0));
     let id = id_of(&t, "Trip/clip.MP4").await;
     let photo = t
-        .state
-        .repo
+        .repo()
         .photo(albumen_core::PhotoId::new(id))
         .await
         .unwrap()
@@ -309,7 +302,7 @@ async fn videos_are_catalogued() {
         .await;
     assert_eq!(poster.status, 200);
     assert_eq!(poster.header("cache-control"), Some("no-store"));
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].reason.contains("ffmpeg"), "{problems:?}");
 }
@@ -322,7 +315,7 @@ async fn symlink_loops_are_problems_not_hangs() {
     std::os::unix::fs::symlink(t.library().join("A"), t.library().join("A/loop")).unwrap();
     let report = t.scan().await;
     assert_eq!(report.photos, 1);
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     assert_eq!(problems.len(), 1);
     assert!(
         problems[0].reason.contains("loop"),

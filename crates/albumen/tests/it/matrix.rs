@@ -324,8 +324,7 @@ async fn world() -> World {
     }
     t.scan().await;
     let all = t
-        .state
-        .repo
+        .repo()
         .list_albums(&VisibilityScope::Everything)
         .await
         .unwrap();
@@ -335,8 +334,7 @@ async fn world() -> World {
         let found = all.iter().find(|a| a.name == album.name()).unwrap();
         albums.push((album, found.id.get()));
         let in_album = t
-            .state
-            .repo
+            .repo()
             .album_photos(&VisibilityScope::Everything, found.id)
             .await
             .unwrap();
@@ -475,8 +473,7 @@ async fn links(w: &World, admin: &Session) -> Vec<(Role, Option<Session>)> {
     // Expired: stored directly, as no API makes a link that is already dead.
     let (token, token_hash) = albumen::auth::session::new_token();
     let expired = t
-        .state
-        .repo
+        .repo()
         .create_share(&albumen_db::NewShare {
             token_hash,
             label: String::new(),
@@ -523,10 +520,18 @@ async fn links(w: &World, admin: &Session) -> Vec<(Role, Option<Session>)> {
         "allow_download": true,
     }))
     .await;
-    let page = t.get(&url, None).await;
+    // Opening the link sets its cookie and comes back to show the photos with it.
+    let opened = t.get(&url, None).await;
+    assert_eq!(opened.status, 303, "{}", opened.text());
+    assert_eq!(
+        opened.header("location"),
+        Some(format!("{url}?opened").as_str())
+    );
+    let cookie = set_cookie(&opened);
+    let page = t.get(&url, holder(cookie.clone()).as_ref()).await;
     assert_eq!(page.status, 200, "{}", page.text());
     assert_eq!(page.header("referrer-policy"), Some("no-referrer"));
-    roles.push((Role::LinkPhotos, holder(set_cookie(&page))));
+    roles.push((Role::LinkPhotos, holder(cookie)));
     roles
 }
 

@@ -116,7 +116,7 @@ async fn an_original_that_cannot_be_decoded_gets_a_placeholder_and_a_problem() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.header("cache-control"), Some("no-store"));
     assert_eq!(image_size(&reply.body), (256, 256));
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(
         (problems[0].path.as_str(), problems[0].stage),

@@ -306,7 +306,7 @@ async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
     t.add("A/broken.jpg", &jpeg_with_broken_body(640, 480));
     let report = t.scan().await;
     assert_eq!(report.previews_queued, 3);
-    let repo = t.state.repo.as_ref();
+    let repo = t.repo().as_ref();
     let now = albumen::clock::unix_now();
     assert_eq!(repo.job_counts(PREVIEW_JOBS, now).await.unwrap().queued, 3);
 
@@ -405,7 +405,7 @@ async fn videos_get_a_poster_frame() {
             assert_ne!(reply.header("cache-control"), Some("no-store"));
         }
     }
-    assert!(t.state.repo.problems().await.unwrap().is_empty());
+    assert!(t.repo().problems().await.unwrap().is_empty());
     // The background queue makes posters too.
     let tally = Tally::default();
     std::fs::remove_dir_all(t.state.config.cache_dir()).unwrap();
@@ -449,7 +449,7 @@ async fn photos_above_the_file_size_limit_are_not_read() {
         Some("no-store"),
         "the placeholder"
     );
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].path, "A/padded.jpg");
     assert!(

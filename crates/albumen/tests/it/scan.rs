@@ -188,12 +188,12 @@ async fn a_file_that_comes_back_keeps_its_id() {
     let path = t.add("A/1.jpg", &bytes);
     t.add("A/2.jpg", &bytes);
     t.scan().await;
-    let before = t.state.repo.catalog_files().await.unwrap();
+    let before = t.repo().catalog_files().await.unwrap();
     std::fs::remove_file(&path).unwrap();
     t.scan().await;
     t.add("A/1.jpg", &bytes);
     t.scan().await;
-    let after = t.state.repo.catalog_files().await.unwrap();
+    let after = t.repo().catalog_files().await.unwrap();
     let id =
         |files: &[albumen_db::CatalogFile]| files.iter().find(|f| f.path == "A/1.jpg").unwrap().id;
     assert_eq!(id(&before), id(&after));
@@ -209,7 +209,7 @@ async fn unreadable_files_are_recorded_and_the_scan_goes_on() {
     t.add("A/cut.png", &png(40, 40)[..20]);
     let report = t.scan().await;
     assert_eq!((report.photos, report.problems), (1, 3));
-    let problems = t.state.repo.problems().await.unwrap();
+    let problems = t.repo().problems().await.unwrap();
     let by_path: Vec<_> = problems
         .iter()
         .map(|p| (p.path.as_str(), p.stage))
@@ -233,7 +233,7 @@ async fn unreadable_files_are_recorded_and_the_scan_goes_on() {
     t.add("A/empty.jpg", &jpeg(16, 16, &Exif::default()));
     let report = t.scan().await;
     assert_eq!(report.photos, 2);
-    assert_eq!(t.state.repo.problems().await.unwrap().len(), 2);
+    assert_eq!(t.repo().problems().await.unwrap().len(), 2);
 }
 
 #[tokio::test]
@@ -255,10 +255,10 @@ async fn a_missing_or_emptied_library_changes_nothing() {
         Err(ScanError::LibraryEmpty { known: 1, .. })
     ));
 
-    let files = t.state.repo.catalog_files().await.unwrap();
+    let files = t.repo().catalog_files().await.unwrap();
     assert_eq!(files.len(), 1);
     assert!(!files[0].missing, "the photo was not marked missing");
-    let last = t.state.repo.last_scan().await.unwrap().unwrap();
+    let last = t.repo().last_scan().await.unwrap().unwrap();
     assert!(last.error.unwrap().contains("is the disk mounted"));
 }
 
@@ -268,15 +268,13 @@ async fn only_one_scan_runs_at_a_time() {
     t.add("A/1.jpg", &jpeg(16, 16, &Exif::default()));
     // Another instance holds the lease.
     assert!(
-        t.state
-            .repo
+        t.repo()
             .acquire_lease("scan", "other-instance", 0, i64::MAX)
             .await
             .unwrap()
     );
     assert!(matches!(t.try_scan().await, Err(ScanError::AlreadyRunning)));
-    t.state
-        .repo
+    t.repo()
         .release_lease("scan", "other-instance")
         .await
         .unwrap();

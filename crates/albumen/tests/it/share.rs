@@ -347,3 +347,43 @@ async fn archives_follow_the_links_zip_option() {
     let original = format!("/media/photos/{photo}/original");
     assert_eq!(t.get(&original, Some(&exporter)).await.status, 404);
 }
+
+#[tokio::test]
+async fn a_photo_link_shows_its_photos_and_says_so_when_cookies_are_refused() {
+    let (t, admin, ids) = library().await;
+    let album = t
+        .get(&format!("/api/v1/albums/{}", ids["Private"]), Some(&admin))
+        .await
+        .json();
+    let photo = album["photos"][0]["id"].as_i64().unwrap();
+    let (_, url) = make(&t, &admin, json!({"photo_ids": [photo]})).await;
+
+    let opened = t.get(&url, None).await;
+    assert_eq!(opened.status, 303);
+    let again = opened.header("location").unwrap().to_owned();
+    let holder = browser(&cookie_of(&opened));
+    let page = t.get(&again, Some(&holder)).await;
+    assert_eq!(page.status, 200, "{}", page.text());
+    let html = page.text();
+    assert!(html.contains(&format!("/photos/{photo}")), "{html}");
+    assert!(html.contains("1 photo"), "{html}");
+    // The photo opens with the cookie; its album stays hidden.
+    assert_eq!(
+        t.get(&format!("/photos/{photo}"), Some(&holder))
+            .await
+            .status,
+        200
+    );
+    let hidden = format!("/albums/{}", ids["Private"]);
+    assert_eq!(t.get(&hidden, Some(&holder)).await.status, 404);
+
+    // A browser that keeps no cookie is told why, instead of being sent round in circles.
+    let refused = t.get(&again, None).await;
+    assert_eq!(refused.status, 200);
+    assert!(
+        refused.text().contains("Cookies needed"),
+        "{}",
+        refused.text()
+    );
+    assert!(refused.header("set-cookie").is_none());
+}

@@ -66,8 +66,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 async fn album_id(t: &TestApp) -> i64 {
-    t.state
-        .repo
+    t.repo()
         .list_albums(&albumen_core::access::VisibilityScope::Everything)
         .await
         .unwrap()[0]

@@ -11,7 +11,7 @@ use albumen_core::AlbumId;
 use albumen_core::access::Grant;
 use albumen_core::model::Photo;
 use axum::body::Body;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, RANGE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -25,22 +25,19 @@ use super::{
     PRIVATE_REVALIDATE, add_validators, body, content_disposition, media_headers,
     not_modified_response,
 };
-use crate::export;
 use crate::state::AppState;
 use crate::storage::{Storage, StorageError};
 use crate::web::error::AppError;
-use crate::web::html::parse_id;
-use crate::web::session::Viewer;
+use crate::web::extract::{PathId, Viewer};
 use crate::zip::{DosDateTime, EntryMeta, EntryReader, EntrySource, ZipPlan};
 
 pub async fn album_export(
     State(state): State<AppState>,
     viewer: Viewer,
-    Path(id): Path<String>,
+    PathId(id): PathId<AlbumId>,
     request: HeaderMap,
 ) -> Result<Response, AppError> {
-    let id: AlbumId = parse_id(&id)?;
-    let (album, items) = export::album_export(state.repo.as_ref(), viewer.subject(), id).await?;
+    let (album, items) = viewer.gallery()?.export(id).await?;
 
     // The layout needs every size now; a file that vanished since the scan is left out.
     let mut names = UniqueNames::default();
@@ -49,7 +46,7 @@ pub async fn album_export(
     let mut version = blake3::Hasher::new();
     let mut newest: Option<SystemTime> = None;
     for (photo, grant) in items {
-        let meta = match state.storage.original_meta(&grant, &photo).await {
+        let meta = match state.storage.original_meta(&grant).await {
             Ok(meta) => meta,
             Err(StorageError::Missing(_)) => continue,
             Err(err) => return Err(err.into()),
@@ -154,9 +151,9 @@ impl EntrySource for Originals {
         let storage = self.storage.clone();
         let item = self.items.get(index).cloned();
         Box::pin(async move {
-            let (photo, grant) = item.ok_or_else(|| io::Error::other("no such entry"))?;
+            let (_, grant) = item.ok_or_else(|| io::Error::other("no such entry"))?;
             let original = storage
-                .open_original(&grant, &photo)
+                .open_original(&grant)
                 .await
                 .map_err(io::Error::other)?;
             Ok(Box::pin(original.file) as EntryReader)

@@ -1,0 +1,228 @@
+//! Every extractor a handler may ask for, in one file: who is asking ([`Viewer`], [`Admin`],
+//! [`Scanner`]), the JSON body ([`AppJson`]), the client's address ([`ClientAddress`]) and typed
+//! path ids ([`PathId`]). A handler reaches the catalog only through these: a viewer through
+//! its scoped [`Gallery`], an administrator or a scanner through the unscoped repository.
+
+use std::convert::Infallible;
+use std::net::{IpAddr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+
+use albumen_core::access::Subject;
+use albumen_core::model::User;
+use albumen_db::Repo;
+use axum::Json;
+use axum::extract::connect_info::MockConnectInfo;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+
+use crate::gallery::Gallery;
+use crate::state::AppState;
+use crate::web::error::AppError;
+
+/// The person (or nobody) behind a request, resolved once per request by the session
+/// middleware (`web::session`), with the catalog as they may see it.
+#[derive(Debug, Clone)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub csrf_token: Option<String>,
+    pub session_hash: Option<String>,
+    gallery: Option<Gallery>,
+}
+
+impl Viewer {
+    /// Nobody: no session, no link. Sees no catalog at all (error pages, unrouted requests).
+    pub fn anonymous() -> Self {
+        Self {
+            user: None,
+            csrf_token: None,
+            session_hash: None,
+            gallery: None,
+        }
+    }
+
+    /// What the session resolver found.
+    pub(super) fn resolved(
+        user: Option<User>,
+        csrf_token: Option<String>,
+        session_hash: Option<String>,
+        gallery: Gallery,
+    ) -> Self {
+        Self {
+            user,
+            csrf_token,
+            session_hash,
+            gallery: Some(gallery),
+        }
+    }
+
+    /// The catalog scoped to this viewer.
+    pub fn gallery(&self) -> Result<&Gallery, AppError> {
+        self.gallery
+            .as_ref()
+            .ok_or_else(|| AppError::internal("no viewer resolved for this request"))
+    }
+
+    pub fn subject(&self) -> Subject {
+        self.gallery
+            .as_ref()
+            .map_or_else(Subject::anonymous, |g| g.subject().clone())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_else(Viewer::anonymous))
+    }
+}
+
+/// The logged-in administrator making the request, with the unscoped catalog. Extracted before
+/// the body, so a visitor who may not use a route learns only that (401 or 403), whatever they
+/// sent.
+#[derive(Debug, Clone)]
+pub struct Admin {
+    pub user: User,
+    repo: Arc<dyn Repo>,
+}
+
+impl Admin {
+    /// The whole catalog, unscoped: administrators manage everything.
+    pub fn repo(&self) -> &dyn Repo {
+        self.repo.as_ref()
+    }
+}
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "the administrator's extractor is where the unscoped catalog is handed out"
+    )]
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = logged_in(parts, state).await?;
+        if !user.permissions.admin {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Self {
+            user,
+            repo: state.unscoped_repo().clone(),
+        })
+    }
+}
+
+/// A logged-in user who may start scans (`can_scan` or administrator).
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    pub user: User,
+    repo: Arc<dyn Repo>,
+}
+
+impl Scanner {
+    /// The catalog a scan writes to.
+    pub fn repo(&self) -> &Arc<dyn Repo> {
+        &self.repo
+    }
+}
+
+impl FromRequestParts<AppState> for Scanner {
+    type Rejection = AppError;
+
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "scans write the whole catalog; only scanners get it"
+    )]
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let user = logged_in(parts, state).await?;
+        if !user.permissions.scans() {
+            return Err(AppError::Forbidden);
+        }
+        Ok(Self {
+            user,
+            repo: state.unscoped_repo().clone(),
+        })
+    }
+}
+
+async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<User, AppError> {
+    let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
+    viewer.user.ok_or(AppError::Unauthenticated)
+}
+
+/// A JSON body whose rejections come out in the API's error shape (400, or 415 for a body that
+/// does not say it is JSON).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AppJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for AppJson<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let Json(value) = Json::<T>::from_request(req, state).await?;
+        Ok(Self(value))
+    }
+}
+
+/// An id from the path (`{id}`); a malformed one is answered exactly like a hidden one.
+#[derive(Debug, Clone, Copy)]
+pub struct PathId<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for PathId<T>
+where
+    T: FromStr + Send,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        parse_id(&raw).map(Self)
+    }
+}
+
+/// Parses a path id; a malformed one is answered exactly like a hidden one.
+pub fn parse_id<T: FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// The client's address for login limits: the TCP peer when the server runs with
+/// `ConnectInfo` (or a test inserts `MockConnectInfo`), otherwise `None`, one shared bucket.
+/// Proxy headers such as `X-Forwarded-For` are not trusted.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddress(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let extensions = &parts.extensions;
+        let peer = extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+            .or_else(|| {
+                extensions
+                    .get::<MockConnectInfo<SocketAddr>>()
+                    .map(|MockConnectInfo(addr)| addr.ip())
+            });
+        Ok(Self(peer))
+    }
+}
