@@ -83,10 +83,11 @@ fn le32(d: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(d.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// Calls `visit(marker, payload)` for each marker segment between SOI and the first scan,
-/// until `visit` returns true. The last payload may be cut short when `d` is only the head of
-/// the file. Errors when the structure is broken or `d` ends first.
-fn walk_jpeg<'a>(
+/// Calls `visit(marker, payload)` for each marker segment from SOI up to and including the
+/// first scan header (SOS, 0xDA), until `visit` returns true. The last payload may be cut
+/// short when `d` is only the head of the file. Errors when the structure is broken, when `d`
+/// ends first, or when the first scan header is reached and `visit` did not stop there.
+pub(crate) fn walk_jpeg<'a>(
     d: &'a [u8],
     mut visit: impl FnMut(u8, &'a [u8]) -> bool,
 ) -> Result<(), MediaError> {
@@ -105,7 +106,7 @@ fn walk_jpeg<'a>(
             // Standalone markers carry no length.
             0x01 | 0xD0..=0xD7 => continue,
             0xD8 => return Err(MediaError::corrupt("JPEG has a nested SOI")),
-            0xD9 | 0xDA => return Err(MediaError::corrupt("JPEG has no frame header")),
+            0xD9 => return Err(MediaError::corrupt("JPEG has no frame header")),
             _ => {}
         }
         let len = usize::from(be16(d, pos).ok_or_else(|| truncated("JPEG"))?);
@@ -115,6 +116,10 @@ fn walk_jpeg<'a>(
         let payload = &d[(pos + 2).min(d.len())..(pos + len).min(d.len())];
         if visit(marker, payload) {
             return Ok(());
+        }
+        if marker == 0xDA {
+            // Entropy-coded data follows: no more marker segments to walk.
+            return Err(MediaError::corrupt("JPEG has no frame header"));
         }
         pos += len;
     }

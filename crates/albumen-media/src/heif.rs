@@ -34,6 +34,17 @@ pub(crate) fn dimensions(data: &[u8]) -> Result<(u32, u32), MediaError> {
     Ok((handle.width(), handle.height()))
 }
 
+/// Displayed size and luma bit depth of the primary image, from the container alone.
+pub(crate) fn layout(data: &[u8]) -> Result<(u32, u32, u8), MediaError> {
+    let ctx = HeifContext::read_from_bytes(data).map_err(|e| corrupt(&e))?;
+    let handle = primary(&ctx)?;
+    Ok((
+        handle.width(),
+        handle.height(),
+        handle.luma_bits_per_pixel(),
+    ))
+}
+
 /// Decodes the primary image to 8-bit RGB, with its RGB ICC profile if any.
 pub(crate) fn decode(data: &[u8], limits: &Limits) -> Result<Decoded, MediaError> {
     let mut ctx = HeifContext::new().map_err(|e| MediaError::Internal(e.to_string()))?;

@@ -5,10 +5,14 @@
 //! * [`render`] / [`render_all`] produce JPEG thumbnails and previews: limits are checked from
 //!   the header first, JPEGs are decoded by libjpeg-turbo at a reduced DCT scale, resized with
 //!   Lanczos3, oriented per EXIF and encoded with libjpeg-turbo.
+//! * [`memory_need`] tells, from the headers alone, how many bytes a render will hold at its
+//!   peak, so callers can reserve them from a memory budget first.
 //! * [`placeholder`] is the grey stand-in for originals that cannot be rendered.
 //!
 //! No paths, no IO, no async: callers run this on blocking threads.
 
+#[cfg(test)]
+mod ban_canary;
 mod decode;
 mod encode;
 mod error;
@@ -20,6 +24,7 @@ mod header;
 mod heif;
 mod icc;
 mod limits;
+mod memory;
 mod orient;
 mod output;
 mod pipeline;
@@ -36,7 +41,7 @@ pub use error::MediaError;
 pub use format::Format;
 pub use limits::Limits;
 pub use output::{Encoding, Output};
-pub use pipeline::{Rendered, render, render_all, render_outputs};
+pub use pipeline::{Rendered, memory_need, render, render_all, render_outputs};
 pub use placeholder::placeholder;
 pub use preset::{Fit, Preset};
 pub use probe::{Probe, probe};

@@ -5,8 +5,9 @@ use crate::MediaError;
 /// Caps on what the pipeline will decode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Maximum stored pixel count (width × height). A 100 MP RGB decode is ~300 MB, which is
-    /// what one worker may spend at most.
+    /// Maximum stored pixel count (width × height). Pixels are not bytes: a 100 MP 8-bit RGB
+    /// decode holds about 300 MB, a 100 MP 16-bit RGBA one about 1.2 GB; callers bound bytes
+    /// with [`crate::memory_need`].
     pub max_pixels: u64,
 }
 

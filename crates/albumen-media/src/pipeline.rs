@@ -3,7 +3,9 @@
 use crate::decode::Decoded;
 use crate::preset::{Plan, Preset, plan};
 use crate::raster::Rgb8;
-use crate::{Limits, MediaError, Output, decode, encode, format, orient, resize, source, spare};
+use crate::{
+    Limits, MediaError, Output, decode, encode, format, memory, orient, resize, source, spare,
+};
 
 /// One encoded rendition.
 #[derive(Debug, Clone)]
@@ -16,6 +18,66 @@ pub struct Rendered {
     pub height: u32,
     /// `"image/jpeg"` or `"image/webp"`, per the requested [`crate::Encoding`].
     pub mime: &'static str,
+}
+
+/// The bytes a [`render_outputs`] call with the same arguments holds at its peak, from the
+/// headers alone (no pixel is decoded): the decoder's output at the scale it will really
+/// decode, in its own sample format, its working buffers, and the resize and encode buffers
+/// of every output. Callers reserve it from a memory budget before rendering. Fails as
+/// `render_outputs` would on a file it cannot open or above `limits`.
+pub fn memory_need(data: &[u8], outputs: &[Output], limits: &Limits) -> Result<u64, MediaError> {
+    let Some(prepared) = prepare(data, outputs, limits)? else {
+        return Ok(0);
+    };
+    memory::render_need(
+        prepared.source.bytes,
+        &prepared.source.header,
+        prepared.need,
+        outputs,
+        &prepared.plans,
+        prepared.orientation >= 5,
+    )
+}
+
+/// Everything decided before decoding.
+struct Prepared<'a> {
+    source: source::Source<'a>,
+    orientation: u8,
+    /// One per output, in display space.
+    plans: Vec<Plan>,
+    /// The size the decode must reach, in stored orientation.
+    need: (u32, u32),
+}
+
+/// Opens the source, checks limits against its header and plans every output; None when
+/// there are no outputs.
+fn prepare<'a>(
+    data: &'a [u8],
+    outputs: &[Output],
+    limits: &Limits,
+) -> Result<Option<Prepared<'a>>, MediaError> {
+    let source = source::open(format::sniff(data)?, data)?;
+    let header = source.header;
+    limits.check(header.width, header.height)?;
+    if outputs.is_empty() {
+        return Ok(None);
+    }
+    let orientation = source.orientation();
+    // Converts sizes between stored and display space (the swap is its own inverse).
+    let swap = |(w, h): (u32, u32)| if orientation >= 5 { (h, w) } else { (w, h) };
+    let display = swap((header.width, header.height));
+    let plans: Vec<Plan> = outputs.iter().map(|o| plan(&o.preset, display)).collect();
+    // The decode must satisfy the most demanding preset.
+    let need = plans
+        .iter()
+        .map(|p| swap(p.need))
+        .fold((1, 1), |a, n| (a.0.max(n.0), a.1.max(n.1)));
+    Ok(Some(Prepared {
+        source,
+        orientation,
+        plans,
+        need,
+    }))
 }
 
 /// Renders one preset from the complete original file. See [`render_all`].
@@ -49,24 +111,17 @@ pub fn render_outputs(
     outputs: &[Output],
     limits: &Limits,
 ) -> Result<Vec<Rendered>, MediaError> {
-    let source = source::open(format::sniff(data)?, data)?;
-    let header = source.header;
-    limits.check(header.width, header.height)?;
-    if outputs.is_empty() {
+    let Some(prepared) = prepare(data, outputs, limits)? else {
         return Ok(Vec::new());
-    }
-    let orientation = source.orientation();
-    // Converts sizes between stored and display space (the swap is its own inverse).
+    };
+    let Prepared {
+        source,
+        orientation,
+        plans,
+        need,
+    } = prepared;
     let swap = |(w, h): (u32, u32)| if orientation >= 5 { (h, w) } else { (w, h) };
-    let display = swap((header.width, header.height));
-
-    let plans: Vec<Plan> = outputs.iter().map(|o| plan(&o.preset, display)).collect();
-    // The decode must satisfy the most demanding preset.
-    let need = plans
-        .iter()
-        .map(|p| swap(p.need))
-        .fold((1, 1), |a, n| (a.0.max(n.0), a.1.max(n.1)));
-    let Decoded { image, icc } = decode::decode(source.bytes, &header, need, limits)?;
+    let Decoded { image, icc } = decode::decode(source.bytes, &source.header, need, limits)?;
 
     // Most demanding first, so smaller renditions can start from larger ones.
     let mut order: Vec<usize> = (0..outputs.len()).collect();

@@ -37,9 +37,16 @@ pub(crate) fn resize(src: &Rgb8, out: (u32, u32), crop: bool) -> Result<Rgb8, Me
     if crop {
         options = options.fit_into_destination(Some((0.5, 0.5)));
     }
-    RESIZER
-        .with_borrow_mut(|r| r.resize(&src_view, &mut dst, &options))
-        .map_err(|e| fail(&e))?;
+    // The resizer keeps its intermediate image for the next call on this thread; one for a
+    // huge source is dropped instead, as the decode buffer is (`spare`).
+    let intermediate =
+        (src.height as usize * ow as usize).max(src.width as usize * oh as usize) * 3;
+    if intermediate > crate::spare::SPARE_MAX {
+        Resizer::new().resize(&src_view, &mut dst, &options)
+    } else {
+        RESIZER.with_borrow_mut(|r| r.resize(&src_view, &mut dst, &options))
+    }
+    .map_err(|e| fail(&e))?;
     Ok(Rgb8 {
         width: ow,
         height: oh,

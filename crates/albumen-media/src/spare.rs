@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 
 /// The largest buffer a thread keeps: a 50 MP photo decoded at 1/2.
-const SPARE_MAX: usize = 48 << 20;
+pub(crate) const SPARE_MAX: usize = 48 << 20;
 
 thread_local! {
     static SPARE: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };

@@ -11,11 +11,19 @@ use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 
+mod network;
+pub use network::IpNetwork;
+
 /// Read from the working directory when no `--config` is given, if it exists.
 pub const DEFAULT_FILE: &str = "albumen.toml";
 
 /// The prefix of environment overrides: `ALBUMEN__SERVER__BIND=0.0.0.0:8080`.
 pub const ENV_PREFIX: &str = "ALBUMEN__";
+
+/// Bounds of `previews.decode_memory_mb`: below 64 MB few camera photos render at all (a 12 MP
+/// JPEG reserves about 130 MB for its three presets); above, a terabyte.
+const MIN_DECODE_MEMORY_MB: u64 = 64;
+const MAX_DECODE_MEMORY_MB: u64 = 1 << 20;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -45,6 +53,19 @@ pub struct ServerConfig {
     /// `x-sendfile`: the library folder as the front server sees it; defaults to `library.path`
     /// made absolute.
     pub x_sendfile_root: Option<PathBuf>,
+    /// Reverse proxies (addresses or CIDR networks) whose `X-Forwarded-For` and
+    /// `X-Forwarded-Proto` are believed: the client's address for login limits, and HTTPS for
+    /// `Secure` cookies and HSTS. Empty: the TCP peer is the client and the connection is plain.
+    pub trusted_proxies: Vec<IpNetwork>,
+    /// `Strict-Transport-Security: max-age=…` on answers to HTTPS requests; unset, none.
+    pub hsts_max_age_seconds: Option<u64>,
+    /// Connections served at once; more wait until one closes.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers, and how long a kept-alive
+    /// connection may sit idle.
+    pub header_timeout_seconds: u64,
+    /// How long an answer may wait on a client that reads nothing before the connection drops.
+    pub write_timeout_seconds: u64,
 }
 
 /// How originals leave the server once authorized.
@@ -119,6 +140,10 @@ pub struct PreviewsConfig {
     /// Originals (or videos, for posters: those are not read whole) above this many megabytes
     /// are not read for a preview.
     pub max_file_mb: u64,
+    /// Megabytes all decodes running at once may hold (decoded pixels, resize and encode
+    /// buffers), worked out from each file's header before it is decoded. A decode waits for
+    /// room; one that needs more than all of it is refused.
+    pub decode_memory_mb: u64,
     /// Serve WebP to clients whose `Accept` lists it: about a quarter smaller than JPEG at the
     /// same closeness to the original, slower to make.
     pub webp: bool,
@@ -171,7 +196,9 @@ impl PresetConfig {
 pub struct AuthConfig {
     /// How long a login lasts.
     pub session_days: u32,
-    /// Mark the session cookie `Secure` (set when the server is reached over HTTPS).
+    /// Mark cookies `Secure` (with the `__Host-` prefix) on every answer. Without it they are,
+    /// on answers to HTTPS requests: those through a `server.trusted_proxies` entry that sends
+    /// `X-Forwarded-Proto: https`.
     pub secure_cookies: bool,
     /// Failed passwords for one username (as typed) or one share link, from any address,
     /// before it is locked out for everyone.
@@ -201,6 +228,11 @@ impl Default for ServerConfig {
             send_file: SendFile::Stream,
             x_accel_prefix: "/_albumen_internal/".to_owned(),
             x_sendfile_root: None,
+            trusted_proxies: Vec::new(),
+            hsts_max_age_seconds: None,
+            max_connections: 512,
+            header_timeout_seconds: 20,
+            write_timeout_seconds: 60,
         }
     }
 }
@@ -277,6 +309,7 @@ impl Default for PreviewsConfig {
             workers: 0,
             max_pixels: 100_000_000,
             max_file_mb: 200,
+            decode_memory_mb: 1024,
             webp: true,
             avif: true,
             background: true,
@@ -437,6 +470,13 @@ impl Config {
         if self.previews.max_file_mb == 0 {
             return Err(invalid("previews.max_file_mb", "must be at least 1"));
         }
+        if !(MIN_DECODE_MEMORY_MB..=MAX_DECODE_MEMORY_MB).contains(&self.previews.decode_memory_mb)
+        {
+            return Err(invalid(
+                "previews.decode_memory_mb",
+                &format!("must be between {MIN_DECODE_MEMORY_MB} and {MAX_DECODE_MEMORY_MB}"),
+            ));
+        }
         if self.auth.session_days == 0 || self.auth.session_days > 3650 {
             return Err(invalid("auth.session_days", "must be between 1 and 3650"));
         }
@@ -479,6 +519,26 @@ impl Config {
                 "auth.login_lockout_max_seconds",
                 "must be between auth.login_lockout_seconds and 86400",
             ));
+        }
+        if !(1..=1_000_000).contains(&self.server.max_connections) {
+            return Err(invalid(
+                "server.max_connections",
+                "must be between 1 and 1000000",
+            ));
+        }
+        for (key, seconds) in [
+            (
+                "server.header_timeout_seconds",
+                self.server.header_timeout_seconds,
+            ),
+            (
+                "server.write_timeout_seconds",
+                self.server.write_timeout_seconds,
+            ),
+        ] {
+            if !(1..=3600).contains(&seconds) {
+                return Err(invalid(key, "must be between 1 and 3600"));
+            }
         }
         if !valid_x_accel_prefix(&self.server.x_accel_prefix) {
             return Err(invalid(

@@ -4,14 +4,19 @@
 //! [`state::AppState`].
 
 pub mod auth;
+#[cfg(test)]
+mod ban_canary;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod gallery;
+pub mod library;
+pub mod media_tools;
 pub mod media_type;
 pub mod preview;
 pub mod preview_jobs;
 pub mod scan;
+pub mod server;
 pub mod share;
 pub mod state;
 pub mod storage;

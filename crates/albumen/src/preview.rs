@@ -5,6 +5,7 @@
 //! background ([`Previews::generate`]), all of them. Videos get a frame from `ffmpeg` when it
 //! is installed ([`poster`]), a generic poster otherwise.
 
+mod budget;
 mod poster;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,6 +21,8 @@ use tokio::sync::Semaphore;
 use crate::clock::unix_now;
 use crate::config::Config;
 use crate::storage::{CacheKey, Storage, StorageError};
+
+pub use budget::{DecodeBudget, OverBudget, Reservation};
 
 /// A configured preset with the hash of everything that shapes its output.
 #[derive(Debug)]
@@ -122,6 +125,8 @@ pub struct Previews {
     limits: Limits,
     max_file_bytes: u64,
     cpu: Semaphore,
+    /// Bytes all decodes at once may hold; each reserves its need before it starts.
+    memory: DecodeBudget,
     in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
     /// Where files that cannot be rendered are recorded as problems.
     problems: Arc<dyn Repo>,
@@ -157,9 +162,15 @@ impl Previews {
             },
             max_file_bytes: config.previews.max_file_mb.saturating_mul(1_000_000),
             cpu: Semaphore::new(config.preview_workers()),
+            memory: DecodeBudget::new(config.previews.decode_memory_mb.saturating_mul(1 << 20)),
             in_flight: Mutex::new(HashMap::new()),
             problems,
         }
+    }
+
+    /// The decode memory budget, for its accounting.
+    pub fn memory_budget(&self) -> &DecodeBudget {
+        &self.memory
     }
 
     pub fn preset(&self, name: &str) -> Option<&NamedPreset> {
@@ -315,7 +326,7 @@ impl Previews {
             },
         };
         let rendered = match source {
-            Ok(bytes) => Self::render(bytes, outputs, self.limits).await?,
+            Ok(bytes) => self.render(bytes, outputs).await?,
             Err(reason) => Err(reason),
         };
         match rendered {
@@ -351,12 +362,29 @@ impl Previews {
     }
 
     /// Decodes once and encodes every output on a blocking thread (the caller holds a worker
-    /// permit: at most `workers` at once).
+    /// permit: at most `workers` at once), after reserving from the memory budget what the
+    /// header says the render will hold; a render that needs more than the whole budget is
+    /// refused without decoding.
     async fn render(
+        &self,
         original: Bytes,
         outputs: Vec<Output>,
-        limits: Limits,
     ) -> Result<Result<Vec<Bytes>, String>, PreviewError> {
+        let limits = self.limits;
+        let (original, outputs, need) = tokio::task::spawn_blocking(move || {
+            let need = albumen_media::memory_need(&original, &outputs, &limits);
+            (original, outputs, need)
+        })
+        .await
+        .map_err(|e| PreviewError::Worker(e.to_string()))?;
+        let need = match need {
+            Ok(need) => need,
+            Err(err) => return Ok(Err(err.to_string())),
+        };
+        let _reservation = match self.memory.reserve(need).await {
+            Ok(reservation) => reservation,
+            Err(over) => return Ok(Err(over.to_string())),
+        };
         let result = tokio::task::spawn_blocking(move || {
             albumen_media::render_outputs(&original, &outputs, &limits)
         })

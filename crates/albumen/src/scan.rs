@@ -28,6 +28,7 @@ pub use control::{ScanControl, ScanStatus};
 
 use crate::clock::unix_now;
 use crate::config::ScanConfig;
+use crate::library::Library;
 use pattern::Patterns;
 
 const LEASE: &str = "scan";
@@ -245,9 +246,10 @@ async fn scan_locked(
     let mut phases = Phases(Instant::now());
     let patterns = Arc::new(Patterns::compile(&job.config)?);
     let root = job.root.clone();
+    let library = Library::new(&root);
     let listing = {
-        let (walk_root, patterns) = (root.clone(), patterns.clone());
-        tokio::task::spawn_blocking(move || walk::list(&walk_root, &patterns))
+        let (library, patterns) = (library.clone(), patterns.clone());
+        tokio::task::spawn_blocking(move || walk::list(&library, &patterns))
             .await
             .map_err(|e| ScanError::Worker(e.to_string()))?
             .map_err(|e| ScanError::LibraryUnavailable {
@@ -346,12 +348,12 @@ async fn scan_locked(
 
     // Header reads in parallel on all cores, off the async runtime.
     let results = {
-        let (root, progress) = (root.clone(), progress.clone());
+        let progress = progress.clone();
         tokio::task::spawn_blocking(move || {
             to_read
                 .into_par_iter()
                 .map(|(found, known_id)| {
-                    let facts = read::read_file(&root.join(found.relative_fs_path()), found.kind);
+                    let facts = read::read_file(&library, &found.relative_fs_path(), found.kind);
                     progress.read.fetch_add(1, Ordering::Relaxed);
                     if facts.is_err() {
                         progress.problems.fetch_add(1, Ordering::Relaxed);

@@ -1,10 +1,11 @@
-//! The only module that reads media bytes. Originals come from the library (read-only);
-//! previews live in the cache (read-write, disposable). Every function that returns bytes of a
-//! photo takes a [`Grant`] for that photo, which only `albumen_core::access` can create, and
-//! reads the file the grant names: no caller passes a location.
+//! The only module that hands out media bytes. Originals come from the library (read-only,
+//! opened through [`Library`], which follows no symlink below its root); previews live in the
+//! cache (read-write, disposable). Every function that returns bytes of a photo takes a
+//! [`Grant`] for that photo, which only `albumen_core::access` can create, and reads the file
+//! the grant names: no caller passes a location.
 
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -12,6 +13,8 @@ use albumen_core::access::{Action, Grant};
 use bytes::Bytes;
 use object_store::local::LocalFileSystem;
 use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+
+use crate::library::{self, Library, OpenError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -97,7 +100,7 @@ pub struct OffloadPath {
 
 #[derive(Debug)]
 pub struct Storage {
-    library_root: PathBuf,
+    library: Library,
     cache: Arc<dyn ObjectStore>,
     /// The cache's folder, so cached previews are read with one open instead of object-store calls.
     cache_dir: PathBuf,
@@ -132,15 +135,15 @@ impl Storage {
         std::fs::create_dir_all(cache_dir)?;
         let items = usize::try_from(memory_bytes / TYPICAL_PREVIEW_BYTES).unwrap_or(usize::MAX);
         Ok(Self {
-            library_root: library_root.to_path_buf(),
+            library: Library::new(library_root),
             cache: Arc::new(LocalFileSystem::new_with_prefix(cache_dir)?),
             cache_dir: cache_dir.to_path_buf(),
             hot: HotPreviews::with_weighter(items.max(1), memory_bytes, PreviewBytes),
         })
     }
 
-    pub fn library_root(&self) -> &Path {
-        &self.library_root
+    pub fn library(&self) -> &Library {
+        &self.library
     }
 
     /// The whole original in memory, to render a preview (sizes are bounded by the scan).
@@ -186,11 +189,12 @@ impl Storage {
 
     /// The original's location for a front server to send (download grant required).
     pub fn offload_path(&self, grant: &Grant) -> Result<OffloadPath, StorageError> {
-        let absolute = self.original_path(grant, Action::Download)?;
-        Ok(OffloadPath {
-            relative: granted_path(grant),
-            absolute,
-        })
+        let relative = granted_path(grant, Action::Download)?;
+        let absolute = self
+            .library
+            .absolute(&relative)
+            .map_err(|e| open_error(e, grant))?;
+        Ok(OffloadPath { relative, absolute })
     }
 
     /// A cached preview of the granted photo, if present: from memory, or read whole in the
@@ -209,7 +213,8 @@ impl Storage {
         }
         // Keys are built from fingerprints and settings hashes, never from requests; checked
         // anyway, like library paths.
-        let path = library_path(&self.cache_dir, Path::new(key.as_str()))?;
+        let path = library::join_plain(&self.cache_dir, Path::new(key.as_str()))
+            .ok_or_else(|| StorageError::BadPath(key.as_str().to_owned()))?;
         let read = tokio::task::spawn_blocking(move || read_regular_file(&path))
             .await
             .map_err(std::io::Error::other)?;
@@ -272,129 +277,45 @@ impl Storage {
         Ok((deleted, kept, freed))
     }
 
-    fn original_path(&self, grant: &Grant, action: Action) -> Result<PathBuf, StorageError> {
-        if !grant.covers(action) {
-            return Err(StorageError::NotGranted);
-        }
-        library_path(&self.library_root, &granted_path(grant))
-    }
-
-    /// Opens the granted original without following any symlink below the library root, checks
-    /// that it is a regular file and hands it to `then`, all in one trip to the blocking pool.
+    /// Opens the granted original through the library (no symlink followed below its root,
+    /// regular files only) and hands it to `then`, all in one trip to the blocking pool.
     async fn with_original<T: Send + 'static>(
         &self,
         grant: &Grant,
         action: Action,
         then: impl FnOnce(std::fs::File, std::fs::Metadata) -> std::io::Result<T> + Send + 'static,
     ) -> Result<T, StorageError> {
-        // Validates the grant and the catalog path; the open itself is relative to the root.
-        self.original_path(grant, action)?;
-        let root = self.library_root.clone();
-        let relative = granted_path(grant);
-        let done = tokio::task::spawn_blocking(move || {
-            let file = open_beneath(&root, &relative)?;
-            let meta = file.metadata()?;
-            if !meta.is_file() {
-                return Ok(None);
-            }
-            then(file, meta).map(Some)
+        let relative = granted_path(grant, action)?;
+        let library = self.library.clone();
+        let done = tokio::task::spawn_blocking(move || match library.open(&relative) {
+            Ok((file, meta)) => then(file, meta).map_err(OpenError::Io),
+            Err(err) => Err(err),
         })
         .await
         .map_err(std::io::Error::other)?;
-        match done {
-            Ok(Some(value)) => Ok(value),
-            Ok(None) => Err(StorageError::Missing(grant.media().path().to_owned())),
-            Err(e) => Err(io_error(e, grant)),
-        }
+        done.map_err(|e| open_error(e, grant))
     }
 }
 
-/// A file that is gone, or that a symlink now stands for (refused by [`open_beneath`]), is
-/// missing: the route answers the ordinary 404.
-fn io_error(err: std::io::Error, grant: &Grant) -> StorageError {
-    if refused(&err) || err.kind() == std::io::ErrorKind::NotFound {
-        StorageError::Missing(grant.media().path().to_owned())
-    } else {
-        StorageError::Io(err)
+/// The library-relative path of the photo the grant names, if it covers `action`.
+fn granted_path(grant: &Grant, action: Action) -> Result<PathBuf, StorageError> {
+    if !grant.covers(action) {
+        return Err(StorageError::NotGranted);
     }
-}
-
-/// The granted file's path relative to the library.
-fn granted_path(grant: &Grant) -> PathBuf {
     let media = grant.media();
-    relative_path(media.path(), media.fs_path())
+    Ok(library::relative_path(media.path(), media.fs_path()))
 }
 
-/// Opens `relative` (plain components only) below `root` for reading, following no symlink
-/// after the root: the scan saw regular files and folders, and a symlink swapped in since
-/// (TOCTOU) must not lead out of the library. The root itself may be a symlink.
-#[expect(
-    clippy::disallowed_methods,
-    reason = "storage is the one place that opens originals"
-)]
-fn open_beneath(root: &Path, relative: &Path) -> std::io::Result<std::fs::File> {
-    use rustix::fs::{Mode, OFlags};
-    let dir = rustix::fs::open(
-        root,
-        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
-        Mode::empty(),
-    )?;
-    // NONBLOCK: a FIFO swapped in for a photo must not hang the open (no effect on files).
-    let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    {
-        use rustix::fs::ResolveFlags;
-        let resolve =
-            ResolveFlags::BENEATH | ResolveFlags::NO_SYMLINKS | ResolveFlags::NO_MAGICLINKS;
-        match rustix::fs::openat2(&dir, relative, flags, Mode::empty(), resolve) {
-            Ok(fd) => return Ok(fd.into()),
-            // Kernels before 5.6 lack openat2; some seccomp filters answer EPERM for it.
-            Err(rustix::io::Errno::NOSYS | rustix::io::Errno::PERM) => {}
-            Err(e) => return Err(e.into()),
+/// A file that is gone, is no longer a regular file, or that a symlink now stands for is
+/// missing: the route answers the ordinary 404.
+fn open_error(err: OpenError, grant: &Grant) -> StorageError {
+    match err {
+        OpenError::Link | OpenError::NotFound | OpenError::NotAFile => {
+            StorageError::Missing(grant.media().path().to_owned())
         }
+        OpenError::BadPath(path) => StorageError::BadPath(path),
+        OpenError::Io(err) => StorageError::Io(err),
     }
-    open_each_component(dir, relative, flags)
-}
-
-/// How [`open_beneath`] refuses a symlink: `ELOOP` (`O_NOFOLLOW`, `RESOLVE_NO_SYMLINKS`),
-/// `ENOTDIR` (`O_DIRECTORY | O_NOFOLLOW` on a symlinked folder), `EXDEV` (`RESOLVE_BENEATH`).
-fn refused(err: &std::io::Error) -> bool {
-    use rustix::io::Errno;
-    matches!(
-        Errno::from_io_error(err),
-        Some(Errno::LOOP | Errno::NOTDIR | Errno::XDEV)
-    )
-}
-
-/// The fallback for [`open_beneath`]: one `openat(O_NOFOLLOW)` per component.
-#[expect(
-    clippy::disallowed_methods,
-    reason = "storage is the one place that opens originals"
-)]
-fn open_each_component(
-    mut dir: rustix::fd::OwnedFd,
-    relative: &Path,
-    flags: rustix::fs::OFlags,
-) -> std::io::Result<std::fs::File> {
-    use rustix::fs::{Mode, OFlags};
-    let mut components = relative.components().peekable();
-    while let Some(component) = components.next() {
-        let Component::Normal(name) = component else {
-            return Err(rustix::io::Errno::XDEV.into());
-        };
-        if components.peek().is_none() {
-            return Ok(
-                rustix::fs::openat(&dir, name, flags | OFlags::NOFOLLOW, Mode::empty())?.into(),
-            );
-        }
-        dir = rustix::fs::openat(
-            &dir,
-            name,
-            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC,
-            Mode::empty(),
-        )?;
-    }
-    Err(rustix::io::Errno::NOENT.into())
 }
 
 /// The whole file and its modification time; `None` when the path is not a regular file. The
@@ -417,99 +338,9 @@ fn read_regular_file(path: &Path) -> std::io::Result<Option<CachedPreview>> {
     }))
 }
 
-/// Joins a catalog path to the library root, refusing anything but plain relative components.
-/// Catalog paths come from the scanner, never from requests; this is defence in depth.
-pub fn library_path(root: &Path, relative: &Path) -> Result<PathBuf, StorageError> {
-    let plain = relative.components().next().is_some()
-        && relative
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)));
-    if plain {
-        Ok(root.join(relative))
-    } else {
-        Err(StorageError::BadPath(relative.display().to_string()))
-    }
-}
-
-/// A catalogued file's path relative to the library: its exact on-disk bytes when recorded
-/// (NFD or non-UTF-8 names), else its NFC path.
-pub fn relative_path(path: &str, fs_path: Option<&[u8]>) -> PathBuf {
-    match fs_path {
-        Some(bytes) => bytes_to_path(bytes),
-        None => PathBuf::from(path),
-    }
-}
-
-#[cfg(unix)]
-fn bytes_to_path(bytes: &[u8]) -> PathBuf {
-    use std::os::unix::ffi::OsStrExt;
-    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
-}
-
-#[cfg(not(unix))]
-fn bytes_to_path(bytes: &[u8]) -> PathBuf {
-    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn library_paths_stay_inside_the_root() {
-        let root = Path::new("/lib");
-        assert_eq!(
-            library_path(root, Path::new("2013_01_19_Snow/a b.jpg")).ok(),
-            Some(PathBuf::from("/lib/2013_01_19_Snow/a b.jpg"))
-        );
-        for bad in ["", "/etc/passwd", "../x.jpg", "a/../../x.jpg", "./a.jpg"] {
-            assert!(library_path(root, Path::new(bad)).is_err(), "{bad:?}");
-        }
-        let raw = relative_path("A/é.jpg", Some(b"A/e\xcc\x81.jpg"));
-        assert_eq!(library_path(root, &raw).ok(), Some(root.join(&raw)));
-    }
-
-    /// Both ways of opening an original (openat2, and the per-component fallback for kernels
-    /// without it) refuse a symlink in the file name or in a folder, and allow a symlinked root.
-    #[test]
-    fn originals_open_through_no_symlink_below_the_root() {
-        use std::os::unix::fs::symlink;
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let real = tmp.path().join("real");
-        let outside = tmp.path().join("outside");
-        for dir in [real.join("A"), outside.clone()] {
-            std::fs::create_dir_all(dir).expect("mkdir");
-        }
-        std::fs::write(real.join("A/a.jpg"), "photo").expect("write");
-        std::fs::write(outside.join("a.jpg"), "secret").expect("write");
-        symlink(outside.join("a.jpg"), real.join("A/swapped.jpg")).expect("symlink");
-        symlink(&outside, real.join("B")).expect("symlink");
-        let root = tmp.path().join("root");
-        symlink(&real, &root).expect("symlink");
-
-        #[expect(clippy::disallowed_methods, reason = "testing the fallback open")]
-        let fallback = |relative: &str| {
-            let dir =
-                rustix::fs::open(&root, rustix::fs::OFlags::RDONLY, rustix::fs::Mode::empty())
-                    .expect("root opens");
-            open_each_component(dir, Path::new(relative), rustix::fs::OFlags::RDONLY)
-        };
-        assert_opens_only_plain_paths(|relative| open_beneath(&root, Path::new(relative)));
-        assert_opens_only_plain_paths(fallback);
-    }
-
-    fn assert_opens_only_plain_paths(open: impl Fn(&str) -> std::io::Result<std::fs::File>) {
-        let mut text = String::new();
-        open("A/a.jpg")
-            .expect("a plain file opens")
-            .read_to_string(&mut text)
-            .expect("read");
-        assert_eq!(text, "photo");
-        for path in ["A/swapped.jpg", "B/a.jpg"] {
-            let err = open(path).expect_err(path);
-            assert!(refused(&err), "{path}: {err}");
-        }
-    }
 
     #[test]
     fn cache_keys_shard_by_fingerprint_and_parse_back() {

@@ -45,7 +45,12 @@ impl Templates {
         for (name, builtin) in BUILTIN {
             let source = match overrides.map(|dir| dir.join(name)) {
                 Some(path) if path.is_file() => {
-                    std::fs::read_to_string(&path).map_err(|source| TemplateError::Read {
+                    #[expect(
+                        clippy::disallowed_methods,
+                        reason = "template overrides are configuration the operator wrote, not media"
+                    )]
+                    let read = std::fs::read_to_string(&path);
+                    read.map_err(|source| TemplateError::Read {
                         path: path.display().to_string(),
                         source,
                     })?

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod api;
 pub mod assets;
+pub mod client;
 pub mod error;
 pub mod extract;
 pub mod html;
@@ -52,7 +53,8 @@ pub fn build_app(state: AppState) -> Router {
             HeaderValue::from_static(value),
         ));
     }
-    app.layer(map_response(personal_responses))
+    app.layer(from_fn_with_state(state.clone(), client::identify))
+        .layer(map_response(personal_responses))
         .layer(CompressionLayer::new().compress_when(compressible))
         .layer(DefaultBodyLimit::max(1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
@@ -60,8 +62,28 @@ pub fn build_app(state: AppState) -> Router {
             Duration::from_secs(120),
         ))
         .layer(CatchPanicLayer::new())
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// Paths whose last segment is a secret (a share link's or a login link's token).
+const TOKEN_PATHS: [&str; 2] = [crate::share::PATH_PREFIX, "/login/link/"];
+
+/// The span every request's events are logged in: its method and path, with a token in the path
+/// replaced (it would otherwise open the link for anyone who reads the logs) and no query.
+fn request_span(request: &axum::http::Request<axum::body::Body>) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = %redacted_path(request.uri().path()),
+    )
+}
+
+fn redacted_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match TOKEN_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
+        Some(prefix) if path.len() > prefix.len() => format!("{prefix}[token]").into(),
+        _ => path.into(),
+    }
 }
 
 /// Whether a response is a page or an API answer (as opposed to media, which set their own
@@ -104,4 +126,16 @@ fn compressible(
         .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
         .is_none_or(|len| len >= 256);
     text && big_enough
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_path;
+
+    #[test]
+    fn logs_never_carry_link_tokens() {
+        assert_eq!(redacted_path("/s/Zx81secret"), "/s/[token]");
+        assert_eq!(redacted_path("/login/link/abc"), "/login/link/[token]");
+        assert_eq!(redacted_path("/albums/3"), "/albums/3");
+    }
 }

@@ -137,7 +137,9 @@ fn check(name: &str, jpeg: &[u8], failures: &mut Vec<String>) {
         actual.save(&path).unwrap();
         return;
     }
-    let problem = match image::open(&path) {
+    #[expect(clippy::disallowed_methods, reason = "reads a committed golden image")]
+    let golden = image::open(&path);
+    let problem = match golden {
         Err(_) => Some(format!(
             "{name}: no golden at {}; verify the output, then bless",
             path.display()

@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::{CommonArgs, bind_override};
 use crate::auth;
+use crate::server::ConnectionLimits;
 use crate::state::AppState;
 
 /// Environment variable with the first administrator's password (otherwise one is generated).
@@ -30,6 +31,7 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
         library.display()
     );
     let bind = config.server.bind;
+    let limits = connection_limits(&config.server);
     let scan_on_start = config.server.scan_on_start;
     let state = AppState::open(config).await?;
     create_first_admin(&state).await?;
@@ -51,13 +53,46 @@ pub(super) async fn run(common: &CommonArgs, args: ServeArgs) -> anyhow::Result<
         library.display()
     );
     let app = crate::build_app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    crate::server::serve(listener, app, limits, shutdown_signal()).await;
     Ok(())
+}
+
+/// The configured limits, with the connection cap lowered to what the process's descriptor
+/// limit allows (raised to its hard limit first) after a reserve for the catalog, the cache and
+/// files being sent.
+fn connection_limits(server: &crate::config::ServerConfig) -> ConnectionLimits {
+    const RESERVE: usize = 128;
+    let mut limits = ConnectionLimits::from(server);
+    if let Some(descriptors) = raise_descriptor_limit() {
+        let allowed = descriptors.saturating_sub(RESERVE).max(1);
+        if allowed < limits.max_connections {
+            eprintln!(
+                "warning: server.max_connections lowered from {} to {allowed}: \
+                 the process may open only {descriptors} files (ulimit -n)",
+                limits.max_connections
+            );
+            limits.max_connections = allowed;
+        }
+    }
+    limits
+}
+
+/// Raises the soft limit on open files to the hard limit and returns it (`None` if unknown).
+fn raise_descriptor_limit() -> Option<usize> {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current < limit.maximum {
+        let raised = rustix::process::Rlimit {
+            current: limit.maximum,
+            maximum: limit.maximum,
+        };
+        if setrlimit(Resource::Nofile, raised).is_ok() {
+            limit = raised;
+        }
+    }
+    limit
+        .current
+        .map(|n| usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// On an empty catalog, creates `admin` with the password from `ALBUMEN_ADMIN_PASSWORD`, or a

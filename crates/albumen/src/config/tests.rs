@@ -67,6 +67,10 @@ fn errors_name_the_key_at_fault() {
         ("[server]\nbnid = \"127.0.0.1:1\"\n", "bnid"),
         ("[previews]\nmax_pixels = -5\n", "max_pixels"),
         (
+            "[previews]\ndecode_memory_mb = 10\n",
+            "previews.decode_memory_mb",
+        ),
+        (
             "[previews.presets.thumb]\nwidth = 5\nheight = 256\nmode = \"crop\"\nquality = 80\n",
             "previews.presets.thumb.width",
         ),

@@ -1,10 +1,13 @@
 //! Reading what a scan needs from one file: a content fingerprint and the header metadata.
 //! Only the head and tail of the file are read, never the pixels.
 
+use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 use albumen_core::model::{MediaKind, PhotoMeta};
+
+use crate::library::Library;
 
 mod video;
 
@@ -27,14 +30,15 @@ pub(crate) struct FileFacts {
 
 /// Fingerprint = BLAKE3(size ‖ first 256 KiB ‖ last 64 KiB): it changes with any re-encode,
 /// edit of metadata or pixels near either end, or any change of length, and costs two reads
-/// regardless of file size, which keeps a scan of 100,000 files I/O-light.
-pub(crate) fn read_file(path: &Path, kind: MediaKind) -> Result<FileFacts, String> {
-    #[expect(
-        clippy::disallowed_methods,
-        reason = "the scanner reads originals to catalogue them"
-    )]
-    let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
-    let size = file.metadata().map_err(|e| e.to_string())?.len();
+/// regardless of file size, which keeps a scan of 100,000 files I/O-light. The file is opened
+/// through the library, like every original: a link swapped in since the listing is refused.
+pub(crate) fn read_file(
+    library: &Library,
+    relative: &Path,
+    kind: MediaKind,
+) -> Result<FileFacts, String> {
+    let (mut file, meta) = library.open(relative).map_err(|e| e.to_string())?;
+    let size = meta.len();
     if size == 0 {
         return Err("empty file".to_owned());
     }
@@ -51,20 +55,21 @@ pub(crate) fn read_file(path: &Path, kind: MediaKind) -> Result<FileFacts, Strin
         let mut tail = Vec::new();
         file.seek(SeekFrom::Start(tail_start))
             .map_err(|e| e.to_string())?;
-        file.take(TAIL)
+        (&mut file)
+            .take(TAIL)
             .read_to_end(&mut tail)
             .map_err(|e| e.to_string())?;
         hasher.update(&tail);
     }
     let fingerprint = hasher.finalize().to_hex().to_string();
     match kind {
-        MediaKind::Image => image_facts(path, &head, size, fingerprint),
-        MediaKind::Video => Ok(video::facts(path, fingerprint)),
+        MediaKind::Image => image_facts(file, &head, size, fingerprint),
+        MediaKind::Video => Ok(video::facts(&file, fingerprint)),
     }
 }
 
 fn image_facts(
-    path: &Path,
+    mut file: File,
     head: &[u8],
     size: u64,
     fingerprint: String,
@@ -72,11 +77,7 @@ fn image_facts(
     let probe = match albumen_media::probe(head) {
         Ok(probe) => probe,
         Err(first) if size > HEAD => {
-            #[expect(
-                clippy::disallowed_methods,
-                reason = "the scanner reads originals to catalogue them"
-            )]
-            let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+            file.seek(SeekFrom::Start(0)).map_err(|e| e.to_string())?;
             let mut longer = Vec::new();
             file.take(HEADER_SEARCH_LIMIT)
                 .read_to_end(&mut longer)

@@ -9,9 +9,9 @@ use std::time::UNIX_EPOCH;
 use albumen_core::model::MediaKind;
 use rayon::prelude::*;
 use unicode_normalization::UnicodeNormalization;
-use walkdir::WalkDir;
 
 use super::pattern::Patterns;
+use crate::library::{LINK_NOT_FOLLOWED, Library};
 
 /// A media file found in the library.
 #[derive(Debug, Clone)]
@@ -28,7 +28,7 @@ pub(crate) struct Found {
 impl Found {
     /// The path to open the file with, relative to the library root.
     pub(crate) fn relative_fs_path(&self) -> std::path::PathBuf {
-        crate::storage::relative_path(&self.path, self.fs_path.as_deref())
+        crate::library::relative_path(&self.path, self.fs_path.as_deref())
     }
 }
 
@@ -67,15 +67,17 @@ fn display_path(rel: &Path) -> String {
     }
 }
 
-/// Walks `root` (following symlinks, with loop detection), skipping ignored paths, one
-/// top-level folder per core at a time. Per-entry failures become problems; only an unreadable
-/// root is an error. The order is deterministic: by name, depth first.
-pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing> {
+/// Walks the library, skipping ignored paths, one top-level folder per core at a time. Links
+/// below the root are problems, never followed (see [`Library`]); so are other per-entry
+/// failures. Only an unreadable root is an error. The order is deterministic: by name, depth
+/// first.
+pub(crate) fn list(library: &Library, patterns: &Patterns) -> std::io::Result<Listing> {
+    let root = library.root();
     // Fail before touching the catalog if the root itself is missing or unreadable.
     std::fs::read_dir(root)?;
     let mut top = Listing::default();
     let mut subtrees = Vec::new();
-    let entries = walker(root, root, 1, patterns);
+    let entries = walker(library, root, 1, patterns);
     visit(root, entries, &mut top, |dir| {
         subtrees.push(dir.to_path_buf())
     });
@@ -85,7 +87,7 @@ pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing>
             let mut part = Listing::default();
             visit(
                 root,
-                walker(root, dir, usize::MAX, patterns),
+                walker(library, dir, usize::MAX, patterns),
                 &mut part,
                 |_| {},
             );
@@ -121,13 +123,14 @@ pub(crate) fn list(root: &Path, patterns: &Patterns) -> std::io::Result<Listing>
 
 /// The entries below `start` (not `start` itself), down to `max_depth`.
 fn walker<'a>(
-    root: &'a Path,
+    library: &'a Library,
     start: &Path,
     max_depth: usize,
     patterns: &'a Patterns,
 ) -> walkdir::FilterEntry<walkdir::IntoIter, impl FnMut(&walkdir::DirEntry) -> bool + 'a> {
-    WalkDir::new(start)
-        .follow_links(true)
+    let root = library.root();
+    library
+        .walk(start)
         .sort_by_file_name()
         .min_depth(1)
         .max_depth(max_depth)
@@ -154,16 +157,21 @@ fn visit(
                     .path()
                     .and_then(|p| p.strip_prefix(root).ok())
                     .map_or_else(String::new, display_path);
-                let reason = if err.loop_ancestor().is_some() {
-                    "symbolic link loop".to_owned()
-                } else {
-                    err.io_error()
-                        .map_or_else(|| err.to_string(), ToString::to_string)
-                };
+                let reason = err
+                    .io_error()
+                    .map_or_else(|| err.to_string(), ToString::to_string);
                 listing.problems.push((path, reason));
                 continue;
             }
         };
+        if entry.path_is_symlink() {
+            if let Ok(rel) = entry.path().strip_prefix(root) {
+                listing
+                    .problems
+                    .push((display_path(rel), LINK_NOT_FOLLOWED.to_owned()));
+            }
+            continue;
+        }
         if entry.file_type().is_dir() {
             on_dir(entry.path());
             continue;

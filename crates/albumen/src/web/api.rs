@@ -12,7 +12,7 @@ use serde_json::json;
 use crate::scan::{ScanJob, ScanStatus};
 use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::extract::{AppJson, ClientAddress, PathId, Scanner, Viewer};
+use crate::web::extract::{AppJson, Client, PathId, Scanner, Viewer};
 use crate::web::login::{end_session, start_session};
 
 #[derive(Debug, Serialize)]
@@ -95,13 +95,13 @@ pub struct Credentials {
 pub async fn create_session(
     State(state): State<AppState>,
     viewer: Viewer,
-    address: ClientAddress,
+    client: Client,
     AppJson(credentials): AppJson<Credentials>,
 ) -> Result<Response, AppError> {
     let (login, headers) = start_session(
         &state,
         &viewer,
-        address,
+        client,
         &credentials.username,
         &credentials.password,
     )

@@ -1,10 +1,9 @@
 //! Every extractor a handler may ask for, in one file: who is asking ([`Viewer`], [`Admin`],
-//! [`Scanner`]), the JSON body ([`AppJson`]), the client's address ([`ClientAddress`]) and typed
-//! path ids ([`PathId`]). A handler reaches the catalog only through these: a viewer through
+//! [`Scanner`]), the JSON body ([`AppJson`]), the client ([`Client`]: address and scheme) and
+//! typed path ids ([`PathId`]). A handler reaches the catalog only through these: a viewer through
 //! its scoped [`Gallery`], an administrator or a scanner through the unscoped repository.
 
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
 use std::str::FromStr;
 use std::sync::Arc;
 
@@ -12,14 +11,16 @@ use albumen_core::access::Subject;
 use albumen_core::model::User;
 use albumen_db::Repo;
 use axum::Json;
-use axum::extract::connect_info::MockConnectInfo;
-use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::gallery::Gallery;
 use crate::state::AppState;
 use crate::web::error::AppError;
+use crate::web::session::Cookies;
+
+pub use crate::web::client::Client;
 
 /// The person (or nobody) behind a request, resolved once per request by the session
 /// middleware (`web::session`), with the catalog as they may see it.
@@ -28,6 +29,8 @@ pub struct Viewer {
     pub user: Option<User>,
     pub csrf_token: Option<String>,
     pub session_hash: Option<String>,
+    /// How cookies are named and flagged for this request (HTTPS or not).
+    pub cookies: Cookies,
     gallery: Option<Gallery>,
 }
 
@@ -38,6 +41,7 @@ impl Viewer {
             user: None,
             csrf_token: None,
             session_hash: None,
+            cookies: Cookies::default(),
             gallery: None,
         }
     }
@@ -47,12 +51,14 @@ impl Viewer {
         user: Option<User>,
         csrf_token: Option<String>,
         session_hash: Option<String>,
+        cookies: Cookies,
         gallery: Gallery,
     ) -> Self {
         Self {
             user,
             csrf_token,
             session_hash,
+            cookies,
             gallery: Some(gallery),
         }
     }
@@ -204,25 +210,15 @@ pub fn parse_id<T: FromStr>(raw: &str) -> Result<T, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-/// The client's address for login limits: the TCP peer when the server runs with
-/// `ConnectInfo` (or a test inserts `MockConnectInfo`), otherwise `None`, one shared bucket.
-/// Proxy headers such as `X-Forwarded-For` are not trusted.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddress(pub Option<IpAddr>);
-
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+/// The client as `web::client::identify` found it; without that layer (never in `build_app`),
+/// nobody in particular over plain HTTP.
+impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let extensions = &parts.extensions;
-        let peer = extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip())
-            .or_else(|| {
-                extensions
-                    .get::<MockConnectInfo<SocketAddr>>()
-                    .map(|MockConnectInfo(addr)| addr.ip())
-            });
-        Ok(Self(peer))
+        Ok(parts.extensions.get::<Client>().copied().unwrap_or(Client {
+            address: None,
+            https: false,
+        }))
     }
 }

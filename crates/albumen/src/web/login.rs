@@ -14,9 +14,8 @@ use crate::auth::limiter::Target;
 use crate::auth::{self, AuthError, Login};
 use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::extract::{ClientAddress, Viewer};
+use crate::web::extract::{Client, Viewer};
 use crate::web::html::render;
-use crate::web::session::{clear_session_cookie, session_cookie};
 
 /// The store of accounts, sessions and login links. Logging in reads no catalog row.
 #[expect(
@@ -33,13 +32,13 @@ fn accounts(state: &AppState) -> &dyn Repo {
 pub async fn start_session(
     state: &AppState,
     viewer: &Viewer,
-    address: ClientAddress,
+    client: Client,
     username: &str,
     password: &str,
 ) -> Result<(Login, HeaderMap), AppError> {
     let attempt = state
         .login_limiter
-        .begin(Target::Account(username), address.0)?;
+        .begin(Target::Account(username), client.address)?;
     attempt.wait().await;
     let login = match auth::login(
         accounts(state),
@@ -72,10 +71,9 @@ async fn replace_session(
     let mut headers = HeaderMap::new();
     headers.insert(
         SET_COOKIE,
-        session_cookie(
+        viewer.cookies.session(
             &login.token,
             i64::from(state.config.auth.session_days) * 86_400,
-            state.config.auth.secure_cookies,
         ),
     );
     Ok((login, headers))
@@ -87,10 +85,7 @@ pub async fn end_session(state: &AppState, viewer: &Viewer) -> Result<HeaderMap,
         accounts(state).delete_session(hash).await?;
     }
     let mut headers = HeaderMap::new();
-    headers.insert(
-        SET_COOKIE,
-        clear_session_cookie(state.config.auth.secure_cookies),
-    );
+    headers.insert(SET_COOKIE, viewer.cookies.clear_session());
     Ok(headers)
 }
 
@@ -159,13 +154,13 @@ pub struct LoginForm {
 pub async fn login_submit(
     State(state): State<AppState>,
     viewer: Viewer,
-    address: ClientAddress,
+    client: Client,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, AppError> {
     // Settled before any session exists: nothing after the login can fail on it.
     let location = safe_next(form.next.as_deref());
     let next = location.to_str().unwrap_or("/").to_owned();
-    match start_session(&state, &viewer, address, &form.username, &form.password).await {
+    match start_session(&state, &viewer, client, &form.username, &form.password).await {
         Ok((_, mut headers)) => {
             headers.insert(LOCATION, location);
             Ok((StatusCode::SEE_OTHER, headers).into_response())

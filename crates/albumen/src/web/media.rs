@@ -149,15 +149,15 @@ pub async fn original(
     request: HeaderMap,
 ) -> Result<Response, AppError> {
     let GrantedPhoto { photo, grant, .. } = viewer.gallery()?.photo(id, Action::Download).await?;
-    let etag = format!("\"{}\"", photo.fingerprint);
     let mut headers = media_headers(
         PRIVATE_REVALIDATE,
         false,
         disposition(&photo.filename, query.as_deref()),
     );
-    // The file is opened before any validator is looked at: a file gone or swapped since the
-    // scan is a 404, never a 304 with the scan's ETag.
+    // The file is opened before any validator is looked at: a file gone since the scan is a
+    // 404, and one replaced since has another ETag, never a 304 with the scan's.
     let mut original = state.storage.open_original(&grant).await?;
+    let etag = original_etag(&photo.fingerprint, original.len, original.modified);
     let content_type = sniff_file(&mut original.file)
         .await
         .map_err(AppError::internal)?;
@@ -199,6 +199,15 @@ pub async fn original(
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(offload.0, offload.1);
     Ok((StatusCode::OK, headers).into_response())
+}
+
+/// The scan's content fingerprint, and the size and modification time of the file actually
+/// opened: equal for every instance serving the same files, different once they change.
+fn original_etag(fingerprint: &str, len: u64, modified: Option<std::time::SystemTime>) -> String {
+    let nanos = modified
+        .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("\"{fingerprint}-{len:x}-{nanos:x}\"")
 }
 
 /// Validators, then 304 or the (ranged) representation.

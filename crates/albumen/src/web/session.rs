@@ -13,6 +13,7 @@ use crate::auth::session::{COOKIE as SESSION_COOKIE, hash_token, plausible_token
 use crate::clock::unix_now;
 use crate::share;
 use crate::state::AppState;
+use crate::web::client::Client;
 use crate::web::error::AppError;
 use crate::web::extract::Viewer;
 
@@ -41,7 +42,11 @@ pub async fn resolve_viewer(
 }
 
 async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewer), AppError> {
-    let viewer = viewer_from_cookie(state, request.headers()).await?;
+    let https = request
+        .extensions()
+        .get::<Client>()
+        .is_some_and(|client| client.https);
+    let viewer = viewer_from_cookie(state, request.headers(), Cookies::new(https)).await?;
     if !is_safe(request.method()) {
         refuse_cross_site(request.headers())?;
         if let Some(expected) = &viewer.csrf_token {
@@ -58,9 +63,16 @@ async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewe
     clippy::disallowed_methods,
     reason = "the session resolver builds subjects and reads the unscoped catalog for sessions"
 )]
-async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Viewer, AppError> {
+async fn viewer_from_cookie(
+    state: &AppState,
+    headers: &HeaderMap,
+    cookies: Cookies,
+) -> Result<Viewer, AppError> {
     let repo = state.unscoped_repo();
-    let session = match cookie(headers, SESSION_COOKIE).filter(|t| plausible_token(t)) {
+    let session = match cookies
+        .session_token(headers)
+        .filter(|t| plausible_token(t))
+    {
         Some(token) => {
             let hash = hash_token(token);
             // Groups come with the session, read per request, so a membership change applies
@@ -81,7 +93,7 @@ async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Vie
         None => (Subject::anonymous(), None, None, None),
     };
     // Share links add to whoever the viewer is, logged in or not.
-    let held = cookies_with_prefix(headers, share::COOKIE_PREFIX);
+    let held = cookies.share_links(headers);
     for grant in share::held_grants(repo.as_ref(), held, &state.unlock_key).await? {
         subject = subject.with_share(grant);
     }
@@ -89,6 +101,7 @@ async fn viewer_from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Vie
         user,
         csrf_token,
         session_hash,
+        cookies,
         crate::gallery::Gallery::new(repo.clone(), subject),
     ))
 }
@@ -154,17 +167,67 @@ async fn require_csrf_token(expected: &str, request: Request) -> Result<Request,
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
 
-/// The value of one cookie from the `Cookie` header(s).
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    all_cookies(headers).find_map(|(k, v)| (k == name).then_some(v))
+/// How this request's cookies are named and flagged. Over HTTPS (see `web::client`) they are
+/// `Secure` and carry the `__Host-` prefix, which browsers accept only from a secure origin with
+/// `Path=/` and no `Domain`: neither a plain-HTTP page nor a sibling host can plant or overwrite
+/// one. Each scheme reads only its own names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cookies {
+    secure: bool,
 }
 
-/// Cookies whose names start with `prefix`, as (rest of the name, value).
-pub fn cookies_with_prefix<'a>(
-    headers: &'a HeaderMap,
-    prefix: &'a str,
-) -> impl Iterator<Item = (&'a str, &'a str)> {
-    all_cookies(headers).filter_map(move |(k, v)| k.strip_prefix(prefix).map(|rest| (rest, v)))
+impl Cookies {
+    pub fn new(secure: bool) -> Self {
+        Self { secure }
+    }
+
+    fn prefix(self) -> &'static str {
+        if self.secure { "__Host-" } else { "" }
+    }
+
+    /// The session token the browser sent, if any.
+    pub fn session_token(self, headers: &HeaderMap) -> Option<&str> {
+        let name = format!("{}{SESSION_COOKIE}", self.prefix());
+        all_cookies(headers).find_map(|(k, v)| (k == name).then_some(v))
+    }
+
+    /// The share-link cookies the browser sent, as (link id, value).
+    pub fn share_links(self, headers: &HeaderMap) -> Vec<(&str, &str)> {
+        let prefix = format!("{}{}", self.prefix(), share::COOKIE_PREFIX);
+        all_cookies(headers)
+            .filter_map(|(k, v)| k.strip_prefix(prefix.as_str()).map(|rest| (rest, v)))
+            .collect()
+    }
+
+    /// `Set-Cookie` for a new session.
+    pub fn session(self, token: &str, max_age_seconds: i64) -> HeaderValue {
+        self.set(SESSION_COOKIE, token, max_age_seconds)
+    }
+
+    /// `Set-Cookie` that ends the session cookie.
+    pub fn clear_session(self) -> HeaderValue {
+        self.set(SESSION_COOKIE, "", 0)
+    }
+
+    /// `Set-Cookie` for an opened (and, if protected, unlocked) share link.
+    pub fn share_link(self, link_id: i64, value: &str, max_age_seconds: i64) -> HeaderValue {
+        self.set(
+            &format!("{}{link_id}", share::COOKIE_PREFIX),
+            value,
+            max_age_seconds,
+        )
+    }
+
+    /// HttpOnly (no script access), SameSite=Lax (not sent on cross-site subrequests or form
+    /// posts).
+    fn set(self, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+        let secure = if self.secure { "; Secure" } else { "" };
+        let text = format!(
+            "{}{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}",
+            self.prefix()
+        );
+        HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    }
 }
 
 fn all_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
@@ -174,20 +237,6 @@ fn all_cookies(headers: &HeaderMap) -> impl Iterator<Item = (&str, &str)> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-}
-
-/// `Set-Cookie` for a new session: HttpOnly (no script access), SameSite=Lax (not sent on
-/// cross-site subrequests or form posts).
-pub fn session_cookie(token: &str, max_age_seconds: i64, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    let value = format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_seconds}{secure}"
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-pub fn clear_session_cookie(secure: bool) -> HeaderValue {
-    session_cookie("", 0, secure)
 }
 
 #[cfg(test)]
@@ -201,8 +250,8 @@ mod tests {
             COOKIE,
             HeaderValue::from_static("a=1; albumen_session=xyz; b=2"),
         );
-        assert_eq!(cookie(&headers, "albumen_session"), Some("xyz"));
-        assert_eq!(cookie(&headers, "c"), None);
+        assert_eq!(Cookies::new(false).session_token(&headers), Some("xyz"));
+        assert_eq!(Cookies::new(true).session_token(&headers), None);
     }
 
     #[test]
@@ -239,10 +288,39 @@ mod tests {
 
     #[test]
     fn session_cookies_are_http_only_and_lax() {
-        let value = session_cookie("abc", 60, true);
+        let value = Cookies::new(false).session("abc", 60);
         let text = value.to_str().expect("ascii");
-        assert!(
-            text.contains("HttpOnly") && text.contains("SameSite=Lax") && text.contains("Secure")
+        assert!(text.starts_with("albumen_session=abc;"), "{text}");
+        assert!(text.contains("HttpOnly") && text.contains("SameSite=Lax"));
+        assert!(!text.contains("Secure"));
+    }
+
+    #[test]
+    fn https_cookies_are_secure_and_host_only() {
+        let secure = Cookies::new(true);
+        let text = secure
+            .session("abc", 60)
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(text.starts_with("__Host-albumen_session=abc;"), "{text}");
+        assert!(text.contains("; Secure") && text.contains("Path=/") && !text.contains("Domain"));
+        let link = secure
+            .share_link(7, "tok", 60)
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(link.starts_with("__Host-albumen_share_7=tok;"), "{link}");
+
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("albumen_share_3=planted; __Host-albumen_share_7=tok"),
+        );
+        assert_eq!(secure.share_links(&headers), vec![("7", "tok")]);
+        assert_eq!(
+            Cookies::new(false).share_links(&headers),
+            vec![("3", "planted")]
         );
     }
 }

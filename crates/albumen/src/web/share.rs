@@ -16,9 +16,8 @@ use crate::auth::limiter::{Locked, Target};
 use crate::share::{self, LinkRequest};
 use crate::state::AppState;
 use crate::web::error::AppError;
-use crate::web::extract::{Admin, AppJson, ClientAddress, PathId, Viewer};
+use crate::web::extract::{Admin, AppJson, Client, PathId, Viewer};
 use crate::web::html::{preview_version, render};
-use crate::web::session::cookies_with_prefix;
 
 /// The token is in the URL of these pages: never send it on, never keep the page.
 fn private_page_headers() -> HeaderMap {
@@ -44,18 +43,14 @@ async fn open_link(state: &AppState, token: &str) -> Result<ShareRecord, AppErro
         .ok_or(AppError::NotFound)
 }
 
-/// `Set-Cookie` for an opened (and, if protected, unlocked) link: HttpOnly and SameSite=Lax
-/// like the session; it lasts until the link expires (at most a year).
-fn link_cookie(key: &[u8; 32], link: &ShareRecord, token: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{}{}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        share::COOKIE_PREFIX,
-        link.id,
-        share::cookie_value(key, link, token),
+/// `Set-Cookie` for an opened (and, if protected, unlocked) link: flagged like the session; it
+/// lasts until the link expires (at most a year).
+fn link_cookie(viewer: &Viewer, key: &[u8; 32], link: &ShareRecord, token: &str) -> HeaderValue {
+    viewer.cookies.share_link(
+        link.id.get(),
+        &share::cookie_value(key, link, token),
         share::cookie_max_age(link),
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
+    )
 }
 
 /// `GET /s/{token}`: a protected link not yet unlocked in this browser answers the password
@@ -70,7 +65,7 @@ pub async fn open(
 ) -> Result<Response, AppError> {
     let link = open_link(&state, &token).await?;
     let key = share::unlock_key(links(&state), &state.unlock_key).await?;
-    let held = cookies_with_prefix(&request_headers, share::COOKIE_PREFIX);
+    let held = viewer.cookies.share_links(&request_headers);
     if link.password_hash.is_some() && !share::holds_unlocked(held, &key, &link) {
         let page = render(
             &state,
@@ -110,10 +105,7 @@ pub async fn open(
                 .record_share_use(link.id, crate::clock::unix_now(), true)
                 .await?;
             let mut headers = private_page_headers();
-            headers.insert(
-                SET_COOKIE,
-                link_cookie(&key, &link, &token, state.config.auth.secure_cookies),
-            );
+            headers.insert(SET_COOKIE, link_cookie(&viewer, &key, &link, &token));
             let location = match target {
                 ShareTarget::Album { id, .. } => format!("/albums/{id}"),
                 ShareTarget::Photos(_) => format!("{}{token}?opened", share::PATH_PREFIX),
@@ -137,14 +129,14 @@ pub struct UnlockForm {
 pub async fn unlock(
     State(state): State<AppState>,
     viewer: Viewer,
-    address: ClientAddress,
+    client: Client,
     Path(token): Path<String>,
     Form(form): Form<UnlockForm>,
 ) -> Result<Response, AppError> {
     let link = open_link(&state, &token).await?;
     let attempt = match state
         .login_limiter
-        .begin(Target::ShareLink(link.id), address.0)
+        .begin(Target::ShareLink(link.id), client.address)
     {
         Ok(attempt) => attempt,
         Err(Locked { retry_after }) => {
@@ -183,10 +175,7 @@ pub async fn unlock(
     attempt.succeeded();
     let key = share::unlock_key(links(&state), &state.unlock_key).await?;
     let mut headers = private_page_headers();
-    headers.insert(
-        SET_COOKIE,
-        link_cookie(&key, &link, &token, state.config.auth.secure_cookies),
-    );
+    headers.insert(SET_COOKIE, link_cookie(&viewer, &key, &link, &token));
     headers.insert(
         LOCATION,
         HeaderValue::from_str(&format!("{}{token}", share::PATH_PREFIX))

@@ -4,7 +4,6 @@
 //! installed, reports and screenshots a failed flow, and always ends both processes.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -134,7 +133,9 @@ fn descendants(root: u32) -> Vec<u32> {
             continue;
         };
         // `pid (comm) state ppid …`; the name may hold spaces and parentheses.
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+        #[expect(clippy::disallowed_methods, reason = "process table, not media")]
+        let stat = std::fs::read_to_string(entry.path().join("stat"));
+        let Ok(stat) = stat else {
             continue;
         };
         let ppid = stat
@@ -231,7 +232,9 @@ impl Browser {
         }
         let profile = tempfile::tempdir().expect("a profile folder");
         let output = Output::default();
-        let mut child = tokio::process::Command::new(&chromedriver)
+        #[expect(clippy::disallowed_methods, reason = "the test drives a browser")]
+        let mut command = tokio::process::Command::new(&chromedriver);
+        let mut child = command
             // Port 0: chromedriver picks a free one and says which.
             .arg("--port=0")
             .stdin(Stdio::null())
@@ -674,14 +677,14 @@ impl World {
             .expect("a port");
         let base = format!("http://{}", listener.local_addr().expect("address"));
         let router = build_app(app.state.clone());
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("server runs");
-        });
+        // The accept loop `albumen serve` runs, with its default limits.
+        let limits = albumen::server::ConnectionLimits::from(&app.state.config.server);
+        let server = tokio::spawn(albumen::server::serve(
+            listener,
+            router,
+            limits,
+            std::future::pending(),
+        ));
         Self {
             app,
             admin,

@@ -6,6 +6,7 @@ use std::process::{Command, Stdio};
 use crate::fixtures::{Exif, jpeg};
 
 fn albumen(dir: &std::path::Path) -> Command {
+    #[expect(clippy::disallowed_methods, reason = "runs the binary under test")]
     let mut command = Command::new(env!("CARGO_BIN_EXE_albumen"));
     command
         .current_dir(dir)

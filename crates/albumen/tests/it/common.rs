@@ -227,6 +227,13 @@ pub fn image_size(bytes: &[u8]) -> (u32, u32) {
     (img.width(), img.height())
 }
 
+/// Sets a file's modification time (opening it for writing, which the bans allow only here).
+pub fn set_modified(path: &Path, time: std::time::SystemTime) {
+    #[expect(clippy::disallowed_methods, reason = "a test ages a file it wrote")]
+    let file = std::fs::File::options().write(true).open(path);
+    file.expect("opens").set_modified(time).expect("mtime set");
+}
+
 pub fn files_under(dir: &Path) -> usize {
     walk(dir).len()
 }

@@ -207,6 +207,7 @@ async fn only_administrators_may_ask() {
 fn albumen(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> (bool, String, String) {
     use std::io::Write;
     use std::process::{Command, Stdio};
+    #[expect(clippy::disallowed_methods, reason = "runs the binary under test")]
     let mut child = Command::new(env!("CARGO_BIN_EXE_albumen"))
         .current_dir(dir)
         .env_remove("ALBUMEN_CONFIG")

@@ -306,20 +306,3 @@ async fn videos_are_catalogued() {
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(problems[0].reason.contains("ffmpeg"), "{problems:?}");
 }
-
-#[cfg(unix)]
-#[tokio::test]
-async fn symlink_loops_are_problems_not_hangs() {
-    let t = TestApp::new().await;
-    t.add("A/a.jpg", &picture(1));
-    std::os::unix::fs::symlink(t.library().join("A"), t.library().join("A/loop")).unwrap();
-    let report = t.scan().await;
-    assert_eq!(report.photos, 1);
-    let problems = t.repo().problems().await.unwrap();
-    assert_eq!(problems.len(), 1);
-    assert!(
-        problems[0].reason.contains("loop"),
-        "{}",
-        problems[0].reason
-    );
-}

@@ -8,7 +8,7 @@ use axum::http::{Request, header};
 use serde_json::json;
 
 use crate::common::{Session, TestApp, files_under, image_size};
-use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body};
+use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body, video};
 
 const CHROMIUM_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
 /// A browser that shows WebP but not AVIF (Chromium before 85, Safari 14 and 15).
@@ -358,31 +358,11 @@ async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
     assert_eq!(t.scan().await.previews_queued, 1);
 }
 
-/// An MP4 of ffmpeg's test pattern (bootstrap installs ffmpeg).
-fn test_video(seconds: &str, size: &str) -> Vec<u8> {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("clip.mp4");
-    let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-f", "lavfi", "-i"])
-        .arg(format!("testsrc=size={size}:rate=10"))
-        .args(["-t", seconds, "-pix_fmt", "yuv420p"])
-        .arg(&out)
-        .status()
-        .expect("ffmpeg is installed (scripts/bootstrap.sh installs it)");
-    assert!(status.success());
-    #[expect(
-        clippy::disallowed_methods,
-        reason = "reads a fixture the test just made"
-    )]
-    let bytes = std::fs::read(out).unwrap();
-    bytes
-}
-
 #[tokio::test]
 async fn videos_get_a_poster_frame() {
     let t = TestApp::new().await;
-    t.add("Trip/clip.mp4", &test_video("2", "640x360"));
-    t.add("Trip/blink.mp4", &test_video("0.3", "320x240"));
+    t.add("Trip/clip.mp4", &video("2", "640x360", "mp4"));
+    t.add("Trip/blink.mp4", &video("0.3", "320x240", "mp4"));
     t.scan().await;
     let admin = t.admin().await;
     for (file, thumb, standard) in [

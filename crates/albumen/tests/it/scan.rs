@@ -36,6 +36,7 @@ async fn folders_become_albums_with_dates_from_names_exif_and_mtime() {
             &Exif {
                 orientation: Some(6),
                 taken: Some("2013:01:19 21:00:05"),
+                ..Exif::default()
             },
         ),
     );
@@ -45,12 +46,7 @@ async fn folders_become_albums_with_dates_from_names_exif_and_mtime() {
     );
     let undated = t.add("Holidays/y.png", &png(20, 10));
     let mtime = SystemTime::UNIX_EPOCH + Duration::from_secs(1_500_000_000);
-    std::fs::File::options()
-        .write(true)
-        .open(&undated)
-        .unwrap()
-        .set_modified(mtime)
-        .unwrap();
+    crate::common::set_modified(&undated, mtime);
     // Not media: ignored.
     t.add("Holidays/notes.txt", b"hello");
     t.add(".hidden/z.jpg", &jpeg(8, 8, &Exif::default()));

@@ -1,22 +1,24 @@
-//! Video metadata through `ffprobe`, when it is installed: a separate process, so a hostile
-//! file cannot take the scanner down, with a timeout so it cannot hang it either.
-
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+//! Video metadata through `ffprobe`, when it is installed (see [`crate::media_tools`]: a
+//! separate, confined process reading the file the scanner opened). A file that is not a
+//! video container, or that ffprobe cannot read, is catalogued without facts; its poster will
+//! say why.
 
 use albumen_core::model::PhotoMeta;
 use serde::Deserialize;
 
 use super::FileFacts;
-
-const TIMEOUT: Duration = Duration::from_secs(20);
+use crate::media_tools;
 
 /// Size, duration and capture time when `ffprobe` can tell; the fingerprint alone otherwise.
-pub(crate) fn facts(path: &Path, fingerprint: String) -> FileFacts {
-    let probed = if ffprobe_available() {
-        ffprobe(path)
+pub(crate) fn facts(file: &std::fs::File, fingerprint: String) -> FileFacts {
+    let probed = if media_tools::ffprobe_available() {
+        match media_tools::probe(file) {
+            Ok(json) => parse(&json),
+            Err(err) => {
+                tracing::debug!(%err, "no video facts");
+                None
+            }
+        }
     } else {
         None
     };
@@ -32,18 +34,6 @@ pub(crate) fn facts(path: &Path, fingerprint: String) -> FileFacts {
             ..PhotoMeta::default()
         },
     }
-}
-
-fn ffprobe_available() -> bool {
-    static AVAILABLE: OnceLock<bool> = OnceLock::new();
-    *AVAILABLE.get_or_init(|| {
-        Command::new("ffprobe")
-            .arg("-version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
 }
 
 #[derive(Debug, Default)]
@@ -75,42 +65,8 @@ struct Format {
     tags: std::collections::HashMap<String, String>,
 }
 
-fn ffprobe(path: &Path) -> Option<Probed> {
-    let mut child = Command::new("ffprobe")
-        .args([
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-            "--",
-        ])
-        .arg(path)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait().ok()? {
-            Some(_) => break,
-            None if started.elapsed() > TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-            None => std::thread::sleep(Duration::from_millis(10)),
-        }
-    }
-    let mut stdout = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut stdout).ok()?;
-    parse(&stdout)
-}
-
-fn parse(json: &str) -> Option<Probed> {
-    let out: Output = serde_json::from_str(json).ok()?;
+fn parse(json: &[u8]) -> Option<Probed> {
+    let out: Output = serde_json::from_slice(json).ok()?;
     let video = out
         .streams
         .iter()
@@ -141,7 +97,7 @@ mod tests {
     fn reads_size_duration_and_creation_time() {
         let json = r#"{"streams":[{"codec_type":"audio"},{"codec_type":"video","width":1920,"height":1080}],
             "format":{"duration":"12.345000","tags":{"creation_time":"2021-07-04T10:15:00.000000Z"}}}"#;
-        let probed = parse(json).expect("parses");
+        let probed = parse(json.as_bytes()).expect("parses");
         assert_eq!((probed.width, probed.height), (1920, 1080));
         assert_eq!(probed.duration_ms, Some(12_345));
         assert_eq!(probed.created.as_deref(), Some("2021-07-04T10:15:00"));
@@ -149,12 +105,12 @@ mod tests {
 
     #[test]
     fn tolerates_missing_and_bad_fields() {
-        let probed = parse(r#"{"format":{"duration":"N/A","tags":{"creation_time":"junk"}}}"#)
+        let probed = parse(br#"{"format":{"duration":"N/A","tags":{"creation_time":"junk"}}}"#)
             .expect("parses");
         assert_eq!(
             (probed.width, probed.duration_ms, probed.created),
             (0, None, None)
         );
-        assert!(parse("not json").is_none());
+        assert!(parse(b"not json").is_none());
     }
 }

@@ -172,6 +172,7 @@ fn nginx_sends_authorized_originals_and_nothing_else() {
         expected.insert(shown.to_owned(), bytes);
     }
 
+    #[expect(clippy::disallowed_methods, reason = "runs the binary under test")]
     let mut albumen = Command::new(env!("CARGO_BIN_EXE_albumen"));
     albumen
         .current_dir(dir.path())
@@ -197,6 +198,10 @@ fn nginx_sends_authorized_originals_and_nothing_else() {
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, nginx_config(dir.path(), port, &backend, &library)).unwrap();
     let error_log = dir.path().join("error.log");
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "runs the front server under test"
+    )]
     let nginx = Command::new(&nginx)
         .arg("-p")
         .arg(dir.path())
