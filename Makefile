@@ -15,5 +15,11 @@ bootstrap:
 serve: bootstrap
 	$(CARGO) run --release --locked $(HEIF) -- serve --library "$(LIBRARY)"
 
+# With ALBUMEN_TEST_DATABASE_URL naming a PostgreSQL server (.ci/run sets it), the database
+# conformance tests run on it too, and so, a second time, do the in-process integration tests.
 test: bootstrap
 	$(CARGO) test --workspace --locked $(HEIF)
+	@if [ -n "$$ALBUMEN_TEST_DATABASE_URL" ]; then \
+	  echo "== integration tests on PostgreSQL"; \
+	  ALBUMEN_IT_DATABASE_URL="$$ALBUMEN_TEST_DATABASE_URL" $(CARGO) test -p albumen --test it --locked $(HEIF); \
+	fi

@@ -30,6 +30,9 @@ pub(crate) struct Visibility {
     /// The album's date as the scope sees it (see [`Visibility::album_date`]).
     date: String,
     binds: Vec<i64>,
+    /// How many of `binds` the album condition uses (the photo links' come after): PostgreSQL
+    /// refuses a value bound to no placeholder.
+    album_binds: usize,
 }
 
 impl Visibility {
@@ -43,6 +46,7 @@ impl Visibility {
                 // Kept up to date by every scan: the name's date or the oldest photo's.
                 date: "a.date".to_owned(),
                 binds: Vec::new(),
+                album_binds: 0,
             },
             VisibilityScope::Restricted {
                 user,
@@ -109,7 +113,7 @@ impl Visibility {
                             AND ({inherited_allows}))))"
                 );
                 // Share links widen the policy; no link, no `IN ()`.
-                let mut params = |ids: &mut dyn Iterator<Item = i64>| -> String {
+                let params = |binds: &mut Vec<i64>, ids: &mut dyn Iterator<Item = i64>| {
                     let list: Vec<String> = ids
                         .map(|id| {
                             binds.push(id);
@@ -118,8 +122,9 @@ impl Visibility {
                         .collect();
                     list.join(", ")
                 };
-                let albums = params(&mut shared_albums.iter().map(|a| a.get()));
-                let photos = params(&mut shared_photos.iter().map(|p| p.get()));
+                let albums = params(&mut binds, &mut shared_albums.iter().map(|a| a.get()));
+                let album_binds = binds.len();
+                let photos = params(&mut binds, &mut shared_photos.iter().map(|p| p.get()));
                 if !albums.is_empty() {
                     album.push_str(&format!(" OR a.id IN ({albums})"));
                     photo.push_str(&format!(
@@ -144,6 +149,7 @@ impl Visibility {
                     listed: "a.unlisted = 0",
                     date,
                     binds,
+                    album_binds,
                 }
             }
         }
@@ -170,9 +176,18 @@ impl Visibility {
         &self.date
     }
 
-    /// Binds the scope's values after the query's own.
+    /// Binds the scope's values after the query's own, for a query using the photo condition
+    /// or the album date (with or without the album condition).
     pub(crate) fn bind<'q>(&self, mut query: AnyQuery<'q>) -> AnyQuery<'q> {
         for value in &self.binds {
+            query = query.bind(*value);
+        }
+        query
+    }
+
+    /// Binds what the album condition uses, for a query using only it.
+    pub(crate) fn bind_album<'q>(&self, mut query: AnyQuery<'q>) -> AnyQuery<'q> {
+        for value in &self.binds[..self.album_binds] {
             query = query.bind(*value);
         }
         query
@@ -277,6 +292,11 @@ mod tests {
         assert_eq!(v.binds, [7, 3, 10, 11, 20]);
         assert!(v.album().contains("a.id IN ($4, $5)"), "{}", v.album());
         assert!(v.photo().contains("p.album_id IN ($4, $5)") && v.photo().contains("p.id IN ($6)"));
+        assert_eq!(
+            v.binds[..v.album_binds],
+            [7, 3, 10, 11],
+            "what album() uses"
+        );
         assert_eq!(v.listed(), "a.unlisted = 0");
         assert_eq!(
             Visibility::new(&VisibilityScope::Everything, 1).listed(),

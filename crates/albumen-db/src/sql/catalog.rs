@@ -245,7 +245,7 @@ impl Reader for SqlReader {
             visibility.album()
         );
         let rows = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .bind_album(sqlx::query(trusted(sql)).bind(id.get()))
             .fetch_all(&mut *self.conn)
             .await?;
         rows.iter()

@@ -1,5 +1,6 @@
-//! `TestApp`: a fresh library folder, data folder and SQLite catalog per test, and the real
-//! router driven in-process.
+//! `TestApp`: a fresh library folder, data folder and catalog per test, and the real router
+//! driven in-process. The catalog is a SQLite file, or, when `ALBUMEN_IT_DATABASE_URL` names a
+//! PostgreSQL server (`.ci/run` runs the suite a second time so), a fresh database there.
 
 use std::path::{Path, PathBuf};
 
@@ -20,6 +21,60 @@ pub struct TestApp {
     pub dir: TempDir,
     pub state: AppState,
     pub app: Router,
+    /// Held for its `Drop`.
+    _postgres: Option<TestDatabase>,
+}
+
+/// The server of the PostgreSQL run, as `postgres://user@host:port/admin-database`.
+const POSTGRES_ENV: &str = "ALBUMEN_IT_DATABASE_URL";
+
+/// A database made for one test on the PostgreSQL server, dropped with it.
+struct TestDatabase {
+    admin_url: String,
+    name: String,
+}
+
+impl TestDatabase {
+    async fn create(admin_url: String) -> (Self, String) {
+        use sqlx::{Connection, Executor};
+        let name = format!("albumen_it_{:016x}", rand::random::<u64>());
+        let mut admin = sqlx::PgConnection::connect(&admin_url)
+            .await
+            .unwrap_or_else(|e| panic!("{POSTGRES_ENV}={admin_url}: {e}"));
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .await
+            .expect("database created");
+        let base = admin_url.rsplit_once('/').expect("a database in the URL").0;
+        let url = format!("{base}/{name}");
+        (Self { admin_url, name }, url)
+    }
+}
+
+impl Drop for TestDatabase {
+    /// Dropped from a thread of its own: the test's runtime may be gone or busy.
+    fn drop(&mut self) {
+        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
+        let dropped = std::thread::spawn(move || {
+            use sqlx::{Connection, Executor};
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
+                admin
+                    .execute(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    )))
+                    .await
+                    .map(|_| ())
+            })
+        });
+        if let Ok(Err(e)) = dropped.join() {
+            eprintln!("note: test database {} not dropped: {e}", self.name);
+        }
+    }
 }
 
 /// A logged-in browser: its cookie and CSRF token.
@@ -63,10 +118,21 @@ impl TestApp {
         config.library.path = dir.path().join("library");
         config.data.dir = dir.path().join("data");
         config.previews.workers = 2;
+        let mut postgres = None;
+        if let Ok(admin_url) = std::env::var(POSTGRES_ENV) {
+            let (database, url) = TestDatabase::create(admin_url).await;
+            config.database.url = Some(url);
+            postgres = Some(database);
+        }
         adjust(&mut config);
         let state = AppState::open(config).await.expect("state opens");
         let app = build_app(state.clone());
-        Self { dir, state, app }
+        Self {
+            dir,
+            state,
+            app,
+            _postgres: postgres,
+        }
     }
 
     /// The whole catalog, unscoped: tests build worlds and check them from the outside.
