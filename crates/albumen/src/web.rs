@@ -35,6 +35,9 @@ const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self' data:;
      style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; \
      base-uri 'none'";
 
+/// The largest request body: JSON bodies are settings and id lists, never files.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
 /// The application. `serve` and every test build it here.
 pub fn build_app(state: AppState) -> Router {
     let security_headers = [
@@ -56,7 +59,7 @@ pub fn build_app(state: AppState) -> Router {
     app.layer(from_fn_with_state(state.clone(), client::identify))
         .layer(map_response(personal_responses))
         .layer(CompressionLayer::new().compress_when(compressible))
-        .layer(DefaultBodyLimit::max(1024 * 1024))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(120),

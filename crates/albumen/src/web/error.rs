@@ -30,6 +30,9 @@ pub enum AppError {
     BadRequest(String),
     #[error("{0}")]
     UnsupportedMediaType(String),
+    /// A request body over its limit (in bytes).
+    #[error("the request body is larger than the {0} bytes allowed")]
+    TooLarge(usize),
     #[error("{0} already exists")]
     Conflict(&'static str),
     #[error("a scan is already running")]
@@ -65,6 +68,7 @@ impl AppError {
             Self::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type")
             }
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large"),
             Self::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Self::ScanRunning => (StatusCode::CONFLICT, "scan-running"),
             Self::TooManyAttempts { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts"),
@@ -92,6 +96,7 @@ impl AppError {
             }
             Self::BadRequest(_)
             | Self::UnsupportedMediaType(_)
+            | Self::TooLarge(_)
             | Self::Conflict(_)
             | Self::ScanRunning => "The request could not be carried out.",
             Self::TooManyAttempts { .. } => "Too many attempts. Wait a while and try again.",
@@ -143,6 +148,9 @@ impl From<JsonRejection> for AppError {
             JsonRejection::MissingJsonContentType(_) => Self::UnsupportedMediaType(
                 "expected a JSON body (Content-Type: application/json)".to_owned(),
             ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::TooLarge(super::BODY_LIMIT)
+            }
             // Syntax, shape and body errors: axum's text says what was wrong and where.
             other => Self::BadRequest(other.body_text()),
         }

@@ -158,7 +158,7 @@ async fn require_csrf_token(expected: &str, request: Request) -> Result<Request,
     let (parts, body) = request.into_parts();
     let bytes = axum::body::to_bytes(body, FORM_LIMIT)
         .await
-        .map_err(|_| AppError::BadRequest("form too large".to_owned()))?;
+        .map_err(|_| AppError::TooLarge(FORM_LIMIT))?;
     let matches = form_urlencoded::parse(&bytes)
         .any(|(key, value)| key == CSRF_FIELD && tokens_match(expected, &value));
     if !matches {

@@ -201,3 +201,26 @@ async fn the_limiter_counts_the_address_the_proxy_names() {
     let other = [("x-forwarded-for", "192.0.2.51")];
     assert_eq!(login_from(&t, PROXY, PASSWORD, &other).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_huge_body_is_refused_with_a_clear_error() {
+    let t = TestApp::new().await;
+    let name = "a".repeat(2 * 1024 * 1024);
+    let body = serde_json::json!({"username": name, "password": "x"}).to_string();
+    let reply = t
+        .send(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, 413, "{}", reply.text());
+    assert_eq!(
+        reply.json()["error"]["code"],
+        "too-large",
+        "{}",
+        reply.text()
+    );
+    assert_eq!(t.get("/login", None).await.status, 200);
+}
