@@ -104,6 +104,12 @@ impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
+
+    /// The placeholder image a preview route answers when it cannot make a preview: a 200 no
+    /// cache keeps, so the real preview replaces it once it can be made.
+    pub fn is_placeholder(&self) -> bool {
+        self.status == StatusCode::OK && self.header("cache-control") == Some("no-store")
+    }
 }
 
 impl TestApp {

@@ -618,19 +618,14 @@ async fn symlinks_swapped_in_after_the_scan_lead_nowhere() {
         )
         .await;
     assert_eq!(thumb.status, 200);
-    assert_ne!(
-        thumb.header("cache-control"),
-        Some("no-store"),
-        "a real preview"
-    );
+    assert!(!thumb.is_placeholder(), "a real preview");
 
     // What a missing file looks like.
     std::fs::remove_file(t.library().join("A/gone.jpg")).unwrap();
     let placeholder = t
         .get(&format!("/media/photos/{gone}/preview/thumb"), Some(&admin))
         .await;
-    assert_eq!(placeholder.status, 200);
-    assert_eq!(placeholder.header("cache-control"), Some("no-store"));
+    assert!(placeholder.is_placeholder());
 
     // A file, and an album's folder, replaced by symlinks to outside the library.
     let swapped_path = t.library().join("A/swapped.jpg");

@@ -94,12 +94,7 @@ async fn without_the_feature_heic_is_a_problem_and_its_preview_a_placeholder() {
             Some(&admin),
         )
         .await;
-    assert_eq!(reply.status, 200);
-    assert_eq!(
-        reply.header("cache-control"),
-        Some("no-store"),
-        "a placeholder"
-    );
+    assert!(reply.is_placeholder(), "a placeholder");
     let problems = t.repo().problems().await.unwrap();
     let preview = problems
         .iter()

@@ -423,12 +423,7 @@ async fn photos_above_the_file_size_limit_are_not_read() {
             Some(&admin),
         )
         .await;
-    assert_eq!(refused.status, 200);
-    assert_eq!(
-        refused.header("cache-control"),
-        Some("no-store"),
-        "the placeholder"
-    );
+    assert!(refused.is_placeholder(), "the placeholder");
     let problems = t.repo().problems().await.unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].path, "A/padded.jpg");

@@ -50,10 +50,8 @@ async fn a_playlist_posing_as_a_video_reads_nothing_outside_the_library() {
             Some(&admin),
         )
         .await;
-    assert_eq!(preview.status, 200);
-    assert_eq!(
-        preview.header("cache-control"),
-        Some("no-store"),
+    assert!(
+        preview.is_placeholder(),
         "the placeholder, not a frame of the outside video"
     );
     assert_ne!(image_size(&preview.body), (320, 240));
