@@ -1,6 +1,8 @@
-//! The catalog: one [`Repo`] trait, implemented once in portable SQL over sqlx's `Any` driver,
-//! with the dialect differences (connection set-up, migrations, write transactions) confined to
-//! [`sqlite`] and [`postgres`]. The conformance suite in `tests/` runs on both backends.
+//! The catalog: one trait per area ([`Users`], [`Sessions`], [`Catalog`], [`Policies`],
+//! [`Shares`], [`Jobs`]; [`Repo`] is all of them), implemented once in portable SQL over sqlx's
+//! `Any` driver, one file per area, with the dialect differences (connection set-up, migrations,
+//! write transactions) confined to [`sqlite`] and [`postgres`]. The conformance suite in
+//! `tests/` runs on both backends.
 
 mod error;
 pub mod postgres;
@@ -14,9 +16,10 @@ use std::sync::Arc;
 
 pub use error::{RepoError, Result};
 pub use repo::{
-    AlbumUpsert, CatalogAlbum, CatalogFile, Group, Job, JobCounts, NewLoginLink, NewSession,
-    NewShare, NewUser, PhotoUpsert, Problem, ProblemStage, Reader, Repo, ScanOutcome, ScanRecord,
-    SessionRecord, ShareRecord, ShareTarget, StampCheck, UserUpdate,
+    AlbumUpsert, Catalog, CatalogAlbum, CatalogFile, Group, Job, JobCounts, Jobs, NewLoginLink,
+    NewSession, NewShare, NewUser, PhotoUpsert, Policies, Problem, ProblemStage, Reader, Repo,
+    ScanOutcome, ScanRecord, SessionRecord, Sessions, ShareRecord, ShareTarget, Shares, StampCheck,
+    UserUpdate, Users,
 };
 pub use sql::PREVIEW_JOBS;
 

@@ -13,8 +13,8 @@ use albumen_core::access::{
 use albumen_core::model::{MediaKind, Permissions, PhotoMeta};
 use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use albumen_db::{
-    AlbumUpsert, NewLoginLink, NewSession, NewShare, NewUser, PhotoUpsert, Problem, ProblemStage,
-    Repo, RepoError, ScanOutcome, ScanRecord, ShareTarget, StampCheck, UserUpdate,
+    AlbumUpsert, Catalog, NewLoginLink, NewSession, NewShare, NewUser, PhotoUpsert, Problem,
+    ProblemStage, Repo, RepoError, ScanOutcome, ScanRecord, ShareTarget, StampCheck, UserUpdate,
 };
 use sqlx::{Connection, Executor};
 
@@ -2346,7 +2346,7 @@ async fn subtrees_and_secrets() {
 }
 
 /// Photo ids by file name.
-async fn photo_ids_by_name(repo: &dyn Repo) -> std::collections::BTreeMap<String, i64> {
+async fn photo_ids_by_name(repo: &dyn Catalog) -> std::collections::BTreeMap<String, i64> {
     repo.catalog_files()
         .await
         .unwrap()

@@ -9,7 +9,7 @@ pub mod session;
 use albumen_core::UserId;
 use albumen_core::access::Subject;
 use albumen_core::model::{Permissions, User};
-use albumen_db::{NewSession, NewUser, Repo, RepoError, UserUpdate};
+use albumen_db::{NewSession, NewUser, Repo, RepoError, Sessions, UserUpdate, Users};
 
 use crate::clock::unix_now;
 
@@ -63,7 +63,7 @@ pub fn validate_password(password: &str) -> Result<(), AuthError> {
 
 /// Creates a user with a freshly hashed password.
 pub async fn create_user(
-    repo: &dyn Repo,
+    repo: &dyn Users,
     username: &str,
     password: &str,
     permissions: Permissions,
@@ -83,9 +83,9 @@ pub async fn create_user(
 }
 
 /// Changes an account: a new password is validated and hashed; disabling it, a new password or
-/// new permissions end its sessions (see [`Repo::update_user`]).
+/// new permissions end its sessions (see [`Users::update_user`]).
 pub async fn update_user(
-    repo: &dyn Repo,
+    repo: &dyn Users,
     id: UserId,
     disabled: Option<bool>,
     password: Option<&str>,
@@ -134,7 +134,11 @@ pub async fn login(
 }
 
 /// Opens a new session for a user already authenticated (by password or by a login link).
-async fn open_session(repo: &dyn Repo, user: User, session_days: u32) -> Result<Login, AuthError> {
+async fn open_session(
+    repo: &dyn Sessions,
+    user: User,
+    session_days: u32,
+) -> Result<Login, AuthError> {
     let (token, token_hash) = session::new_token();
     let csrf_token = session::new_csrf_token();
     let now = unix_now();
@@ -159,7 +163,7 @@ async fn open_session(repo: &dyn Repo, user: User, session_days: u32) -> Result<
 
 /// The subject `user` is when logged in, from its stored groups and permissions: what the
 /// session resolver builds per request, for an administrator's "why can X see this".
-pub async fn subject_of(repo: &dyn Repo, user: &User) -> Result<Subject, RepoError> {
+pub async fn subject_of(repo: &dyn Users, user: &User) -> Result<Subject, RepoError> {
     let groups = repo.user_groups(user.id).await?;
     #[expect(
         clippy::disallowed_methods,

@@ -5,7 +5,7 @@
 //! facts read with them; photos come back with the [`Grant`] storage demands. A denial and a
 //! nonexistent id give the same [`GalleryError::NotFound`].
 //!
-//! Unscoped catalog reads exist only on `Repo` itself, which the web layer reaches through the
+//! Unscoped catalog reads exist only on [`Catalog`] itself, which the web layer reaches through the
 //! administrator's extractor and system jobs through their system grant.
 
 use std::sync::Arc;
@@ -15,7 +15,7 @@ use albumen_core::access::{
 };
 use albumen_core::model::{Album, Photo, PhotoEntry};
 use albumen_core::{AlbumId, PhotoId};
-use albumen_db::{Reader, Repo, RepoError};
+use albumen_db::{Catalog, Reader, RepoError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GalleryError {
@@ -31,7 +31,7 @@ type Result<T> = std::result::Result<T, GalleryError>;
 /// The catalog as one viewer may see it.
 #[derive(Debug, Clone)]
 pub struct Gallery {
-    repo: Arc<dyn Repo>,
+    repo: Arc<dyn Catalog>,
     subject: Subject,
     scope: VisibilityScope,
 }
@@ -72,7 +72,7 @@ pub struct PhotoInAlbum {
 }
 
 impl Gallery {
-    pub fn new(repo: Arc<dyn Repo>, subject: Subject) -> Self {
+    pub fn new(repo: Arc<dyn Catalog>, subject: Subject) -> Self {
         let scope = VisibilityScope::of(&subject);
         Self {
             repo,

@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use albumen_core::access::Grant;
 use albumen_core::model::MediaKind;
-use albumen_db::{Problem, ProblemStage, Repo};
+use albumen_db::{Catalog, Problem, ProblemStage};
 use albumen_media::{Encoding, Limits, MediaError, Output, Preset};
 use bytes::Bytes;
 use tokio::sync::Semaphore;
@@ -129,11 +129,11 @@ pub struct Previews {
     memory: DecodeBudget,
     in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
     /// Where files that cannot be rendered are recorded as problems.
-    problems: Arc<dyn Repo>,
+    problems: Arc<dyn Catalog>,
 }
 
 impl Previews {
-    pub fn new(config: &Config, problems: Arc<dyn Repo>) -> Self {
+    pub fn new(config: &Config, problems: Arc<dyn Catalog>) -> Self {
         let mut presets: Vec<NamedPreset> = config
             .previews
             .presets

@@ -1,5 +1,5 @@
 //! The background preview queue's worker. Scans queue a job per new or changed photo (see
-//! `Repo::queue_preview_jobs`); every server instance, and `albumen previews`, claims jobs under
+//! `Jobs::queue_preview_jobs`); every server instance, and `albumen previews`, claims jobs under
 //! a lease and makes each photo's missing previews from one decode. A file that cannot be
 //! rendered fails its job at once (the problem is recorded); other failures are retried with
 //! backoff, and a job that keeps failing, or keeps killing its worker, fails after

@@ -18,8 +18,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use albumen_db::{
-    AlbumUpsert, CatalogFile, PhotoUpsert, Problem, ProblemStage, Repo, RepoError, ScanOutcome,
-    ScanRecord,
+    AlbumUpsert, Catalog, CatalogFile, PhotoUpsert, Problem, ProblemStage, Repo, RepoError,
+    ScanOutcome, ScanRecord,
 };
 use rayon::prelude::*;
 use serde::Serialize;
@@ -149,7 +149,7 @@ pub async fn scan(
     {
         return Err(ScanError::AlreadyRunning);
     }
-    let mut result = scan_locked(repo, job, progress).await;
+    let mut result = scan_locked(repo.as_ref(), job, progress).await;
     if let (Ok((report, _)), true) = (&mut result, job.queue_previews) {
         match repo.queue_preview_jobs(started_at, unix_now()).await {
             Ok(queued) => report.previews_queued = queued,
@@ -238,7 +238,7 @@ fn listing_digest(config_hash: &str, listing: &walk::Listing) -> String {
 
 /// Scans under the lease; also returns the listing digest to record.
 async fn scan_locked(
-    repo: &Arc<dyn Repo>,
+    repo: &dyn Catalog,
     job: &ScanJob,
     progress: Arc<Progress>,
 ) -> Result<(ScanReport, String), ScanError> {

@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use albumen_core::access::ShareGrant;
 use albumen_core::{ShareId, UserId};
-use albumen_db::{NewShare, Repo, RepoError, ShareRecord, ShareTarget};
+use albumen_db::{Catalog, NewShare, Repo, RepoError, ShareRecord, ShareTarget, Shares};
 
 use crate::auth::session::{hash_token, hex, new_token, plausible_token, tokens_match};
 use crate::auth::{AuthError, password};
@@ -59,7 +59,7 @@ impl CreatedLink {
 }
 
 /// Validates and stores a link. An unknown album or photo is `RepoError::NotFound`.
-pub async fn create(repo: &dyn Repo, request: LinkRequest) -> Result<CreatedLink, AuthError> {
+pub async fn create(repo: &dyn Shares, request: LinkRequest) -> Result<CreatedLink, AuthError> {
     let now = unix_now();
     if request.label.chars().count() > MAX_LABEL || request.label.chars().any(char::is_control) {
         return Err(AuthError::InvalidInput(format!(
@@ -103,7 +103,7 @@ pub async fn create(repo: &dyn Repo, request: LinkRequest) -> Result<CreatedLink
 }
 
 /// The live link a token opens, or `None` (malformed, unknown, revoked or expired alike).
-pub async fn live_link(repo: &dyn Repo, token: &str) -> Result<Option<ShareRecord>, RepoError> {
+pub async fn live_link(repo: &dyn Shares, token: &str) -> Result<Option<ShareRecord>, RepoError> {
     if !plausible_token(token) {
         return Ok(None);
     }
@@ -126,14 +126,14 @@ pub async fn password_matches(link: &ShareRecord, given: &str) -> Result<bool, A
 pub type UnlockKey = tokio::sync::OnceCell<[u8; 32]>;
 
 /// The server-wide key for unlock MACs, shared by every instance through the catalog.
-pub async fn unlock_key(repo: &dyn Repo, cache: &UnlockKey) -> Result<[u8; 32], RepoError> {
+pub async fn unlock_key(repo: &dyn Shares, cache: &UnlockKey) -> Result<[u8; 32], RepoError> {
     cache
         .get_or_try_init(|| load_unlock_key(repo))
         .await
         .copied()
 }
 
-async fn load_unlock_key(repo: &dyn Repo) -> Result<[u8; 32], RepoError> {
+async fn load_unlock_key(repo: &dyn Shares) -> Result<[u8; 32], RepoError> {
     let candidate = hex(&rand::random::<[u8; 32]>());
     let stored = repo.secret(UNLOCK_KEY, &candidate).await?;
     Ok(blake3::derive_key(
@@ -229,7 +229,7 @@ pub async fn held_grants<'a>(
     clippy::disallowed_methods,
     reason = "the share resolver builds share grants from stored links"
 )]
-pub async fn grant(repo: &dyn Repo, link: &ShareRecord) -> Result<ShareGrant, RepoError> {
+pub async fn grant(repo: &dyn Catalog, link: &ShareRecord) -> Result<ShareGrant, RepoError> {
     let (albums, photos) = match &link.target {
         ShareTarget::Album {
             id,

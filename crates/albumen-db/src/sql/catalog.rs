@@ -1,366 +1,484 @@
-//! Catalog reads: albums, photos and the policy facts that authorize them, written against one
-//! held connection ([`SqlReader`]), so a page runs its queries in a row without handing the
-//! connection back to the pool (a round trip to the connection's thread on SQLite) between them.
+//! The catalog as the scanner keeps it (albums, photos, problems, scan reports) and its
+//! unscoped reads; a viewer's scoped reads are in `reader`.
 
-use albumen_core::access::{AlbumFacts, MediaRef, PhotoFacts, Policy, VisibilityScope};
-use albumen_core::model::{Album, Photo, PhotoEntry};
-use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
+use albumen_core::access::{AlbumFacts, MediaRef, PhotoFacts};
+use albumen_core::model::Photo;
+use albumen_core::{AlbumId, PhotoId};
 use async_trait::async_trait;
-use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, Row};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row};
 
-use super::{ALBUM_POLICY, PHOTO_POLICY, PolicyTables, album_policy, trusted};
-use crate::repo::Reader;
-use crate::visibility::Visibility;
-use crate::{RepoError, Result, rows};
+use super::reader::{SqlReader, album_facts_from};
+use super::{SqlRepo, trusted};
+use crate::repo::{
+    AlbumUpsert, Catalog, CatalogAlbum, CatalogFile, PhotoUpsert, Problem, ProblemStage, Reader,
+    ScanOutcome, ScanRecord,
+};
+use crate::{Backend, RepoError, Result, rows};
 
-/// A [`Reader`] on a connection taken from the pool; dropping it gives the connection back.
-#[derive(Debug)]
-pub(crate) struct SqlReader {
-    pub(crate) conn: PoolConnection<Any>,
-}
-
-/// Present albums matching `condition`, with the scope's date, photo count and cover (all over
-/// the photos the scope may see); `with_policy` adds the album's own policy flags as
-/// `policy_public` and `policy_inherit`.
-fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> String {
-    let pv = visibility.photo();
-    let date = visibility.album_date();
-    let (policy_columns, policy_join) = if with_policy {
-        (
-            ", pol.public AS policy_public, pol.inherit AS policy_inherit",
-            "LEFT JOIN album_policies pol ON pol.album_id = a.id",
-        )
-    } else {
-        ("", "")
-    };
-    format!(
-        "SELECT a.id, a.path, a.category, a.name, {date} AS date, a.unlisted, \
-           (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
-              AND p.missing_since IS NULL AND {pv}) AS photo_count, \
-           (SELECT p.id FROM photos p WHERE p.album_id = a.id \
-              AND p.missing_since IS NULL AND {pv} \
-              ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id LIMIT 1) AS cover \
-           {policy_columns} \
-         FROM albums a {policy_join} WHERE a.missing_since IS NULL AND {condition}"
-    )
-}
-
-/// Fills in the user and group lists of the given policies, in one round trip.
-async fn load_lists(
-    conn: &mut AnyConnection,
-    targets: &mut [(&PolicyTables, i64, &mut Policy)],
-) -> Result<()> {
-    if targets.is_empty() {
-        return Ok(());
-    }
-    // Each target contributes two branches; `kind` says which target and which list.
-    let branches: Vec<String> = targets
-        .iter()
-        .enumerate()
-        .map(|(i, (tables, _, _))| {
-            format!(
-                "SELECT CAST({users} AS BIGINT) AS kind, user_id AS member FROM {} \
-                   WHERE {key} = ${param} \
-                 UNION ALL SELECT CAST({groups} AS BIGINT), group_id FROM {} \
-                   WHERE {key} = ${param}",
-                tables.users,
-                tables.groups,
-                users = 2 * i,
-                groups = 2 * i + 1,
-                key = tables.key,
-                param = i + 1,
-            )
-        })
-        .collect();
-    let mut query = sqlx::query(trusted(branches.join(" UNION ALL ")));
-    for (_, id, _) in targets.iter() {
-        query = query.bind(*id);
-    }
-    for row in query.fetch_all(&mut *conn).await? {
-        let kind: i64 = row.try_get(0)?;
-        let member: i64 = row.try_get(1)?;
-        let policy = usize::try_from(kind / 2)
-            .ok()
-            .and_then(|i| targets.get_mut(i))
-            .ok_or_else(|| RepoError::Corrupt(format!("policy list kind {kind}")))?;
-        if kind % 2 == 0 {
-            policy.2.users.insert(UserId::new(member));
-        } else {
-            policy.2.groups.insert(GroupId::new(member));
+impl SqlRepo {
+    /// Rows per multi-row insert. PostgreSQL saves a round trip per row (500 × 24 = 12,000
+    /// parameters, under its limit). SQLite runs in-process, and sqlx binds each parameter by
+    /// name lookup, which is quadratic in the parameter count: one row per statement, with the
+    /// statement prepared once and reused, is fastest there.
+    fn rows_per_insert(&self) -> usize {
+        match self.backend {
+            Backend::Sqlite => 1,
+            Backend::Postgres => 500,
         }
     }
-    Ok(())
 }
 
-/// The facts of album `id` from a row's nullable policy columns and its `unlisted` column,
-/// lists loaded.
-async fn album_facts_from(
-    conn: &mut AnyConnection,
-    id: AlbumId,
-    row: &sqlx::any::AnyRow,
-    public: &str,
-    inherit: &str,
-) -> Result<AlbumFacts> {
-    let mut policy = album_policy(row, public, inherit)?;
-    if let Some(policy) = &mut policy {
-        load_lists(conn, &mut [(&ALBUM_POLICY, id.get(), &mut policy.policy)]).await?;
+/// Columns after `album_id`, in bind order (see [`bind_photo`]).
+const PHOTO_INSERT_COLUMNS: &str = "path, fs_path, filename, kind, size, mtime_ns, fingerprint, \
+     taken_at, exif_taken_at, width, height, orientation, camera, lens, exposure_time, f_number, \
+     iso, focal_length, latitude, longitude, duration_ms, created_at, updated_at";
+/// Parameters per row: the album path plus the columns above.
+const PHOTO_PARAMS: usize = 24;
+const PHOTO_CONFLICT_SET: &str = "fs_path = excluded.fs_path, filename = excluded.filename, \
+     kind = excluded.kind, size = excluded.size, mtime_ns = excluded.mtime_ns, \
+     fingerprint = excluded.fingerprint, taken_at = excluded.taken_at, \
+     exif_taken_at = excluded.exif_taken_at, width = excluded.width, height = excluded.height, \
+     orientation = excluded.orientation, camera = excluded.camera, lens = excluded.lens, \
+     exposure_time = excluded.exposure_time, f_number = excluded.f_number, iso = excluded.iso, \
+     focal_length = excluded.focal_length, latitude = excluded.latitude, \
+     longitude = excluded.longitude, duration_ms = excluded.duration_ms, \
+     updated_at = excluded.updated_at";
+type AnyQuery<'q> = sqlx::query::Query<'q, Any, sqlx::any::AnyArguments>;
+
+/// Binds one photo's [`PHOTO_PARAMS`] values, album path first.
+fn bind_photo<'q>(query: AnyQuery<'q>, p: &'q PhotoUpsert, now: i64) -> AnyQuery<'q> {
+    let (lat, lon) = p.meta.gps.unzip();
+    query
+        .bind(&p.album_path)
+        .bind(&p.path)
+        .bind(&p.fs_path)
+        .bind(&p.filename)
+        .bind(p.kind.as_str())
+        .bind(p.size)
+        .bind(p.mtime_ns)
+        .bind(&p.fingerprint)
+        .bind(&p.taken_at)
+        .bind(&p.exif_taken_at)
+        .bind(i64::from(p.width))
+        .bind(i64::from(p.height))
+        .bind(i64::from(p.orientation))
+        .bind(&p.meta.camera)
+        .bind(&p.meta.lens)
+        .bind(&p.meta.exposure_time)
+        .bind(p.meta.f_number)
+        .bind(p.meta.iso.map(i64::from))
+        .bind(p.meta.focal_length)
+        .bind(lat)
+        .bind(lon)
+        .bind(p.meta.duration_ms)
+        .bind(now)
+        .bind(now)
+}
+
+fn outcome_str(outcome: ScanOutcome) -> &'static str {
+    match outcome {
+        ScanOutcome::Completed => "completed",
+        ScanOutcome::Failed => "failed",
     }
-    Ok(AlbumFacts {
-        id,
-        policy,
-        unlisted: rows::flag(row, "unlisted")?,
+}
+
+fn scan_record(row: &AnyRow) -> Result<ScanRecord> {
+    let outcome: String = row.try_get("outcome")?;
+    Ok(ScanRecord {
+        started_at: row.try_get("started_at")?,
+        finished_at: row.try_get("finished_at")?,
+        outcome: match outcome.as_str() {
+            "completed" => ScanOutcome::Completed,
+            "failed" => ScanOutcome::Failed,
+            other => return Err(RepoError::Corrupt(format!("scan outcome {other}"))),
+        },
+        files: row.try_get("files")?,
+        albums: row.try_get("albums")?,
+        photos: row.try_get("photos")?,
+        added: row.try_get("added")?,
+        updated: row.try_get("updated")?,
+        missing: row.try_get("missing")?,
+        problems: row.try_get("problems")?,
+        error: row.try_get("error")?,
+        config_hash: row.try_get("config_hash")?,
+        listing_digest: row.try_get("listing_digest")?,
     })
 }
 
-impl SqlReader {
-    /// The row of present album `id`, counted for the scope (see [`album_select`]).
-    async fn one_album(
-        &mut self,
-        scope: &VisibilityScope,
-        id: AlbumId,
-        with_policy: bool,
-    ) -> Result<Option<sqlx::any::AnyRow>> {
-        let visibility = Visibility::new(scope, 2);
-        let sql = album_select(&visibility, with_policy, "a.id = $1");
-        Ok(visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_optional(&mut *self.conn)
-            .await?)
-    }
-
-    /// `columns` of the present photos of album `id` the scope may see, in album order.
-    async fn in_album(
-        &mut self,
-        scope: &VisibilityScope,
-        id: AlbumId,
-        columns: &str,
-    ) -> Result<Vec<sqlx::any::AnyRow>> {
-        let visibility = Visibility::new(scope, 2);
-        let sql = format!(
-            "SELECT {columns} FROM photos p JOIN albums a ON a.id = p.album_id \
-             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
-             ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id",
-            visibility.photo()
-        );
-        Ok(visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_all(&mut *self.conn)
-            .await?)
-    }
-}
-
 #[async_trait]
-impl Reader for SqlReader {
-    async fn list_albums(&mut self, scope: &VisibilityScope) -> Result<Vec<Album>> {
-        let visibility = Visibility::new(scope, 1);
-        let sql = format!(
-            "{} ORDER BY date DESC NULLS LAST, a.name, a.id",
-            album_select(
-                &visibility,
-                false,
-                &format!(
-                    "{} AND {} AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
-                       AND p.missing_since IS NULL AND {})",
-                    visibility.listed(),
-                    visibility.album(),
-                    visibility.photo()
-                )
-            )
-        );
-        let all = visibility
-            .bind(sqlx::query(trusted(sql)))
-            .fetch_all(&mut *self.conn)
-            .await?;
-        all.iter().map(rows::album).collect()
+impl Catalog for SqlRepo {
+    async fn reader(&self) -> Result<Box<dyn Reader>> {
+        Ok(Box::new(SqlReader {
+            conn: self.pool.acquire().await?,
+        }))
     }
 
-    async fn album(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Option<Album>> {
-        // The caller authorized this album; the scope only shapes its counts.
-        let row = self.one_album(scope, id, false).await?;
-        row.as_ref().map(rows::album).transpose()
-    }
-
-    async fn album_with_facts(
-        &mut self,
-        scope: &VisibilityScope,
-        id: AlbumId,
-    ) -> Result<Option<(Album, AlbumFacts)>> {
-        let Some(row) = self.one_album(scope, id, true).await? else {
-            return Ok(None);
-        };
-        let facts =
-            album_facts_from(&mut self.conn, id, &row, "policy_public", "policy_inherit").await?;
-        Ok(Some((rows::album(&row)?, facts)))
-    }
-
-    async fn sub_albums(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>> {
-        let visibility = Visibility::new(scope, 2);
-        // `tree` pairs each child of `$1` with itself and every present album below it.
-        let sql = format!(
-            "WITH RECURSIVE tree (root, id) AS ( \
-               SELECT c.id, c.id FROM albums c \
-                 WHERE c.parent_id = $1 AND c.missing_since IS NULL \
-               UNION ALL \
-               SELECT t.root, x.id FROM albums x JOIN tree t ON x.parent_id = t.id \
-                 WHERE x.missing_since IS NULL) \
-             {} ORDER BY date DESC NULLS LAST, a.name, a.id",
-            album_select(
-                &visibility,
-                false,
-                &format!(
-                    "a.parent_id = $1 AND {} AND {} AND EXISTS (SELECT 1 FROM tree t \
-                       JOIN photos p ON p.album_id = t.id \
-                       WHERE t.root = a.id AND p.missing_since IS NULL AND {})",
-                    visibility.listed(),
-                    visibility.album(),
-                    visibility.photo()
-                )
-            )
-        );
-        let all = visibility
-            .bind(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_all(&mut *self.conn)
-            .await?;
-        all.iter().map(rows::album).collect()
-    }
-
-    async fn album_parents(
-        &mut self,
-        scope: &VisibilityScope,
-        id: AlbumId,
-    ) -> Result<Vec<(AlbumId, String)>> {
-        let visibility = Visibility::new(scope, 2);
-        // The depth bound stops a (corrupt) cycle from recursing forever. Ancestors the scope
-        // may not see are left out: their names are theirs to show.
-        let sql = format!(
-            "WITH RECURSIVE up (id, parent_id, depth) AS ( \
-               SELECT a.id, a.parent_id, 0 FROM albums a WHERE a.id = $1 \
-               UNION ALL \
-               SELECT b.id, b.parent_id, u.depth + 1 FROM albums b \
-                 JOIN up u ON b.id = u.parent_id WHERE u.depth < 64) \
-             SELECT a.id, a.name FROM up JOIN albums a ON a.id = up.id \
-             WHERE up.depth > 0 AND a.missing_since IS NULL AND {} \
-             ORDER BY up.depth DESC",
-            visibility.album()
-        );
-        let rows = visibility
-            .bind_album(sqlx::query(trusted(sql)).bind(id.get()))
-            .fetch_all(&mut *self.conn)
-            .await?;
-        rows.iter()
-            .map(|row| Ok((AlbumId::new(row.try_get("id")?), row.try_get("name")?)))
-            .collect()
-    }
-
-    async fn album_photos(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Photo>> {
-        let all = self.in_album(scope, id, rows::PHOTO_COLUMNS).await?;
-        all.iter().map(rows::photo).collect()
-    }
-
-    async fn album_entries(
-        &mut self,
-        scope: &VisibilityScope,
-        id: AlbumId,
-    ) -> Result<Vec<PhotoEntry>> {
-        let all = self.in_album(scope, id, rows::ENTRY_COLUMNS).await?;
-        all.iter().map(rows::entry).collect()
-    }
-
-    async fn photo_with_facts(
-        &mut self,
-        id: PhotoId,
-    ) -> Result<Option<(Photo, PhotoFacts, MediaRef)>> {
-        let sql = format!(
-            "SELECT {}, p.path, p.fs_path, pp.public AS photo_public, ap.public AS album_public, \
-               ap.inherit AS album_inherit, a.unlisted FROM photos p \
-             JOIN albums a ON a.id = p.album_id \
-             LEFT JOIN photo_policies pp ON pp.photo_id = p.id \
-             LEFT JOIN album_policies ap ON ap.album_id = p.album_id \
-             WHERE p.id = $1 AND p.missing_since IS NULL",
-            rows::PHOTO_COLUMNS
-        );
-        let row = sqlx::query(trusted(sql))
-            .bind(id.get())
-            .fetch_optional(&mut *self.conn)
-            .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let photo = rows::photo(&row)?;
-        let media = rows::media(&row)?;
-        let mut own = row
-            .try_get::<Option<i64>, _>("photo_public")?
-            .map(|public| Policy {
-                public: public != 0,
-                ..Policy::default()
-            });
-        let mut album = album_policy(&row, "album_public", "album_inherit")?;
-        let mut targets = Vec::with_capacity(2);
-        if let Some(own) = &mut own {
-            targets.push((&PHOTO_POLICY, id.get(), own));
-        }
-        if let Some(album) = &mut album {
-            targets.push((&ALBUM_POLICY, photo.album_id.get(), &mut album.policy));
-        }
-        load_lists(&mut self.conn, &mut targets).await?;
-        let facts = PhotoFacts {
-            id,
-            album: AlbumFacts {
-                id: photo.album_id,
-                policy: album,
-                unlisted: rows::flag(&row, "unlisted")?,
-            },
-            policy: own,
-        };
-        Ok(Some((photo, facts, media)))
-    }
-}
-
-/// Unscoped reads, for administrators and the system's own work (never a viewer's page).
-impl SqlReader {
-    pub(crate) async fn photo(&mut self, id: PhotoId) -> Result<Option<Photo>> {
+    async fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
         let sql = format!(
             "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
             rows::PHOTO_COLUMNS
         );
         let row = sqlx::query(trusted(sql))
             .bind(id.get())
-            .fetch_optional(&mut *self.conn)
+            .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::photo).transpose()
     }
 
-    pub(crate) async fn media(&mut self, id: PhotoId) -> Result<Option<MediaRef>> {
+    async fn media(&self, id: PhotoId) -> Result<Option<MediaRef>> {
         let sql = format!(
             "SELECT {} FROM photos p WHERE p.id = $1 AND p.missing_since IS NULL",
             rows::MEDIA_COLUMNS
         );
         let row = sqlx::query(trusted(sql))
             .bind(id.get())
-            .fetch_optional(&mut *self.conn)
+            .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(rows::media).transpose()
     }
 
-    pub(crate) async fn album_facts(&mut self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+    async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>> {
+        let mut conn = self.pool.acquire().await?;
         let row = sqlx::query(
             "SELECT ap.public, ap.inherit, a.unlisted FROM albums a \
              LEFT JOIN album_policies ap ON ap.album_id = a.id \
              WHERE a.id = $1 AND a.missing_since IS NULL",
         )
         .bind(id.get())
-        .fetch_optional(&mut *self.conn)
+        .fetch_optional(&mut *conn)
         .await?;
         match row {
             Some(row) => Ok(Some(
-                album_facts_from(&mut self.conn, id, &row, "public", "inherit").await?,
+                album_facts_from(&mut conn, id, &row, "public", "inherit").await?,
             )),
             None => Ok(None),
         }
     }
 
-    pub(crate) async fn photo_facts(&mut self, id: PhotoId) -> Result<Option<PhotoFacts>> {
-        Ok(self.photo_with_facts(id).await?.map(|(_, facts, _)| facts))
+    async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {
+        let mut reader = self.reader().await?;
+        Ok(reader
+            .photo_with_facts(id)
+            .await?
+            .map(|(_, facts, _)| facts))
+    }
+
+    async fn album_subtree(&self, id: AlbumId) -> Result<Vec<AlbumId>> {
+        // The depth bound stops a (corrupt) cycle from recursing forever.
+        let all = sqlx::query(
+            "WITH RECURSIVE down (id, depth) AS ( \
+               SELECT a.id, 0 FROM albums a WHERE a.id = $1 AND a.missing_since IS NULL \
+               UNION ALL \
+               SELECT c.id, d.depth + 1 FROM albums c JOIN down d ON c.parent_id = d.id \
+                 WHERE c.missing_since IS NULL AND d.depth < 64) \
+             SELECT DISTINCT id FROM down ORDER BY id",
+        )
+        .bind(id.get())
+        .fetch_all(&self.pool)
+        .await?;
+        all.iter()
+            .map(|r| Ok(AlbumId::new(r.try_get("id")?)))
+            .collect()
+    }
+
+    async fn set_albums_unlisted(&self, albums: &[AlbumId], unlisted: bool) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for album in albums {
+            let done = sqlx::query("UPDATE albums SET unlisted = $2 WHERE id = $1")
+                .bind(album.get())
+                .bind(i64::from(unlisted))
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() == 0 {
+                return Err(RepoError::NotFound("album"));
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn catalog_files(&self) -> Result<Vec<CatalogFile>> {
+        let all = sqlx::query(
+            "SELECT id, album_id, path, size, mtime_ns, fingerprint, taken_at, exif_taken_at, \
+               CASE WHEN missing_since IS NULL THEN 0 ELSE 1 END AS missing FROM photos",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        // By position: this runs over every file of the library on every scan.
+        all.iter()
+            .map(|r| {
+                Ok(CatalogFile {
+                    id: PhotoId::new(r.try_get(0)?),
+                    album_id: AlbumId::new(r.try_get(1)?),
+                    path: r.try_get(2)?,
+                    size: r.try_get(3)?,
+                    mtime_ns: r.try_get(4)?,
+                    fingerprint: r.try_get(5)?,
+                    taken_at: r.try_get(6)?,
+                    exif_taken_at: r.try_get(7)?,
+                    missing: r.try_get::<i64, _>(8)? != 0,
+                })
+            })
+            .collect()
+    }
+
+    async fn catalog_albums(&self) -> Result<Vec<CatalogAlbum>> {
+        let all = sqlx::query(
+            "SELECT id, path, CASE WHEN missing_since IS NULL THEN 0 ELSE 1 END AS missing \
+             FROM albums",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        all.iter()
+            .map(|r| {
+                Ok(CatalogAlbum {
+                    id: AlbumId::new(r.try_get("id")?),
+                    path: r.try_get("path")?,
+                    missing: rows::flag(r, "missing")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn upsert_albums(&self, albums: &[AlbumUpsert], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for album in albums {
+            sqlx::query(
+                "INSERT INTO albums (path, parent_id, category, name, name_date, date, \
+                   created_at, updated_at) \
+                 VALUES ($1, (SELECT id FROM albums WHERE path = $2), $3, $4, $5, $5, $6, $6) \
+                 ON CONFLICT (path) DO UPDATE SET parent_id = excluded.parent_id, \
+                   category = excluded.category, name = excluded.name, \
+                   name_date = excluded.name_date, missing_since = NULL, \
+                   updated_at = excluded.updated_at",
+            )
+            .bind(&album.path)
+            .bind(&album.parent_path)
+            .bind(&album.category)
+            .bind(&album.name)
+            .bind(&album.name_date)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn rename_album(&self, id: AlbumId, new_path: &str, now: i64) -> Result<()> {
+        sqlx::query("UPDATE albums SET path = $1, updated_at = $2 WHERE id = $3")
+            .bind(new_path)
+            .bind(now)
+            .bind(id.get())
+            .execute(&self.pool)
+            .await
+            .map_err(RepoError::on_unique("album path"))?;
+        Ok(())
+    }
+
+    async fn mark_albums_missing(&self, ids: &[AlbumId], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE albums SET missing_since = $1 WHERE id = $2 AND missing_since IS NULL",
+            )
+            .bind(now)
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn upsert_photos(&self, photos: &[PhotoUpsert], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        // A moved file first takes its new path; the upsert below then updates it like any
+        // changed file, so its id (and everything keyed by it) stays.
+        for p in photos {
+            if let Some(id) = p.id {
+                sqlx::query("UPDATE photos SET path = $1 WHERE id = $2")
+                    .bind(&p.path)
+                    .bind(id.get())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(RepoError::on_unique("photo path"))?;
+            }
+        }
+        // Many rows per statement: one round trip per batch on PostgreSQL.
+        for chunk in photos.chunks(self.rows_per_insert()) {
+            let values: Vec<String> = (0..chunk.len())
+                .map(|i| {
+                    let n = i * PHOTO_PARAMS;
+                    let rest: Vec<String> =
+                        (2..=PHOTO_PARAMS).map(|k| format!("${}", n + k)).collect();
+                    format!(
+                        "((SELECT id FROM albums WHERE path = ${}), {})",
+                        n + 1,
+                        rest.join(", ")
+                    )
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO photos (album_id, {PHOTO_INSERT_COLUMNS}) VALUES {} \
+                 ON CONFLICT (path) DO UPDATE SET album_id = excluded.album_id, \
+                   {PHOTO_CONFLICT_SET}, missing_since = NULL",
+                values.join(", ")
+            );
+            let mut query = sqlx::query(trusted(sql));
+            for p in chunk {
+                query = bind_photo(query, p, now);
+            }
+            query.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn mark_missing(&self, ids: &[PhotoId], now: i64) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for id in ids {
+            sqlx::query(
+                "UPDATE photos SET missing_since = $1 WHERE id = $2 AND missing_since IS NULL",
+            )
+            .bind(now)
+            .bind(id.get())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_taken_at(&self, dates: &[(PhotoId, Option<String>)]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for (id, taken_at) in dates {
+            sqlx::query("UPDATE photos SET taken_at = $1 WHERE id = $2")
+                .bind(taken_at)
+                .bind(id.get())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn refresh_albums(&self) -> Result<()> {
+        sqlx::query(
+            "UPDATE albums SET \
+               date = COALESCE(name_date, (SELECT substr(MIN(p.taken_at), 1, 10) FROM photos p \
+                 WHERE p.album_id = albums.id AND p.missing_since IS NULL))",
+        )
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn purge_missing(&self, before: i64) -> Result<(u64, u64)> {
+        let mut tx = self.begin_write().await?;
+        let photos = sqlx::query("DELETE FROM photos WHERE missing_since < $1")
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        // Leaves first: an album goes once it has neither photos nor sub-albums left.
+        let mut albums = 0;
+        loop {
+            let deleted = sqlx::query(
+                "DELETE FROM albums WHERE missing_since < $1 \
+                   AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.album_id = albums.id) \
+                   AND NOT EXISTS (SELECT 1 FROM albums c WHERE c.parent_id = albums.id)",
+            )
+            .bind(before)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            albums += deleted;
+            if deleted == 0 {
+                break;
+            }
+        }
+        tx.commit().await?;
+        Ok((photos, albums))
+    }
+
+    async fn record_problem(&self, problem: &Problem) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO problems (path, stage, reason, photo_id, seen_at) \
+             VALUES ($1, $2, $3, (SELECT id FROM photos WHERE path = $1), $4) \
+             ON CONFLICT (path, stage) DO UPDATE SET reason = excluded.reason, \
+               photo_id = excluded.photo_id, seen_at = excluded.seen_at",
+        )
+        .bind(&problem.path)
+        .bind(problem.stage.as_str())
+        .bind(&problem.reason)
+        .bind(problem.seen_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn clear_problem(&self, path: &str, stage: ProblemStage) -> Result<()> {
+        sqlx::query("DELETE FROM problems WHERE path = $1 AND stage = $2")
+            .bind(path)
+            .bind(stage.as_str())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn problems(&self) -> Result<Vec<Problem>> {
+        let all =
+            sqlx::query("SELECT path, stage, reason, seen_at FROM problems ORDER BY path, stage")
+                .fetch_all(&self.pool)
+                .await?;
+        all.iter()
+            .map(|r| {
+                let stage: String = r.try_get("stage")?;
+                Ok(Problem {
+                    path: r.try_get("path")?,
+                    stage: ProblemStage::parse(&stage)
+                        .ok_or_else(|| RepoError::Corrupt(format!("problem stage {stage}")))?,
+                    reason: r.try_get("reason")?,
+                    seen_at: r.try_get("seen_at")?,
+                })
+            })
+            .collect()
+    }
+
+    async fn record_scan(&self, scan: &ScanRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO scans (started_at, finished_at, outcome, files, albums, photos, added, \
+               updated, missing, problems, error, config_hash, listing_digest) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+        )
+        .bind(scan.started_at)
+        .bind(scan.finished_at)
+        .bind(outcome_str(scan.outcome))
+        .bind(scan.files)
+        .bind(scan.albums)
+        .bind(scan.photos)
+        .bind(scan.added)
+        .bind(scan.updated)
+        .bind(scan.missing)
+        .bind(scan.problems)
+        .bind(&scan.error)
+        .bind(&scan.config_hash)
+        .bind(&scan.listing_digest)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn last_scan(&self) -> Result<Option<ScanRecord>> {
+        let row = sqlx::query(
+            "SELECT started_at, finished_at, outcome, files, albums, photos, added, updated, \
+               missing, problems, error, config_hash, listing_digest FROM scans \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(scan_record).transpose()
     }
 }

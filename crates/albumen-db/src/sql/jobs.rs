@@ -1,18 +1,43 @@
-//! Background jobs: the statements behind the [`Repo`] job methods.
-//!
-//! [`Repo`]: crate::Repo
+//! The job queue and leases.
 
+use async_trait::async_trait;
 use sqlx::Row;
 
 use super::{SqlRepo, trusted};
-use crate::repo::{Job, JobCounts};
+use crate::repo::{Job, JobCounts, Jobs};
 use crate::{Backend, Result};
 
 /// The kind of the jobs that make a photo's previews.
 pub const PREVIEWS: &str = "previews";
 
 impl SqlRepo {
-    pub(super) async fn insert_preview_jobs(&self, since: i64, now: i64) -> Result<u64> {
+    /// Releases a job's lease: due again at `run_after`, or failed for good at `failed_at`.
+    async fn release_job(
+        &self,
+        job: &Job,
+        error: &str,
+        run_after: Option<i64>,
+        failed_at: Option<i64>,
+    ) -> Result<()> {
+        sqlx::query(
+            "UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $3, \
+               run_after = COALESCE($4, run_after), failed_at = $5 \
+             WHERE id = $1 AND generation = $2",
+        )
+        .bind(job.id)
+        .bind(job.generation)
+        .bind(error)
+        .bind(run_after)
+        .bind(failed_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Jobs for SqlRepo {
+    async fn queue_preview_jobs(&self, since: i64, now: i64) -> Result<u64> {
         // SQLite needs the WHERE before ON CONFLICT to parse an INSERT … SELECT upsert.
         let done = sqlx::query(
             "INSERT INTO jobs (kind, target, priority, sort_key, run_after, created_at) \
@@ -34,7 +59,7 @@ impl SqlRepo {
         Ok(done.rows_affected())
     }
 
-    pub(super) async fn lease_jobs(
+    async fn claim_jobs(
         &self,
         kind: &str,
         worker: &str,
@@ -76,7 +101,7 @@ impl SqlRepo {
         Ok(jobs)
     }
 
-    pub(super) async fn delete_job(&self, job: &Job) -> Result<()> {
+    async fn finish_job(&self, job: &Job) -> Result<()> {
         sqlx::query("DELETE FROM jobs WHERE id = $1 AND generation = $2")
             .bind(job.id)
             .bind(job.generation)
@@ -85,30 +110,15 @@ impl SqlRepo {
         Ok(())
     }
 
-    /// Releases a job's lease: due again at `run_after`, or failed for good at `failed_at`.
-    pub(super) async fn release_job(
-        &self,
-        job: &Job,
-        error: &str,
-        run_after: Option<i64>,
-        failed_at: Option<i64>,
-    ) -> Result<()> {
-        sqlx::query(
-            "UPDATE jobs SET locked_by = NULL, locked_until = NULL, last_error = $3, \
-               run_after = COALESCE($4, run_after), failed_at = $5 \
-             WHERE id = $1 AND generation = $2",
-        )
-        .bind(job.id)
-        .bind(job.generation)
-        .bind(error)
-        .bind(run_after)
-        .bind(failed_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    async fn retry_job(&self, job: &Job, error: &str, run_after: i64) -> Result<()> {
+        self.release_job(job, error, Some(run_after), None).await
     }
 
-    pub(super) async fn count_jobs(&self, kind: &str, now: i64) -> Result<JobCounts> {
+    async fn fail_job(&self, job: &Job, error: &str, now: i64) -> Result<()> {
+        self.release_job(job, error, None, Some(now)).await
+    }
+
+    async fn job_counts(&self, kind: &str, now: i64) -> Result<JobCounts> {
         let row = sqlx::query(
             "SELECT \
                COALESCE(SUM(CASE WHEN failed_at IS NULL AND (locked_until IS NULL \
@@ -130,5 +140,36 @@ impl SqlRepo {
             running: count("running")?,
             failed: count("failed")?,
         })
+    }
+
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        now: i64,
+        expires_at: i64,
+    ) -> Result<bool> {
+        let done = sqlx::query(
+            "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, \
+               expires_at = excluded.expires_at \
+             WHERE leases.holder = excluded.holder OR leases.expires_at <= $4",
+        )
+        .bind(name)
+        .bind(holder)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn release_lease(&self, name: &str, holder: &str) -> Result<()> {
+        sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+            .bind(name)
+            .bind(holder)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 }

@@ -1,22 +1,82 @@
-//! Share links, unlisted albums and server secrets: the statements behind the [`Repo`] methods
-//! of the same names.
-//!
-//! [`Repo`]: crate::Repo
+//! Share links and server secrets.
 
 use albumen_core::{AlbumId, PhotoId, ShareId, UserId};
+use async_trait::async_trait;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{SqlRepo, trusted};
-use crate::repo::{NewShare, ShareRecord, ShareTarget};
+use crate::repo::{NewShare, ShareRecord, ShareTarget, Shares};
 use crate::{RepoError, Result, rows};
 
 const SHARE_COLUMNS: &str = "id, label, album_id, include_sub_albums, password_hash, \
      allow_download, allow_zip, created_by, created_at, expires_at, revoked_at, last_used_at, \
      view_count";
 
+/// How [`SqlRepo::find_share`] looks a link up.
+enum Key<'a> {
+    Id(ShareId),
+    TokenHash(&'a str),
+}
+
 impl SqlRepo {
-    pub(super) async fn insert_share(&self, share: &NewShare) -> Result<ShareId> {
+    async fn find_share(&self, by: &str, key: Key<'_>) -> Result<Option<ShareRecord>> {
+        let sql = format!("SELECT {SHARE_COLUMNS} FROM shares WHERE {by} = $1");
+        let query = sqlx::query(trusted(sql));
+        let query = match key {
+            Key::Id(id) => query.bind(id.get()),
+            Key::TokenHash(hash) => query.bind(hash.to_owned()),
+        };
+        let Some(row) = query.fetch_optional(&self.pool).await? else {
+            return Ok(None);
+        };
+        Ok(Some(self.share_record(&row).await?))
+    }
+
+    async fn share_record(&self, row: &AnyRow) -> Result<ShareRecord> {
+        let id: i64 = row.try_get("id")?;
+        let target = match row.try_get::<Option<i64>, _>("album_id")? {
+            Some(album) => ShareTarget::Album {
+                id: AlbumId::new(album),
+                include_sub_albums: rows::flag(row, "include_sub_albums")?,
+            },
+            None => {
+                let photos = sqlx::query(
+                    "SELECT photo_id FROM share_photos WHERE share_id = $1 ORDER BY photo_id",
+                )
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await?;
+                ShareTarget::Photos(
+                    photos
+                        .iter()
+                        .map(|r| Ok(PhotoId::new(r.try_get("photo_id")?)))
+                        .collect::<Result<_>>()?,
+                )
+            }
+        };
+        Ok(ShareRecord {
+            id: ShareId::new(id),
+            label: row.try_get("label")?,
+            target,
+            password_hash: row.try_get("password_hash")?,
+            allow_download: rows::flag(row, "allow_download")?,
+            allow_zip: rows::flag(row, "allow_zip")?,
+            created_by: row
+                .try_get::<Option<i64>, _>("created_by")?
+                .map(UserId::new),
+            created_at: row.try_get("created_at")?,
+            expires_at: row.try_get("expires_at")?,
+            revoked_at: row.try_get("revoked_at")?,
+            last_used_at: row.try_get("last_used_at")?,
+            view_count: row.try_get("view_count")?,
+        })
+    }
+}
+
+#[async_trait]
+impl Shares for SqlRepo {
+    async fn create_share(&self, share: &NewShare) -> Result<ShareId> {
         let mut tx = self.begin_write().await?;
         let (album, include_sub_albums) = match &share.target {
             ShareTarget::Album {
@@ -81,20 +141,16 @@ impl SqlRepo {
         Ok(ShareId::new(id))
     }
 
-    pub(super) async fn find_share(&self, by: &str, key: Key<'_>) -> Result<Option<ShareRecord>> {
-        let sql = format!("SELECT {SHARE_COLUMNS} FROM shares WHERE {by} = $1");
-        let query = sqlx::query(trusted(sql));
-        let query = match key {
-            Key::Id(id) => query.bind(id.get()),
-            Key::TokenHash(hash) => query.bind(hash.to_owned()),
-        };
-        let Some(row) = query.fetch_optional(&self.pool).await? else {
-            return Ok(None);
-        };
-        Ok(Some(self.share_record(&row).await?))
+    async fn share_by_token(&self, token_hash: &str) -> Result<Option<ShareRecord>> {
+        self.find_share("token_hash", Key::TokenHash(token_hash))
+            .await
     }
 
-    pub(super) async fn all_shares(&self) -> Result<Vec<ShareRecord>> {
+    async fn share(&self, id: ShareId) -> Result<Option<ShareRecord>> {
+        self.find_share("id", Key::Id(id)).await
+    }
+
+    async fn list_shares(&self) -> Result<Vec<ShareRecord>> {
         let sql = format!("SELECT {SHARE_COLUMNS} FROM shares ORDER BY created_at DESC, id DESC");
         let all = sqlx::query(trusted(sql)).fetch_all(&self.pool).await?;
         let mut shares = Vec::with_capacity(all.len());
@@ -104,47 +160,7 @@ impl SqlRepo {
         Ok(shares)
     }
 
-    async fn share_record(&self, row: &AnyRow) -> Result<ShareRecord> {
-        let id: i64 = row.try_get("id")?;
-        let target = match row.try_get::<Option<i64>, _>("album_id")? {
-            Some(album) => ShareTarget::Album {
-                id: AlbumId::new(album),
-                include_sub_albums: rows::flag(row, "include_sub_albums")?,
-            },
-            None => {
-                let photos = sqlx::query(
-                    "SELECT photo_id FROM share_photos WHERE share_id = $1 ORDER BY photo_id",
-                )
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
-                ShareTarget::Photos(
-                    photos
-                        .iter()
-                        .map(|r| Ok(PhotoId::new(r.try_get("photo_id")?)))
-                        .collect::<Result<_>>()?,
-                )
-            }
-        };
-        Ok(ShareRecord {
-            id: ShareId::new(id),
-            label: row.try_get("label")?,
-            target,
-            password_hash: row.try_get("password_hash")?,
-            allow_download: rows::flag(row, "allow_download")?,
-            allow_zip: rows::flag(row, "allow_zip")?,
-            created_by: row
-                .try_get::<Option<i64>, _>("created_by")?
-                .map(UserId::new),
-            created_at: row.try_get("created_at")?,
-            expires_at: row.try_get("expires_at")?,
-            revoked_at: row.try_get("revoked_at")?,
-            last_used_at: row.try_get("last_used_at")?,
-            view_count: row.try_get("view_count")?,
-        })
-    }
-
-    pub(super) async fn mark_share_revoked(&self, id: ShareId, now: i64) -> Result<()> {
+    async fn revoke_share(&self, id: ShareId, now: i64) -> Result<()> {
         let done =
             sqlx::query("UPDATE shares SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
                 .bind(id.get())
@@ -157,7 +173,7 @@ impl SqlRepo {
         Ok(())
     }
 
-    pub(super) async fn note_share_use(&self, id: ShareId, now: i64, opened: bool) -> Result<()> {
+    async fn record_share_use(&self, id: ShareId, now: i64, opened: bool) -> Result<()> {
         sqlx::query(
             "UPDATE shares SET last_used_at = $2, view_count = view_count + $3 WHERE id = $1",
         )
@@ -169,41 +185,7 @@ impl SqlRepo {
         Ok(())
     }
 
-    pub(super) async fn subtree(&self, id: AlbumId) -> Result<Vec<AlbumId>> {
-        // The depth bound stops a (corrupt) cycle from recursing forever.
-        let all = sqlx::query(
-            "WITH RECURSIVE down (id, depth) AS ( \
-               SELECT a.id, 0 FROM albums a WHERE a.id = $1 AND a.missing_since IS NULL \
-               UNION ALL \
-               SELECT c.id, d.depth + 1 FROM albums c JOIN down d ON c.parent_id = d.id \
-                 WHERE c.missing_since IS NULL AND d.depth < 64) \
-             SELECT DISTINCT id FROM down ORDER BY id",
-        )
-        .bind(id.get())
-        .fetch_all(&self.pool)
-        .await?;
-        all.iter()
-            .map(|r| Ok(AlbumId::new(r.try_get("id")?)))
-            .collect()
-    }
-
-    pub(super) async fn mark_unlisted(&self, albums: &[AlbumId], unlisted: bool) -> Result<()> {
-        let mut tx = self.begin_write().await?;
-        for album in albums {
-            let done = sqlx::query("UPDATE albums SET unlisted = $2 WHERE id = $1")
-                .bind(album.get())
-                .bind(i64::from(unlisted))
-                .execute(&mut *tx)
-                .await?;
-            if done.rows_affected() == 0 {
-                return Err(RepoError::NotFound("album"));
-            }
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub(super) async fn get_or_store_secret(&self, name: &str, candidate: &str) -> Result<String> {
+    async fn secret(&self, name: &str, candidate: &str) -> Result<String> {
         sqlx::query(
             "INSERT INTO secrets (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
         )
@@ -217,10 +199,4 @@ impl SqlRepo {
             .await?;
         Ok(row.try_get("value")?)
     }
-}
-
-/// How [`SqlRepo::find_share`] looks a link up.
-pub(super) enum Key<'a> {
-    Id(ShareId),
-    TokenHash(&'a str),
 }

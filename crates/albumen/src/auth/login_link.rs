@@ -4,7 +4,7 @@
 //! them (as does a new password), so enabling it again does not bring them back.
 
 use albumen_core::UserId;
-use albumen_db::{NewLoginLink, Repo, RepoError};
+use albumen_db::{NewLoginLink, Repo, RepoError, Users};
 
 use super::{AuthError, Login, open_session, session};
 use crate::clock::unix_now;
@@ -36,7 +36,7 @@ fn password_stamp(password_hash: &str) -> String {
 }
 
 /// The user's current password hash, or `None` for an unknown user.
-async fn current_hash(repo: &dyn Repo, id: UserId) -> Result<Option<String>, AuthError> {
+async fn current_hash(repo: &dyn Users, id: UserId) -> Result<Option<String>, AuthError> {
     let Some(user) = repo.user(id).await? else {
         return Ok(None);
     };
@@ -82,7 +82,9 @@ pub async fn create(
 
 /// Opens a new session from a link token. Every kind of failure (malformed, unknown, expired,
 /// used, password changed, account disabled) is the same [`AuthError::InvalidCredentials`], and
-/// only a success uses up a single-use link (see [`Repo::redeem_login_link`]).
+/// only a success uses up a single-use link (see [`Sessions::redeem_login_link`]).
+///
+/// [`Sessions::redeem_login_link`]: albumen_db::Sessions::redeem_login_link
 pub async fn redeem(repo: &dyn Repo, token: &str, session_days: u32) -> Result<Login, AuthError> {
     if !session::plausible_token(token) {
         return Err(AuthError::InvalidCredentials);

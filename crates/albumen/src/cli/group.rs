@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use albumen_core::{GroupId, UserId};
-use albumen_db::{Group, Repo, RepoError};
+use albumen_db::{Group, RepoError, Users};
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
@@ -81,7 +81,7 @@ pub(super) async fn run(common: &CommonArgs, command: GroupCommand) -> anyhow::R
 
 /// The ids of the named users, in order and without repeats; an unknown name is an error
 /// naming it.
-pub(super) async fn user_ids(repo: &dyn Repo, names: &[String]) -> anyhow::Result<Vec<UserId>> {
+pub(super) async fn user_ids(repo: &dyn Users, names: &[String]) -> anyhow::Result<Vec<UserId>> {
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
         let (user, _) = repo
@@ -97,7 +97,7 @@ pub(super) async fn user_ids(repo: &dyn Repo, names: &[String]) -> anyhow::Resul
 
 /// The ids of the named groups, in order and without repeats; an unknown name is an error
 /// naming it.
-pub(super) async fn group_ids(repo: &dyn Repo, names: &[String]) -> anyhow::Result<Vec<GroupId>> {
+pub(super) async fn group_ids(repo: &dyn Users, names: &[String]) -> anyhow::Result<Vec<GroupId>> {
     let groups = repo.list_groups().await?;
     let mut ids = Vec::with_capacity(names.len());
     for name in names {
@@ -112,7 +112,7 @@ pub(super) async fn group_ids(repo: &dyn Repo, names: &[String]) -> anyhow::Resu
     Ok(ids)
 }
 
-async fn group_named(repo: &dyn Repo, name: &str) -> anyhow::Result<Group> {
+async fn group_named(repo: &dyn Users, name: &str) -> anyhow::Result<Group> {
     repo.list_groups()
         .await?
         .into_iter()
@@ -120,7 +120,7 @@ async fn group_named(repo: &dyn Repo, name: &str) -> anyhow::Result<Group> {
         .with_context(|| format!("no such group {name:?}"))
 }
 
-async fn usernames(repo: &dyn Repo) -> anyhow::Result<HashMap<UserId, String>> {
+async fn usernames(repo: &dyn Users) -> anyhow::Result<HashMap<UserId, String>> {
     Ok(repo
         .list_users()
         .await?
@@ -130,7 +130,7 @@ async fn usernames(repo: &dyn Repo) -> anyhow::Result<HashMap<UserId, String>> {
 }
 
 async fn member_names(
-    repo: &dyn Repo,
+    repo: &dyn Users,
     names: &HashMap<UserId, String>,
     group: GroupId,
 ) -> anyhow::Result<Vec<String>> {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use albumen_core::access::{AlbumPolicy, Policy};
 use albumen_core::{AlbumId, PhotoId};
-use albumen_db::Repo;
+use albumen_db::Catalog;
 use clap::{Args, Subcommand};
 use regex::Regex;
 
@@ -137,7 +137,7 @@ enum Selected {
     Photos(Vec<PhotoId>, Vec<String>),
 }
 
-async fn select(repo: &dyn Repo, selection: &Selection) -> anyhow::Result<Selected> {
+async fn select(repo: &dyn Catalog, selection: &Selection) -> anyhow::Result<Selected> {
     match (&selection.album, &selection.photo) {
         (Some(pattern), _) => {
             let (ids, paths) = matching_albums(repo, pattern).await?;
@@ -162,7 +162,7 @@ async fn select(repo: &dyn Repo, selection: &Selection) -> anyhow::Result<Select
 
 /// The present albums whose path matches `pattern`, by path; none is an error.
 pub(super) async fn matching_albums(
-    repo: &dyn Repo,
+    repo: &dyn Catalog,
     pattern: &str,
 ) -> anyhow::Result<(Vec<AlbumId>, Vec<String>)> {
     let glob = glob_regex(pattern)?;

@@ -2,7 +2,7 @@
 //! and the admin API that makes, lists and revokes them.
 
 use albumen_core::{AlbumId, PhotoId, ShareId};
-use albumen_db::{Repo, ShareRecord, ShareTarget};
+use albumen_db::{ShareRecord, ShareTarget, Shares};
 use axum::Form;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
@@ -32,7 +32,7 @@ fn private_page_headers() -> HeaderMap {
     clippy::disallowed_methods,
     reason = "share links' own records; catalog reads go through the viewer's gallery"
 )]
-fn links(state: &AppState) -> &dyn Repo {
+fn links(state: &AppState) -> &dyn Shares {
     state.unscoped_repo().as_ref()
 }
 
