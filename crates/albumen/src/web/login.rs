@@ -136,11 +136,22 @@ pub async fn login_page(
 ) -> Result<Html<String>, AppError> {
     let next = safe_next(query.next.as_deref());
     let next = next.to_str().unwrap_or("/");
+    login_form(&state, &viewer, next, "", None)
+}
+
+/// The login form, to come back to `next`, with the name typed and what went wrong.
+fn login_form(
+    state: &AppState,
+    viewer: &Viewer,
+    next: &str,
+    username: &str,
+    error: Option<&str>,
+) -> Result<Html<String>, AppError> {
     render(
-        &state,
-        &viewer,
+        state,
+        viewer,
         "login.html",
-        json!({ "next": next, "username": "", "error": null }),
+        json!({ "next": next, "username": username, "error": error }),
     )
 }
 
@@ -166,29 +177,13 @@ pub async fn login_submit(
             Ok((StatusCode::SEE_OTHER, headers).into_response())
         }
         Err(AppError::InvalidCredentials) => {
-            let page = render(
-                &state,
-                &viewer,
-                "login.html",
-                json!({
-                    "next": next,
-                    "username": form.username,
-                    "error": AuthError::InvalidCredentials.to_string(),
-                }),
-            )?;
+            let error = AuthError::InvalidCredentials.to_string();
+            let page = login_form(&state, &viewer, &next, &form.username, Some(&error))?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(AppError::TooManyAttempts { retry_after }) => {
-            let page = render(
-                &state,
-                &viewer,
-                "login.html",
-                json!({
-                    "next": next,
-                    "username": form.username,
-                    "error": format!("Too many attempts; try again in {retry_after} seconds."),
-                }),
-            )?;
+            let error = format!("Too many attempts; try again in {retry_after} seconds.");
+            let page = login_form(&state, &viewer, &next, &form.username, Some(&error))?;
             Ok((
                 StatusCode::TOO_MANY_REQUESTS,
                 [(RETRY_AFTER, retry_after.to_string())],

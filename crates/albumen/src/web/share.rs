@@ -53,6 +53,20 @@ fn link_cookie(viewer: &Viewer, key: &[u8; 32], link: &ShareRecord, token: &str)
     )
 }
 
+/// The password form of a protected link, with what went wrong last time.
+fn password_form(
+    state: &AppState,
+    viewer: &Viewer,
+    error: Option<&str>,
+) -> Result<axum::response::Html<String>, AppError> {
+    render(
+        state,
+        viewer,
+        "share.html",
+        json!({ "locked": true, "error": error }),
+    )
+}
+
 /// `GET /s/{token}`: a protected link not yet unlocked in this browser answers the password
 /// form; otherwise the browser gets the link's cookie and goes to the album, or back here to
 /// see the link's photos with the cookie that opens them.
@@ -67,12 +81,7 @@ pub async fn open(
     let key = share::unlock_key(links(&state), &state.unlock_key).await?;
     let held = viewer.cookies.share_links(&request_headers);
     if link.password_hash.is_some() && !share::holds_unlocked(held, &key, &link) {
-        let page = render(
-            &state,
-            &viewer,
-            "share.html",
-            json!({ "locked": true, "error": null }),
-        )?;
+        let page = password_form(&state, &viewer, None)?;
         return Ok((private_page_headers(), page).into_response());
     }
     let holds_link = viewer
@@ -141,12 +150,7 @@ pub async fn unlock(
         Ok(attempt) => attempt,
         Err(Locked { retry_after }) => {
             let error = format!("Too many attempts; try again in {retry_after} seconds.");
-            let page = render(
-                &state,
-                &viewer,
-                "share.html",
-                json!({ "locked": true, "error": error }),
-            )?;
+            let page = password_form(&state, &viewer, Some(&error))?;
             let mut headers = private_page_headers();
             headers.insert(RETRY_AFTER, HeaderValue::from(retry_after));
             return Ok((StatusCode::TOO_MANY_REQUESTS, headers, page).into_response());
@@ -164,12 +168,7 @@ pub async fn unlock(
         // Already counted by `begin`.
         drop(attempt);
         let error = "That is not the password of this link.";
-        let page = render(
-            &state,
-            &viewer,
-            "share.html",
-            json!({ "locked": true, "error": error }),
-        )?;
+        let page = password_form(&state, &viewer, Some(error))?;
         return Ok((StatusCode::UNAUTHORIZED, private_page_headers(), page).into_response());
     }
     attempt.succeeded();
