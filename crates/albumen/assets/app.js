@@ -1,3 +1,89 @@
+// Theme: the system's unless the person picked one with the header's toggle; the choice is
+// kept in localStorage and applied as <html data-theme>. (This script is deferred, so the
+// system theme shows until it runs.)
+(() => {
+  const root = document.documentElement;
+  const KEY = "albumen-theme";
+  const system = matchMedia("(prefers-color-scheme: dark)");
+  const stored = () => {
+    try {
+      const value = localStorage.getItem(KEY);
+      return value === "light" || value === "dark" ? value : null;
+    } catch { return null; }
+  };
+  let choice = stored();
+  const apply = () => {
+    if (choice) root.dataset.theme = choice;
+    else delete root.dataset.theme;
+    const effective = choice || (system.matches ? "dark" : "light");
+    root.dataset.effectiveTheme = effective;
+    const toggle = document.getElementById("theme-toggle");
+    if (toggle) {
+      const label = `Switch to ${effective === "dark" ? "light" : "dark"} theme`;
+      toggle.setAttribute("aria-label", label);
+      toggle.title = label;
+      toggle.hidden = false;
+    }
+  };
+  apply();
+  system.addEventListener("change", apply);
+  addEventListener("storage", (event) => {
+    if (event.key === KEY) { choice = stored(); apply(); }
+  });
+  document.getElementById("theme-toggle")?.addEventListener("click", () => {
+    const next = root.dataset.effectiveTheme === "dark" ? "light" : "dark";
+    // Picking the system's own theme forgets the choice: the page follows the system again.
+    choice = (next === "dark") === system.matches ? null : next;
+    try {
+      if (choice) localStorage.setItem(KEY, choice);
+      else localStorage.removeItem(KEY);
+    } catch { /* storage refused: the choice lasts for this page */ }
+    apply();
+  });
+})();
+
+// Album index: filter the cards by name and date as the person types.
+(() => {
+  const input = document.getElementById("album-search");
+  if (!input) return;
+  input.closest(".search").hidden = false;
+  const noMatch = document.querySelector(".no-match");
+  const cards = [...document.querySelectorAll(".year .card")].map((card) => ({
+    card,
+    text: card.textContent.toLowerCase().replace(/\s+/g, " "),
+  }));
+  const filter = () => {
+    const words = input.value.toLowerCase().trim().split(/\s+/).filter(Boolean);
+    let shown = 0;
+    for (const { card, text } of cards) {
+      const match = words.every((word) => text.includes(word));
+      card.hidden = !match;
+      if (match) shown += 1;
+    }
+    for (const section of document.querySelectorAll(".year")) {
+      section.hidden = !section.querySelector(".card:not([hidden])");
+    }
+    for (const link of document.querySelectorAll(".years a")) {
+      const section = document.getElementById(link.hash.slice(1));
+      link.hidden = !section || section.hidden;
+    }
+    if (noMatch) noMatch.hidden = shown > 0;
+  };
+  input.addEventListener("input", filter);
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && input.value) { input.value = ""; filter(); }
+  });
+  if (input.value) filter();
+})();
+
+// Album page: justified rows. Each cell grows with its photo's aspect ratio (CSSOM, which the
+// Content-Security-Policy allows, unlike style attributes).
+for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
+  const width = Number(cell.dataset.w);
+  const height = Number(cell.dataset.h);
+  if (width > 0 && height > 0) cell.style.setProperty("--r", (width / height).toFixed(4));
+}
+
 // Keyboard navigation on photo pages: ← previous, → next, Esc back to the album.
 document.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea")) return;

@@ -45,6 +45,8 @@ pub struct AlbumPage {
     /// Child albums the viewer may see that hold photos it may see, newest first.
     pub sub_albums: Vec<Album>,
     pub photos: Vec<PhotoEntry>,
+    /// Whether the viewer may export the album as a ZIP (pages offer it only then).
+    pub may_export: bool,
 }
 
 /// A photo the viewer may act on, with the grant to read its bytes.
@@ -107,10 +109,15 @@ impl Gallery {
     /// [`Gallery::album`] with its breadcrumbs and sub-albums, read on one connection.
     pub async fn album_page(&self, id: AlbumId) -> Result<AlbumPage> {
         let mut read = self.reader().await?;
-        let album = self
-            .authorized_album(read.as_mut(), id, Action::View)
-            .await?;
+        let (album, facts) = read
+            .album_with_facts(&self.scope, id)
+            .await?
+            .ok_or(GalleryError::NotFound)?;
+        if self.decide(Action::View, Target::Album(&facts)) == Decision::Deny {
+            return Err(GalleryError::NotFound);
+        }
         Ok(AlbumPage {
+            may_export: self.decide(Action::Export, Target::Album(&facts)) == Decision::Allow,
             album,
             photos: read.album_entries(&self.scope, id).await?,
             sub_albums: read.sub_albums(&self.scope, id).await?,

@@ -74,10 +74,48 @@ mod tests {
     }
 }
 
+/// An index card: a top-level album (one with no listed ancestor) and the listed albums below
+/// it, newest first, reachable from the card.
+#[derive(Serialize)]
+struct Card {
+    #[serde(flatten)]
+    album: Album,
+    subs: Vec<Album>,
+}
+
 #[derive(Serialize)]
 struct Year {
     year: String,
-    albums: Vec<Album>,
+    albums: Vec<Card>,
+}
+
+/// Groups `albums` (newest first) into cards: each album goes under its topmost listed
+/// ancestor (by folder path), or gets a card of its own. Order is kept within both levels.
+fn cards(albums: Vec<Album>) -> Vec<Card> {
+    let listed: std::collections::HashSet<String> = albums.iter().map(|a| a.path.clone()).collect();
+    let root_of = |path: &str| -> Option<String> {
+        path.match_indices('/')
+            .map(|(at, _)| &path[..at])
+            .find(|ancestor| listed.contains(*ancestor))
+            .map(str::to_owned)
+    };
+    let mut cards: Vec<Card> = Vec::new();
+    let mut below: Vec<(String, Album)> = Vec::new();
+    for album in albums {
+        match root_of(&album.path) {
+            Some(root) => below.push((root, album)),
+            None => cards.push(Card {
+                album,
+                subs: Vec::new(),
+            }),
+        }
+    }
+    for (root, album) in below {
+        if let Some(card) = cards.iter_mut().find(|c| c.album.path == root) {
+            card.subs.push(album);
+        }
+    }
+    cards
 }
 
 pub async fn index_page(
@@ -86,18 +124,20 @@ pub async fn index_page(
 ) -> Result<Html<String>, AppError> {
     let albums = viewer.gallery()?.albums().await?;
     let mut years: Vec<Year> = Vec::new();
-    for album in albums {
-        let year = album
+    for card in cards(albums) {
+        let year = card
+            .album
             .date
             .as_deref()
             .and_then(|d| d.get(..4))
             .unwrap_or("Undated")
             .to_owned();
-        match years.last_mut() {
-            Some(last) if last.year == year => last.albums.push(album),
-            _ => years.push(Year {
+        // Newest first, so a year's albums are consecutive; undated ones come last.
+        match years.iter_mut().find(|y| y.year == year) {
+            Some(known) => known.albums.push(card),
+            None => years.push(Year {
                 year,
-                albums: vec![album],
+                albums: vec![card],
             }),
         }
     }
@@ -113,13 +153,25 @@ pub async fn album_page(
     let photos: Vec<_> = page
         .photos
         .iter()
-        .map(|p| json!({"id": p.id, "filename": p.filename, "v": preview_version(&state, &p.fingerprint, "thumb")}))
+        .map(|p| {
+            let (width, height) = p.display_size();
+            json!({
+                "id": p.id,
+                "filename": p.filename,
+                "taken_at": p.taken_at,
+                "width": width,
+                "height": height,
+                "v": preview_version(&state, &p.fingerprint, "thumb"),
+                "sv": preview_version(&state, &p.fingerprint, "standard"),
+            })
+        })
         .collect();
     let parents: Vec<_> = page
         .parents
         .iter()
         .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
+    let may_export = page.may_export && !photos.is_empty();
     render(
         &state,
         &viewer,
@@ -129,6 +181,7 @@ pub async fn album_page(
             "parents": parents,
             "sub_albums": page.sub_albums,
             "photos": photos,
+            "may_export": may_export,
         }),
     )
 }

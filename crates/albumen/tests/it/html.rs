@@ -35,7 +35,58 @@ async fn the_index_lists_albums_newest_first_with_thumbnails() {
         "names are escaped"
     );
     assert!(html.contains("19 January 2013"));
-    assert_eq!(html.matches("/preview/thumb").count(), 3);
+    assert_eq!(html.matches("<img src=\"/media/photos/").count(), 3);
+    // Sharp on high-density screens: the standard preview is offered next to the thumbnail.
+    assert_eq!(html.matches("/preview/standard 1600w").count(), 3);
+    assert_eq!(html.matches("loading=\"lazy\"").count(), 3);
+    assert!(
+        html.contains("alt=\"Snow in Paris\""),
+        "covers are described"
+    );
+}
+
+#[tokio::test]
+async fn the_index_has_one_heading_per_year_and_nests_sub_albums_in_their_card() {
+    let t = TestApp::new().await;
+    for (path, taken) in [
+        ("2013_01_19_Snow in Paris/a.jpg", "2013:01:19 10:00:00"),
+        ("2013_01_19_Snow in Paris/b.jpg", "2013:01:19 11:00:00"),
+        ("2013_06_02_Picnic/a.jpg", "2013:06:02 10:00:00"),
+        ("Family/a.jpg", "2012:08:10 10:00:00"),
+        ("Family/Garden/a.jpg", "2014:05:01 10:00:00"),
+        ("Family/Garden/Pond/a.jpg", "2014:05:02 10:00:00"),
+    ] {
+        t.add(path, &jpeg(32, 24, &Exif::taken(taken)));
+    }
+    t.scan().await;
+    let admin = t.admin().await;
+    let html = t.get("/", Some(&admin)).await.text();
+    // One heading per year, even with several albums in it; none for a year only sub-albums have.
+    assert_eq!(html.matches("<h2>2013</h2>").count(), 1, "{html}");
+    assert_eq!(html.matches("<h2>2012</h2>").count(), 1);
+    assert!(!html.contains("<h2>2014</h2>"));
+    assert_eq!(
+        html.matches("href=\"#y").count(),
+        2,
+        "one jump link per year"
+    );
+    // Top-level cards; the sub-albums sit in their top-level album's card, still linked.
+    assert_eq!(html.matches("<li class=\"card\">").count(), 3);
+    assert!(html.contains("+2 albums inside"), "{html}");
+    let at = |needle: &str| {
+        html.find(needle)
+            .unwrap_or_else(|| panic!("{needle} missing"))
+    };
+    assert!(at("<h2>2013</h2>") < at("Picnic") && at("Picnic") < at("Snow in Paris"));
+    assert!(at("Snow in Paris") < at("<h2>2012</h2>"));
+    assert!(
+        at("<span class=\"name\">Family</span>") < at("<span class=\"name\">Garden</span>"),
+        "{html}"
+    );
+    // Counts: what this viewer may see.
+    assert!(html.contains("19 January 2013 · 2 photos"));
+    assert!(html.contains("2 June 2013 · 1 photo<"));
+    assert!(html.contains("id=\"album-search\""));
 }
 
 #[tokio::test]
@@ -169,4 +220,35 @@ async fn container_albums_list_their_sub_albums_and_children_link_back() {
         "<a href=\"/\">Albums</a> › <a href=\"/albums/{year}\">2013</a>"
     )));
     assert!(!html.contains("Sub-albums"));
+}
+
+#[tokio::test]
+async fn album_pages_lay_photos_out_by_aspect_ratio_and_offer_the_zip() {
+    let t = TestApp::new().await;
+    t.add("Trip/wide.jpg", &jpeg(64, 32, &Exif::default()));
+    t.add("Trip/tall.jpg", &jpeg(24, 48, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = t
+        .repo()
+        .list_albums(&VisibilityScope::Everything)
+        .await
+        .unwrap()[0]
+        .id;
+    let html = t
+        .get(&format!("/albums/{album}"), Some(&admin))
+        .await
+        .text();
+    assert!(html.contains("<ul class=\"grid justified\">"), "{html}");
+    assert!(html.contains("data-w=\"64\" data-h=\"32\""), "{html}");
+    assert!(html.contains("data-w=\"24\" data-h=\"48\""), "{html}");
+    assert!(
+        html.contains("width=\"64\" height=\"32\""),
+        "no layout shift"
+    );
+    assert_eq!(html.matches("loading=\"lazy\"").count(), 2);
+    assert!(html.contains(&format!("href=\"/albums/{album}/export.zip\"")));
+    // Anonymous visitors of a private album see nothing, and no ZIP.
+    let page = t.get(&format!("/albums/{album}"), None).await;
+    assert!(!page.text().contains("export.zip"));
 }

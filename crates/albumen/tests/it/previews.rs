@@ -237,8 +237,9 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
 
     let page = t.get(&format!("/albums/{public}"), None).await.text();
     let id = t.photo_id("p.jpg").await;
-    let thumb = img_src(&page, &format!("/media/photos/{id}/preview/thumb?v="));
-    let versioned = t.get(&thumb, None).await;
+    // The album's justified rows show each photo's standard preview, uncropped.
+    let grid = img_src(&page, &format!("/media/photos/{id}/preview/standard?v="));
+    let versioned = t.get(&grid, None).await;
     assert_eq!(versioned.status, 200);
     assert_eq!(
         versioned.header("cache-control"),
@@ -285,8 +286,11 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
         .get(&format!("/albums/{}", album("Priv")), Some(&admin))
         .await
         .text();
-    let thumb = img_src(&page, &format!("/media/photos/{private}/preview/thumb?v="));
-    let reply = t.get(&thumb, Some(&admin)).await;
+    let private_grid = img_src(
+        &page,
+        &format!("/media/photos/{private}/preview/standard?v="),
+    );
+    let reply = t.get(&private_grid, Some(&admin)).await;
     assert_eq!(reply.header("cache-control"), Some("private, max-age=3600"));
     assert_eq!(reply.header("vary"), Some("Cookie, Accept"));
 
@@ -294,8 +298,8 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
     t.add("Pub/p.jpg", &jpeg(2000, 3000, &Exif::default()));
     t.scan().await;
     let page = t.get(&format!("/albums/{public}"), None).await.text();
-    let new_thumb = img_src(&page, &format!("/media/photos/{id}/preview/thumb?v="));
-    assert_ne!(new_thumb, thumb);
+    let new_grid = img_src(&page, &format!("/media/photos/{id}/preview/standard?v="));
+    assert_ne!(new_grid, grid);
 }
 
 #[tokio::test]

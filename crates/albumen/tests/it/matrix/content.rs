@@ -149,7 +149,8 @@ fn album_card(w: &World, tally: &mut Tally, cell: (&str, Role), html: &str, albu
     tally.cell(cell.0, role, Object::Album(album));
 }
 
-/// `/`: the albums listed, each with its date, count and cover; year headings of those only.
+/// `/`: the albums listed, each with its date, count and cover; year headings of the top-level
+/// ones only.
 pub fn index_page(w: &World, tally: &mut Tally, route: &str, role: Role, reply: &Reply) {
     let html = reply.text();
     let listed: Vec<Album> = super::catalog::ALBUMS
@@ -159,8 +160,11 @@ pub fn index_page(w: &World, tally: &mut Tally, route: &str, role: Role, reply: 
         .collect();
     let expected: BTreeSet<i64> = listed.iter().map(|&a| w.album_id(a)).collect();
     assert_eq!(ids_after(&html, "href=\"/albums/"), expected, "{role:?} /");
+    // Cards are the listed albums with no listed ancestor, under their year; the albums below
+    // one are reached from its card (checked with the others below), not from a year of their own.
     let years: BTreeSet<String> = listed
         .iter()
+        .filter(|&&a| !a.ancestors().iter().any(|p| listed.contains(p)))
         .map(|&a| album_date(role, a).unwrap()[..4].to_owned())
         .collect();
     let shown: BTreeSet<String> = ids_after(&html, "id=\"y")
@@ -170,8 +174,20 @@ pub fn index_page(w: &World, tally: &mut Tally, route: &str, role: Role, reply: 
     assert_eq!(shown, years, "{role:?} / year headings");
     tally.content();
     tally.content();
-    for album in listed {
+    for &album in &listed {
         album_card(w, tally, (route, role), &html, album);
+        // An album below a listed one sits in the list of its topmost listed ancestor's card.
+        if let Some(&root) = album.ancestors().iter().find(|a| listed.contains(a)) {
+            let card = |a: Album| {
+                html.find(&format!("<a href=\"/albums/{}\">", w.album_id(a)))
+                    .unwrap()
+            };
+            let between = &html[card(root)..card(album)];
+            assert!(
+                between.contains("<details class=\"subs\">") && !between.contains("class=\"card\""),
+                "{role:?} /: {album:?} is not listed in the card of {root:?}"
+            );
+        }
     }
 }
 
