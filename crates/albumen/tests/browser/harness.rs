@@ -523,6 +523,37 @@ impl Browser {
         }
     }
 
+    /// Sizes the window so that the page's viewport is `width` × `height` CSS pixels (a phone
+    /// is 390 × 844, a laptop 1280 × 800).
+    pub async fn viewport(&self, width: u32, height: u32) {
+        let mut outer = (i64::from(width), i64::from(height));
+        for _ in 0..3 {
+            let size = (
+                u32::try_from(outer.0).unwrap_or(width),
+                u32::try_from(outer.1).unwrap_or(height),
+            );
+            if let Err(e) = self.client.set_window_size(size.0, size.1).await {
+                self.fail("sizing the window", &e);
+            }
+            let inner = self
+                .script("return [innerWidth, innerHeight]", vec![])
+                .await;
+            let (w, h): (i64, i64) = serde_json::from_value(inner).expect("viewport size");
+            if (w, h) == (i64::from(width), i64::from(height)) {
+                return;
+            }
+            // The window's frame, if any, is added to what the page needs.
+            outer = (
+                outer.0 + i64::from(width) - w,
+                outer.1 + i64::from(height) - h,
+            );
+        }
+        self.fail(
+            "sizing the viewport",
+            &format!("cannot make it {width} × {height}"),
+        );
+    }
+
     /// Saves a PNG of the viewport as `<target>/browser-screenshots/NAME.png`.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         match self.try_screenshot(name).await {

@@ -10,6 +10,7 @@ mod common;
 #[allow(dead_code)]
 #[path = "../it/fixtures.rs"]
 mod fixtures;
+mod gallery;
 mod harness;
 mod login;
 mod share;
