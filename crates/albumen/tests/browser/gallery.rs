@@ -150,6 +150,19 @@ async fn browsing_the_index_an_album_and_a_photo() {
         );
         browser.goto(&world.url("/")).await;
 
+        // The keyboard reaches the year links from the search box, with a visible focus ring.
+        let search = browser.find("#album-search").await;
+        search.send_keys("\u{e004}").await.expect("a Tab");
+        let focused = browser
+            .script(
+                "const a = document.activeElement;
+                 const style = getComputedStyle(a);
+                 return [a.matches('.years a'), style.outlineStyle, parseFloat(style.outlineWidth)];",
+                vec![],
+            )
+            .await;
+        assert_eq!(focused, json!([true, "solid", 3]), "focus ring");
+
         // The dark theme, chosen with the toggle, stays chosen.
         let (chosen, light_bg) = theme(browser).await;
         assert_eq!(
