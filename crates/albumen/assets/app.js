@@ -84,6 +84,40 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
   if (width > 0 && height > 0) cell.style.setProperty("--r", (width / height).toFixed(4));
 }
 
+// Album page: square tiles instead of justified rows, as the person last chose (kept in the
+// browser). Square tiles show the thumbnails, which are cropped square and lighter.
+(() => {
+  const toggle = document.getElementById("layout-toggle");
+  const grid = document.querySelector(".grid.justified");
+  if (!toggle || !grid) return;
+  const KEY = "albumen-layout";
+  const apply = (square) => {
+    grid.classList.toggle("square", square);
+    toggle.setAttribute("aria-pressed", String(square));
+    for (const img of grid.querySelectorAll("img[data-square]")) {
+      if (square && !img.dataset.full) {
+        img.dataset.full = img.getAttribute("src");
+        img.src = img.dataset.square;
+      } else if (!square && img.dataset.full) {
+        img.src = img.dataset.full;
+        delete img.dataset.full;
+      }
+    }
+  };
+  let square = false;
+  try { square = localStorage.getItem(KEY) === "square"; } catch { /* no storage: rows */ }
+  apply(square);
+  toggle.hidden = false;
+  toggle.addEventListener("click", () => {
+    square = !square;
+    try {
+      if (square) localStorage.setItem(KEY, "square");
+      else localStorage.removeItem(KEY);
+    } catch { /* storage refused: this page only */ }
+    apply(square);
+  });
+})();
+
 // Keyboard navigation on photo pages: ← previous, → next, Esc back to the album.
 document.addEventListener("keydown", (event) => {
   if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea")) return;

@@ -192,6 +192,20 @@ async fn browsing_the_index_an_album_and_a_photo() {
         assert_justified(browser).await;
         assert_eq!(browser.text(".album-head a.button").await, "Download ZIP");
         browser.screenshot("gallery-album-dark").await;
+
+        // Square tiles, as an option: thumbnails in a grid of squares, and back to rows.
+        browser.click("#layout-toggle").await;
+        let tiles = browser.loaded_images("ul.grid.square img", 5).await;
+        for (src, width) in &tiles {
+            assert!(src.contains("/preview/thumb") && *width > 0, "{tiles:?}");
+        }
+        for cell in rects(browser, "ul.grid li").await {
+            assert!((cell[2] - cell[3]).abs() < 1.0, "square tiles: {cell:?}");
+        }
+        browser.screenshot("gallery-album-square").await;
+        browser.click("#layout-toggle").await;
+        browser.loaded_images("ul.grid:not(.square) img", 5).await;
+        assert_justified(browser).await;
         browser.click("#theme-toggle").await;
         assert_eq!(theme(browser).await, (Value::Null, light_bg.clone()));
         browser.screenshot("gallery-album-desktop").await;
