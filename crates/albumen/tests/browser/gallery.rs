@@ -25,7 +25,7 @@ async fn rects(browser: &Browser, css: &str) -> Vec<[f64; 4]> {
     let found = browser
         .script(
             "return [...document.querySelectorAll(arguments[0])]
-               .filter(e => e.offsetParent !== null)
+               .filter(e => e.checkVisibility())
                .map(e => { const r = e.getBoundingClientRect();
                            return [r.left, r.top, r.width, r.height]; });",
             vec![json!(css)],
@@ -216,9 +216,21 @@ async fn browsing_the_index_an_album_and_a_photo() {
         assert!(shown[0].1 > 0, "{shown:?}");
         browser.screenshot("gallery-photo-desktop").await;
 
-        // The parent album lists its sub-album as a card.
+        // The sub-album, from the index: opened from its parent's card.
         let family = world.album("Family");
         let garden = world.album("Garden");
+        browser.goto(&world.url("/")).await;
+        let inside = format!(".card .subs a[href='/albums/{garden}']");
+        assert!(rects(browser, &inside).await.is_empty(), "folded at first");
+        browser.click(".card .subs summary").await;
+        assert_eq!(rects(browser, &inside).await.len(), 1);
+        browser.screenshot("gallery-index-sub-albums").await;
+        browser.click(&inside).await;
+        browser.wait_for_path(&format!("/albums/{garden}")).await;
+        assert_eq!(browser.text("main h1").await, "Garden");
+        assert!(browser.text("nav.crumbs").await.contains("Family"));
+
+        // The parent album lists its sub-album as a card.
         browser.goto(&world.url(&format!("/albums/{family}"))).await;
         browser
             .find(&format!(".sub-albums a[href='/albums/{garden}']"))
