@@ -16,6 +16,22 @@ const BUILTIN: &[(&str, &str)] = &[
     ("error.html", include_str!("../templates/error.html")),
     ("share.html", include_str!("../templates/share.html")),
     ("link.html", include_str!("../templates/link.html")),
+    (
+        "admin/nav.html",
+        include_str!("../templates/admin/nav.html"),
+    ),
+    (
+        "admin/overview.html",
+        include_str!("../templates/admin/overview.html"),
+    ),
+    (
+        "admin/people.html",
+        include_str!("../templates/admin/people.html"),
+    ),
+    (
+        "admin/links.html",
+        include_str!("../templates/admin/links.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
