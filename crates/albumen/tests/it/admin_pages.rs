@@ -107,6 +107,20 @@ async fn admin_pages_refuse_visitors_and_non_admins() {
         let reply = page(&t, path, &admin).await;
         assert!(reply.html().contains("<nav class=\"admin-nav\""));
     }
+    // A logged-out browser on an admin page gets the login form, back to that page.
+    let request = Request::builder()
+        .uri("/admin/links")
+        .header(header::ACCEPT, "text/html")
+        .body(Body::empty())
+        .unwrap();
+    let reply = t.send(request).await;
+    assert_eq!(reply.status, 401);
+    let html = reply.html();
+    assert!(html.contains("Log in to see this page."), "{html}");
+    assert!(
+        html.contains("name=\"next\" value=\"/admin/links\""),
+        "{html}"
+    );
     // The header links administrators, and only them, to the admin pages.
     let ann = t.login("ann").await;
     assert!(
