@@ -171,6 +171,26 @@ async fn an_administrator_makes_an_account_and_a_login_link_that_works() {
         assert!(table.contains("live") && table.contains("revoked"), "{table}");
         browser.screenshot("admin-links").await;
 
+        // At a phone's width the tables scroll inside the page, which itself does not.
+        browser.resize(390, 844).await;
+        browser.goto(&world.url("/admin/people")).await;
+        let overflow = browser
+            .script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await;
+        assert_eq!(overflow, 0, "the page scrolls sideways at a phone's width");
+        browser.click(&format!("#{row} summary")).await;
+        browser
+            .script(
+                "document.querySelector(arguments[0]).scrollIntoView()",
+                vec![json!(format!("#{row}"))],
+            )
+            .await;
+        browser.screenshot("admin-people-phone").await;
+        browser.resize(1280, 900).await;
+
         // Logged out, the link logs ann in.
         browser
             .click("header form[action='/logout'] button")

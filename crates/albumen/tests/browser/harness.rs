@@ -540,6 +540,13 @@ impl Browser {
         Ok(path)
     }
 
+    /// Resizes the window (a phone is about 390 × 844); the flags start it at 1280 × 900.
+    pub async fn resize(&self, width: u32, height: u32) {
+        if let Err(e) = self.client.set_window_size(width, height).await {
+            self.fail("resizing the window", &e);
+        }
+    }
+
     /// Grants the page a permission (`clipboard-read`, …) through WebDriver's permissions
     /// extension, so a test can check what a page put there.
     pub async fn grant(&self, permission: &str) {

@@ -380,7 +380,9 @@ async fn groups_are_made_filled_and_deleted_through_the_page() {
     .await;
     let html = followed(&t, &reply, "/admin/people?done=group-created", &admin).await;
     assert!(
-        html.contains("<th scope=\"row\">Family</th>\n    <td>ann, bob</td>"),
+        html.contains(
+            "<th scope=\"row\">Family</th>\n    <td data-label=\"Members\">ann, bob</td>"
+        ),
         "{html}"
     );
     let group = t.repo().list_groups().await.unwrap()[0].id;
