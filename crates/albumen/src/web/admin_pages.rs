@@ -608,6 +608,7 @@ async fn links(
                 "created": when(link.created_at),
                 "created_by": link.created_by.and_then(|u| users.get(&u)),
                 "expires": link.expires_at.map(when),
+                "revoked": link.revoked_at.map(when),
                 "views": link.view_count,
                 "last_used": link.last_used_at.map(when),
             })
