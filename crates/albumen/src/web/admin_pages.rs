@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use albumen_core::model::Permissions;
-use albumen_core::{AlbumId, GroupId, ShareId, UserId};
+use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use albumen_db::{ShareRecord, ShareTarget};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -27,7 +27,7 @@ use crate::share::{self, LinkRequest};
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, Client, PathId, Viewer, parse_id};
-use crate::web::html::render;
+use crate::web::html::{preview_version, render};
 
 /// A posted form's fields, repeated names kept (checkbox lists).
 struct Fields(Vec<(String, String)>);
@@ -672,9 +672,27 @@ pub async fn create_link(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let days_text = f.text("expires_in_days").trim();
+    // Posted from the photo picker: a link to the photos ticked, not to the album.
+    let selection = f.checked("selection");
     let result = async {
         let album: AlbumId = parse_id(f.text("album"))
             .map_err(|_| AppError::BadRequest("choose an album".to_owned()))?;
+        let target = if selection {
+            let photos = f
+                .all("photos")
+                .into_iter()
+                .map(|raw| {
+                    parse_id::<PhotoId>(raw)
+                        .map_err(|_| AppError::BadRequest(format!("{raw:?} is not a photo")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            ShareTarget::Photos(photos)
+        } else {
+            ShareTarget::Album {
+                id: album,
+                include_sub_albums: f.checked("include_sub_albums"),
+            }
+        };
         let expires_at = if days_text.is_empty() {
             None
         } else {
@@ -693,10 +711,7 @@ pub async fn create_link(
         let link = share::create(
             admin.repo(),
             LinkRequest {
-                target: ShareTarget::Album {
-                    id: album,
-                    include_sub_albums: f.checked("include_sub_albums"),
-                },
+                target,
                 label: f.text("label").trim().to_owned(),
                 expires_at,
                 password,
@@ -728,10 +743,71 @@ pub async fn create_link(
                 "expires_in_days": days_text,
                 "allow_download": f.checked("allow_download"),
                 "allow_zip": f.checked("allow_zip"),
+                "photos": f.all("photos"),
             });
-            links_error(&admin, &state, &viewer, err, form).await
+            let album = parse_id::<AlbumId>(f.text("album"));
+            match album {
+                Ok(album) if selection => {
+                    let (status, message) = form_error(err)?;
+                    let extra = json!({ "error": message, "form": form });
+                    let page = picker(&state, &viewer, album, extra).await?;
+                    Ok((status, page).into_response())
+                }
+                _ => links_error(&admin, &state, &viewer, err, form).await,
+            }
         }
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PickQuery {
+    album: Option<String>,
+}
+
+/// The photo picker of one album, with `extra` merged into its context.
+async fn picker(
+    state: &AppState,
+    viewer: &Viewer,
+    album: AlbumId,
+    extra: Value,
+) -> Result<axum::response::Html<String>, AppError> {
+    // An administrator's gallery sees every photo.
+    let page = viewer.gallery()?.album_page(album).await?;
+    let photos: Vec<Value> = page
+        .photos
+        .iter()
+        .map(|p| {
+            json!({
+                "id": p.id,
+                "filename": p.filename,
+                "v": preview_version(state, &p.fingerprint, "thumb"),
+            })
+        })
+        .collect();
+    let mut context = json!({
+        "section": "links",
+        "form": {},
+        "album": { "id": page.album.id, "name": page.album.name },
+        "photos": photos,
+    });
+    if let (Some(map), Some(extra)) = (context.as_object_mut(), extra.as_object()) {
+        map.extend(extra.clone());
+    }
+    render(state, viewer, "admin/pick.html", context)
+}
+
+/// `GET /admin/links/pick?album={id}`: the album's photos with a checkbox each and the link's
+/// options, posting to `POST /admin/links` a link to the photos ticked.
+pub async fn pick_photos(
+    _admin: Admin,
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(query): Query<PickQuery>,
+) -> Result<Response, AppError> {
+    let album: AlbumId = parse_id(query.album.as_deref().unwrap_or_default())?;
+    Ok(picker(&state, &viewer, album, json!({}))
+        .await?
+        .into_response())
 }
 
 /// `POST /admin/links/{id}/revoke`

@@ -204,6 +204,7 @@ pub fn table() -> Vec<Route> {
         ),
         route(M::GET, "/admin/links", Admin, admin_pages::links_page),
         route(M::POST, "/admin/links", Admin, admin_pages::create_link),
+        route(M::GET, "/admin/links/pick", Admin, admin_pages::pick_photos),
         route(
             M::POST,
             "/admin/links/{id}/revoke",

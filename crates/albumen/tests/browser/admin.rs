@@ -171,6 +171,26 @@ async fn an_administrator_makes_an_account_and_a_login_link_that_works() {
         assert!(table.contains("live") && table.contains("revoked"), "{table}");
         browser.screenshot("admin-links").await;
 
+        // A link to some photos of an album, ticked in the picker.
+        browser
+            .script(
+                "document.querySelector('#pick-album select[name=album]').value = arguments[0]",
+                vec![json!(grandma.to_string())],
+            )
+            .await;
+        browser.click("#pick-album button[type=submit]").await;
+        browser.find("ul.admin-pick").await;
+        assert_eq!(browser.text("main h1").await, "Share photos of Grandma at 90");
+        let thumbs = browser.loaded_images("ul.admin-pick img", 2).await;
+        assert!(thumbs.iter().all(|(_, w)| *w > 0), "{thumbs:?}");
+        browser.click("ul.admin-pick li:first-child input").await;
+        browser.fill("#pick input[name=label]", "Just one").await;
+        browser.screenshot("admin-pick").await;
+        browser.click("#pick button[type=submit]").await;
+        assert_eq!(browser.text("#secret-title").await, "New link");
+        let table = browser.text("table.admin-links").await;
+        assert!(table.contains("1 photo") && table.contains("Just one"), "{table}");
+
         // At a phone's width the tables scroll inside the page, which itself does not.
         browser.resize(390, 844).await;
         browser.goto(&world.url("/admin/people")).await;

@@ -618,6 +618,86 @@ async fn a_share_link_made_on_the_page_opens_until_it_is_revoked() {
 }
 
 #[tokio::test]
+async fn a_link_to_photos_ticked_in_the_picker_shows_those_photos() {
+    let t = TestApp::new().await;
+    t.add("Trips/a.jpg", &jpeg(40, 30, &Exif::default()));
+    t.add("Trips/b.jpg", &jpeg(42, 30, &Exif::default()));
+    t.add("Trips/c.jpg", &jpeg(44, 30, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let trips = t.repo().catalog_albums().await.unwrap()[0].id.get();
+    let (a, b) = (t.photo_id("a.jpg").await, t.photo_id("b.jpg").await);
+
+    let html = page(&t, &format!("/admin/links/pick?album={trips}"), &admin)
+        .await
+        .html();
+    assert!(html.contains("Share photos of Trips"), "{html}");
+    assert_eq!(html.matches("name=\"photos\"").count(), 3, "{html}");
+    assert!(html.contains(&format!("/media/photos/{a}/preview/thumb?v=")));
+    assert_eq!(
+        t.get("/admin/links/pick?album=999", Some(&admin))
+            .await
+            .status,
+        404
+    );
+
+    let album = trips.to_string();
+    let picked = |photos: Vec<String>| {
+        let mut fields = vec![
+            ("selection".to_owned(), "1".to_owned()),
+            ("album".to_owned(), album.clone()),
+            ("label".to_owned(), "Two of them".to_owned()),
+        ];
+        fields.extend(photos.into_iter().map(|p| ("photos".to_owned(), p)));
+        fields
+    };
+    let post = async |fields: Vec<(String, String)>| {
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        post_form(&t, "/admin/links", &admin, &fields).await
+    };
+    // Nothing ticked: the picker again, with the label typed.
+    let reply = post(picked(vec![])).await;
+    assert_eq!(reply.status, 400);
+    let html = reply.html();
+    assert!(
+        html.contains("A photo link needs at least one photo."),
+        "{html}"
+    );
+    assert!(html.contains("value=\"Two of them\""), "{html}");
+
+    let reply = post(picked(vec![a.to_string(), b.to_string()])).await;
+    assert_eq!(reply.status, 200, "{}", reply.html());
+    let html = reply.html();
+    let token = shown_token(&html, "value=\"http://photos.example/s/");
+    assert!(html.contains("2 photos"), "{html}");
+
+    // The guest sees exactly those two.
+    let opened = t.get(&format!("/s/{token}"), None).await;
+    assert_eq!(opened.status, 303);
+    let cookie = opened
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let guest = Session {
+        cookie,
+        csrf: String::new(),
+    };
+    let shown = t.get(&format!("/s/{token}"), Some(&guest)).await.html();
+    assert!(
+        shown.contains("2 photos") && shown.contains("Two of them"),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!("/photos/{a}\"")) && shown.contains(&format!("/photos/{b}\"")));
+    assert!(!shown.contains("c.jpg"));
+}
+
+#[tokio::test]
 async fn admin_templates_can_be_overridden_by_name() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("admin")).unwrap();

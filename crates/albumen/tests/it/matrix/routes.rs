@@ -199,6 +199,7 @@ fn managed_request(
             path.to_owned(),
             Some(json!({"album": album(Album::Sunny).to_string(), "label": "spare"})),
         ),
+        ("GET", "/admin/links/pick") => (format!("{path}?album={}", album(Album::Family)), None),
         ("POST", "/admin/links/{id}/revoke") => (with(spare.share), Some(json!({}))),
         // Sunny has no link of the world's: only the throwaway ones are revoked.
         ("POST", "/admin/albums/{id}/revoke-links") => (with(album(Album::Sunny)), Some(json!({}))),
