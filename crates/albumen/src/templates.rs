@@ -16,6 +16,26 @@ const BUILTIN: &[(&str, &str)] = &[
     ("error.html", include_str!("../templates/error.html")),
     ("share.html", include_str!("../templates/share.html")),
     ("link.html", include_str!("../templates/link.html")),
+    (
+        "admin/nav.html",
+        include_str!("../templates/admin/nav.html"),
+    ),
+    (
+        "admin/overview.html",
+        include_str!("../templates/admin/overview.html"),
+    ),
+    (
+        "admin/people.html",
+        include_str!("../templates/admin/people.html"),
+    ),
+    (
+        "admin/links.html",
+        include_str!("../templates/admin/links.html"),
+    ),
+    (
+        "admin/pick.html",
+        include_str!("../templates/admin/pick.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +114,31 @@ mod tests {
             .expect("renders");
         assert!(html.contains("&lt;script&gt;"));
         assert!(!html.contains("<script>x"));
+    }
+
+    /// A template file the binary does not carry would be found only by whoever renders it.
+    #[test]
+    fn every_template_file_is_built_in() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut dirs = vec![root.clone()];
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("templates folder") {
+                let path = entry.expect("entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else {
+                    let name = path.strip_prefix(&root).expect("below the root");
+                    files.push(name.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        for file in files {
+            assert!(
+                BUILTIN.iter().any(|(name, _)| *name == file),
+                "{file} is not in BUILTIN"
+            );
+        }
     }
 
     #[test]

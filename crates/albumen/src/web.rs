@@ -1,6 +1,7 @@
 //! The HTTP surface: one router for HTML pages, the JSON API, media and assets.
 
 pub mod admin;
+pub mod admin_pages;
 pub mod api;
 pub mod assets;
 pub mod client;

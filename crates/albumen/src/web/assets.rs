@@ -1,5 +1,6 @@
-//! The stylesheet, script and icon, compiled into the binary and served with far-future caching; page
-//! links carry a content hash so a new release is fetched at once.
+//! The stylesheets, scripts and icon (the admin pages' own `admin.css` and `admin.js` among
+//! them), compiled into the binary and served with far-future caching; page links carry a
+//! content hash so a new release is fetched at once.
 
 use std::sync::LazyLock;
 
@@ -13,12 +14,16 @@ use crate::web::error::AppError;
 const CSS: &str = include_str!("../../assets/app.css");
 const JS: &str = include_str!("../../assets/app.js");
 const ICON: &str = include_str!("../../assets/icon.svg");
+const ADMIN_CSS: &str = include_str!("../../assets/admin.css");
+const ADMIN_JS: &str = include_str!("../../assets/admin.js");
 
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = blake3::Hasher::new();
     hasher.update(CSS.as_bytes());
     hasher.update(JS.as_bytes());
     hasher.update(ICON.as_bytes());
+    hasher.update(ADMIN_CSS.as_bytes());
+    hasher.update(ADMIN_JS.as_bytes());
     hasher.finalize().to_hex()[..12].to_owned()
 });
 
@@ -28,6 +33,8 @@ pub async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
         "app.css" => ("text/css; charset=utf-8", CSS),
         "app.js" => ("text/javascript; charset=utf-8", JS),
         "icon.svg" => ("image/svg+xml", ICON),
+        "admin.css" => ("text/css; charset=utf-8", ADMIN_CSS),
+        "admin.js" => ("text/javascript; charset=utf-8", ADMIN_JS),
         _ => return Err(AppError::NotFound),
     };
     Ok((

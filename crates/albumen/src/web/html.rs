@@ -268,9 +268,9 @@ pub async fn render_errors(
     next: Next,
 ) -> Response {
     let is_api = request.uri().path().starts_with("/api/");
-    // A logged-out visitor who followed a link to something private gets the login form, and
-    // comes back here afterwards. The page depends only on the request, never on what exists.
-    // Only for pages a browser navigates to; never for token URLs, whose token must not echo.
+    // A logged-out visitor who followed a link to something private (or to an admin page) gets
+    // the login form, and comes back here afterwards. The page depends only on the request,
+    // never on what exists. Only for pages a browser navigates to; never for token URLs, whose token must not echo.
     let navigates = request.method() == axum::http::Method::GET
         && request
             .headers()
@@ -300,7 +300,11 @@ pub async fn render_errors(
         .get::<Viewer>()
         .cloned()
         .unwrap_or_else(Viewer::anonymous);
-    let login_next = (info.status == StatusCode::NOT_FOUND && viewer.user.is_none())
+    let offers_login = matches!(
+        info.status,
+        StatusCode::NOT_FOUND | StatusCode::UNAUTHORIZED
+    );
+    let login_next = (offers_login && viewer.user.is_none())
         .then_some(here)
         .flatten();
     let context = json!({

@@ -7,7 +7,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
-use super::{admin, api, assets, html, login, media, policy, share};
+use super::{admin, admin_pages, api, assets, html, login, media, policy, share};
 use crate::state::AppState;
 
 /// Who may use a route.
@@ -161,6 +161,62 @@ pub fn table() -> Vec<Route> {
         route(M::GET, "/api/v1/shares", Admin, share::list),
         route(M::POST, "/api/v1/shares", Admin, share::create),
         route(M::DELETE, "/api/v1/shares/{id}", Admin, share::revoke),
+        // The admin pages: forms over the same domain functions as the admin API.
+        route(M::GET, "/admin", Admin, admin_pages::overview),
+        route(M::GET, "/admin/people", Admin, admin_pages::people_page),
+        route(M::POST, "/admin/users", Admin, admin_pages::create_user),
+        route(
+            M::POST,
+            "/admin/users/{id}/disabled",
+            Admin,
+            admin_pages::set_disabled,
+        ),
+        route(
+            M::POST,
+            "/admin/users/{id}/password",
+            Admin,
+            admin_pages::set_password,
+        ),
+        route(
+            M::POST,
+            "/admin/users/{id}/permissions",
+            Admin,
+            admin_pages::set_permissions,
+        ),
+        route(
+            M::POST,
+            "/admin/users/{id}/login-link",
+            Admin,
+            admin_pages::create_login_link,
+        ),
+        route(M::POST, "/admin/groups", Admin, admin_pages::create_group),
+        route(
+            M::POST,
+            "/admin/groups/{id}/members",
+            Admin,
+            admin_pages::set_group_members,
+        ),
+        route(
+            M::POST,
+            "/admin/groups/{id}/delete",
+            Admin,
+            admin_pages::delete_group,
+        ),
+        route(M::GET, "/admin/links", Admin, admin_pages::links_page),
+        route(M::POST, "/admin/links", Admin, admin_pages::create_link),
+        route(M::GET, "/admin/links/pick", Admin, admin_pages::pick_photos),
+        route(
+            M::POST,
+            "/admin/links/{id}/revoke",
+            Admin,
+            admin_pages::revoke_link,
+        ),
+        route(
+            M::POST,
+            "/admin/albums/{id}/revoke-links",
+            Admin,
+            admin_pages::revoke_album_links,
+        ),
     ]
 }
 

@@ -571,6 +571,22 @@ impl Browser {
         Ok(path)
     }
 
+    /// Resizes the window (a phone is about 390 × 844); the flags start it at 1280 × 900.
+    pub async fn resize(&self, width: u32, height: u32) {
+        if let Err(e) = self.client.set_window_size(width, height).await {
+            self.fail("resizing the window", &e);
+        }
+    }
+
+    /// Grants the page a permission (`clipboard-read`, …) through WebDriver's permissions
+    /// extension, so a test can check what a page put there.
+    pub async fn grant(&self, permission: &str) {
+        let command = SetPermission(permission.to_owned());
+        if let Err(e) = self.client.issue_cmd(command).await {
+            self.fail(&format!("granting {permission}"), &e);
+        }
+    }
+
     /// The browser console's messages since the last call, as `LEVEL message`.
     pub async fn console(&self) -> Vec<String> {
         let Ok(entries) = self.client.issue_cmd(ConsoleLog).await else {
@@ -638,6 +654,29 @@ impl WebDriverCompatibleCommand for ConsoleLog {
 
     fn method_and_body(&self, _url: &url::Url) -> (Method, Option<String>) {
         (Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
+/// WebDriver's "Set Permission" (from the Permissions specification), which chromedriver
+/// supports.
+#[derive(Debug)]
+struct SetPermission(String);
+
+impl WebDriverCompatibleCommand for SetPermission {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!(
+            "session/{}/permissions",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _url: &url::Url) -> (Method, Option<String>) {
+        let body = json!({"descriptor": {"name": self.0}, "state": "granted"});
+        (Method::POST, Some(body.to_string()))
     }
 }
 

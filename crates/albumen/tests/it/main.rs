@@ -4,6 +4,7 @@
 
 mod access;
 mod admin;
+mod admin_pages;
 mod auth;
 mod cli;
 mod common;

@@ -3,14 +3,15 @@
 //! to everyone else without a word about any object, answered to those who may.
 
 use albumen::web::routes::{Access, Route};
-use axum::http::Method;
+use axum::body::Body;
+use axum::http::{Method, Request, header};
 use serde_json::{Value, json};
 
 use super::Tally;
 use super::catalog::{Album, Photo, ROLES, Role};
 use super::content::no_catalog;
 use super::world::World;
-use crate::common::PASSWORD;
+use crate::common::{PASSWORD, Reply, Session};
 
 /// How the matrix checks a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,8 +176,70 @@ fn managed_request(
             Some(json!({"album_id": album(Album::Sunny)})),
         ),
         ("DELETE", "/api/v1/shares/{id}") => (with(spare.share), None),
+        // The admin pages: their forms' fields (see `call`).
+        ("GET", "/admin" | "/admin/people" | "/admin/links") => (path.to_owned(), None),
+        ("POST", "/admin/users") => (
+            path.to_owned(),
+            Some(json!({"username": "dave", "password": PASSWORD})),
+        ),
+        ("POST", "/admin/users/{id}/disabled") => {
+            (with(spare.user), Some(json!({"disabled": "false"})))
+        }
+        ("POST", "/admin/users/{id}/password") => {
+            (with(spare.user), Some(json!({"password": PASSWORD})))
+        }
+        ("POST", "/admin/users/{id}/permissions") => (with(spare.user), Some(json!({}))),
+        ("POST", "/admin/users/{id}/login-link") => {
+            (with(spare.user), Some(json!({"single_use": "on"})))
+        }
+        ("POST", "/admin/groups") => (path.to_owned(), Some(json!({"name": "spare form"}))),
+        ("POST", "/admin/groups/{id}/members") => (with(spare.group), Some(json!({}))),
+        ("POST", "/admin/groups/{id}/delete") => (with(spare.group), Some(json!({}))),
+        ("POST", "/admin/links") => (
+            path.to_owned(),
+            Some(json!({"album": album(Album::Sunny).to_string(), "label": "spare"})),
+        ),
+        ("GET", "/admin/links/pick") => (format!("{path}?album={}", album(Album::Family)), None),
+        ("POST", "/admin/links/{id}/revoke") => (with(spare.share), Some(json!({}))),
+        // Sunny has no link of the world's: only the throwaway ones are revoked.
+        ("POST", "/admin/albums/{id}/revoke-links") => (with(album(Album::Sunny)), Some(json!({}))),
         _ => return None,
     })
+}
+
+/// Whether a managed route is an admin page, whose changes are HTML forms.
+fn is_page(path: &str) -> bool {
+    path == "/admin" || path.starts_with("/admin/")
+}
+
+/// Sends a managed route's request: a JSON body to the API, or, to an admin page, the body's
+/// fields as a form with the session's CSRF field (as a browser posts it).
+async fn call(
+    w: &World,
+    method: &Method,
+    uri: &str,
+    session: Option<&Session>,
+    body: Option<Value>,
+) -> Reply {
+    if !is_page(uri) || *method == Method::GET {
+        return w.t.call(method.clone(), uri, session, body).await;
+    }
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    if let Some(session) = session {
+        form.append_pair("csrf_token", &session.csrf);
+    }
+    for (key, value) in body.iter().flat_map(|b| b.as_object().unwrap()) {
+        form.append_pair(key, value.as_str().unwrap());
+    }
+    let mut request = Request::builder()
+        .method(method.clone())
+        .uri(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(session) = session {
+        request = request.header(header::COOKIE, &session.cookie);
+    }
+    w.t.send(request.body(Body::from(form.finish())).unwrap())
+        .await
 }
 
 fn permitted(role: Role, access: Access) -> bool {
@@ -197,9 +260,7 @@ pub async fn managed_route(w: &World, tally: &mut Tally, route: &Classified) {
             // Changes are made once, by the administrator, at the end.
             continue;
         }
-        let reply =
-            w.t.call(route.method.clone(), &uri, w.session(role), body.clone())
-                .await;
+        let reply = call(w, &route.method, &uri, w.session(role), body.clone()).await;
         let what = format!("{} {uri}", route.method);
         if may {
             assert_eq!(reply.status, 200, "{role:?} {what}: {}", reply.text());
@@ -215,7 +276,13 @@ pub async fn managed_route(w: &World, tally: &mut Tally, route: &Classified) {
             (401, "login-required")
         };
         assert_eq!(reply.status, status, "{role:?} {what}: {}", reply.text());
-        assert_eq!(reply.json()["error"]["code"], code, "{role:?} {what}");
+        if is_page(&uri) {
+            // The error page, as for any page.
+            let content_type = reply.header("content-type").unwrap_or_default();
+            assert!(content_type.starts_with("text/html"), "{role:?} {what}");
+        } else {
+            assert_eq!(reply.json()["error"]["code"], code, "{role:?} {what}");
+        }
         tally.check();
         tally.check();
         no_catalog(w, tally, &route.key, role, &what, &reply);
@@ -230,19 +297,21 @@ pub async fn administrator_changes(w: &World, tally: &mut Tally, routes: &[Class
         .filter(|r| r.family == Family::Managed && r.method != Method::GET)
         .collect();
     let rank = |r: &Classified| match (r.method.as_str(), r.path.contains("{id}")) {
-        ("POST", false) => 0,
         ("DELETE", _) => 2,
+        // The admin pages' removals.
+        _ if r.path.ends_with("/delete") || r.path.contains("revoke") => 2,
+        ("POST", false) => 0,
         _ => 1,
     };
     changes.sort_by_key(|r| rank(r));
     let mut spare = Spare::refused(w);
     for route in changes {
         let (uri, body) = managed_request(w, &route.method, route.path, &spare).unwrap();
-        let reply =
-            w.t.call(route.method.clone(), &uri, Some(w.admin()), body)
-                .await;
+        let reply = call(w, &route.method, &uri, Some(w.admin()), body).await;
+        // A page's form answers 303 back to its page, or the page with a new link (200).
+        let page_done = is_page(route.path) && reply.status == 303;
         assert!(
-            reply.status.is_success(),
+            reply.status.is_success() || page_done,
             "Admin {} {uri}: {} {}",
             route.method,
             reply.status,
