@@ -192,7 +192,7 @@ async fn an_administrator_makes_an_account_and_a_login_link_that_works() {
         assert!(table.contains("1 photo") && table.contains("Just one"), "{table}");
 
         // At a phone's width the tables scroll inside the page, which itself does not.
-        browser.resize(390, 844).await;
+        browser.viewport(390, 844).await;
         browser.goto(&world.url("/admin/people")).await;
         let overflow = browser
             .script(
@@ -209,7 +209,7 @@ async fn an_administrator_makes_an_account_and_a_login_link_that_works() {
             )
             .await;
         browser.screenshot("admin-people-phone").await;
-        browser.resize(1280, 900).await;
+        browser.viewport(1280, 900).await;
 
         // Logged out, the link logs ann in.
         browser

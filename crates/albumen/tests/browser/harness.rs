@@ -30,7 +30,9 @@ const WAIT: Duration = Duration::from_secs(15);
 /// Starting chromedriver, then Chromium through it.
 const START_WAIT: Duration = Duration::from_secs(30);
 /// What this machine's Chromium needs: no sandbox as root, no GPU, and no background
-/// connections (the network is closed; they would fail, many at a time).
+/// connections (the network is closed; they would fail, many at a time). Reduced motion turns
+/// smooth scrolling off: chromedriver aims its clicks where an element was before a smooth
+/// scroll moved it.
 const CHROMIUM_FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -41,6 +43,7 @@ const CHROMIUM_FLAGS: &[&str] = &[
     "--disable-component-update",
     "--disable-sync",
     "--window-size=1280,900",
+    "--force-prefers-reduced-motion",
 ];
 
 fn binary(variable: &str, default: &str) -> PathBuf {
@@ -569,13 +572,6 @@ impl Browser {
         let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).map_err(|e| e.to_string())?;
         Ok(path)
-    }
-
-    /// Resizes the window (a phone is about 390 × 844); the flags start it at 1280 × 900.
-    pub async fn resize(&self, width: u32, height: u32) {
-        if let Err(e) = self.client.set_window_size(width, height).await {
-            self.fail("resizing the window", &e);
-        }
     }
 
     /// Grants the page a permission (`clipboard-read`, …) through WebDriver's permissions
