@@ -85,7 +85,8 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
 }
 
 // Album page: square tiles instead of justified rows, as the person last chose (kept in the
-// browser). Square tiles show the thumbnails, which are cropped square and lighter.
+// browser). Square tiles show the thumbnails, which are cropped square and lighter; rows show
+// the grid previews, uncropped.
 (() => {
   const toggle = document.getElementById("layout-toggle");
   const grid = document.querySelector(".grid.justified");
@@ -95,12 +96,17 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
     grid.classList.toggle("square", square);
     toggle.setAttribute("aria-pressed", String(square));
     for (const img of grid.querySelectorAll("img[data-square]")) {
+      // The rows' previews come by width (srcset), which would win over a square src.
       if (square && !img.dataset.full) {
         img.dataset.full = img.getAttribute("src");
+        img.dataset.fullSrcset = img.getAttribute("srcset") || "";
+        img.removeAttribute("srcset");
         img.src = img.dataset.square;
       } else if (!square && img.dataset.full) {
+        if (img.dataset.fullSrcset) img.setAttribute("srcset", img.dataset.fullSrcset);
         img.src = img.dataset.full;
         delete img.dataset.full;
+        delete img.dataset.fullSrcset;
       }
     }
   };

@@ -21,7 +21,7 @@ pub const DEFAULT_FILE: &str = "albumen.toml";
 pub const ENV_PREFIX: &str = "ALBUMEN__";
 
 /// Bounds of `previews.decode_memory_mb`: below 64 MB few camera photos render at all (a 12 MP
-/// JPEG reserves about 130 MB for its three presets); above, a terabyte.
+/// JPEG reserves about 130 MB for its presets); above, a terabyte.
 const MIN_DECODE_MEMORY_MB: u64 = 64;
 const MAX_DECODE_MEMORY_MB: u64 = 1 << 20;
 
@@ -155,8 +155,9 @@ pub struct PreviewsConfig {
     pub background: bool,
     /// Megabytes of recently served previews kept in memory, in front of the cache folder.
     pub memory_cache_mb: u64,
-    /// Named sizes. `thumb` and `standard` are used by the web UI, `large` (when present) for
-    /// high-DPI screens.
+    /// Named sizes. `thumb` and `standard` are used by the web UI, `grid` (when present) by
+    /// album pages' justified rows (else `standard`), `large` (when present) for high-DPI
+    /// screens.
     pub presets: BTreeMap<String, PresetConfig>,
 }
 
@@ -317,6 +318,9 @@ impl Default for PreviewsConfig {
             presets: BTreeMap::from([
                 // 2× the 128 px grid cell, for high-DPI screens.
                 ("thumb".to_owned(), preset(256, 256, PresetMode::Crop, 82)),
+                // The album's justified rows, uncropped: rows are up to 260 CSS px tall, so a
+                // 3:2 landscape needs 780 px across on 2x screens.
+                ("grid".to_owned(), preset(800, 800, PresetMode::Fit, 82)),
                 (
                     "standard".to_owned(),
                     preset(1600, 1600, PresetMode::Fit, 85),

@@ -235,7 +235,7 @@ impl Previews {
             return Ok(Preview::Image(cached.bytes));
         }
         // The requested preset and every smaller one not cached yet: the photo page's preview
-        // brings the grid's thumbnail along from the same decode.
+        // brings the album rows' preview and the thumbnail along from the same decode.
         let mut wanted = Vec::new();
         for other in self.presets.iter().filter(|p| p.area() <= preset.area()) {
             let other_key = other.cache_key(media.fingerprint(), encoding);
@@ -502,7 +502,7 @@ mod tests {
     async fn presets_run_from_the_most_demanding() {
         let previews = previews(true, true).await;
         let names: Vec<&str> = previews.presets().iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(names, ["large", "standard", "thumb"]);
+        assert_eq!(names, ["large", "standard", "grid", "thumb"]);
         assert_eq!(previews.preset("thumb").map(|p| p.preset.width), Some(256));
     }
 

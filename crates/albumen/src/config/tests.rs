@@ -56,7 +56,7 @@ fn presets_can_be_added_and_tuned() {
                 [previews.presets.thumb]\nwidth = 300\nheight = 300\nmode = \"crop\"\nquality = 80\n";
     let config = from_toml(text).unwrap();
     let names: Vec<_> = config.previews.presets.keys().cloned().collect();
-    assert_eq!(names, ["large", "standard", "thumb"]);
+    assert_eq!(names, ["grid", "large", "standard", "thumb"]);
     assert_eq!(config.previews.presets["thumb"].width, 300);
 }
 

@@ -150,11 +150,36 @@ pub async fn album_page(
     PathId(id): PathId<AlbumId>,
 ) -> Result<Html<String>, AppError> {
     let page = viewer.gallery()?.album_page(id).await?;
+    // The rows' previews: `grid` when configured, sized for them; else `standard`. Both are
+    // offered by width, with the cell's width as `sizes`.
+    let row_presets: Vec<_> = ["grid", "standard"]
+        .into_iter()
+        .filter_map(|name| state.previews.preset(name))
+        .collect();
     let photos: Vec<_> = page
         .photos
         .iter()
         .map(|p| {
             let (width, height) = p.display_size();
+            let mut srcset: Vec<Value> = Vec::new();
+            let mut widths = Vec::new();
+            for preset in &row_presets {
+                // The preview's real width, or its box's when the photo's size is unknown.
+                let w = if width > 0 && height > 0 {
+                    preset.preset.output_size((width, height)).0
+                } else {
+                    preset.preset.width
+                };
+                if widths.contains(&w) {
+                    continue;
+                }
+                widths.push(w);
+                srcset.push(json!({
+                    "preset": preset.name,
+                    "v": preset.version(&p.fingerprint),
+                    "width": w,
+                }));
+            }
             json!({
                 "id": p.id,
                 "filename": p.filename,
@@ -162,7 +187,8 @@ pub async fn album_page(
                 "width": width,
                 "height": height,
                 "v": preview_version(&state, &p.fingerprint, "thumb"),
-                "sv": preview_version(&state, &p.fingerprint, "standard"),
+                "srcset": srcset,
+                "sizes": row_sizes(width, height),
             })
         })
         .collect();
@@ -232,6 +258,28 @@ pub async fn photo_page(
             "total": page.total,
             "may_download": page.may_download,
         }),
+    )
+}
+
+/// Row heights of the album's justified rows (`--row` in app.css): phones, wide screens, else.
+const ROW_PHONE_PX: f64 = 130.0;
+const ROW_WIDE_PX: f64 = 260.0;
+const ROW_PX: f64 = 220.0;
+
+/// `sizes` of a photo in the justified rows: its cell's flex basis (aspect ratio × row height)
+/// at each of app.css's row heights; a square cell when the size is unknown.
+fn row_sizes(width: u32, height: u32) -> String {
+    let ratio = if width > 0 && height > 0 {
+        f64::from(width) / f64::from(height)
+    } else {
+        1.0
+    };
+    let px = |row: f64| (ratio * row).ceil();
+    format!(
+        "(max-width: 40rem) {}px, (min-width: 100rem) {}px, {}px",
+        px(ROW_PHONE_PX),
+        px(ROW_WIDE_PX),
+        px(ROW_PX)
     )
 }
 

@@ -187,8 +187,14 @@ async fn browsing_the_index_an_album_and_a_photo() {
             .await;
         browser.wait_for_path(&format!("/albums/{beach}")).await;
         assert_eq!(browser.text("main h1").await, "Beach Day");
+        // Rows load the grid previews, sized for them, not the standard ones.
         let images = browser.loaded_images("ul.grid img", 5).await;
-        assert!(images.iter().all(|(_, w)| *w > 0), "{images:?}");
+        assert!(
+            images
+                .iter()
+                .all(|(src, w)| src.contains("/preview/grid?v=") && *w > 0),
+            "{images:?}"
+        );
         assert_justified(browser).await;
         assert_eq!(browser.text(".album-head a.button").await, "Download ZIP");
         browser.screenshot("gallery-album-dark").await;
@@ -204,7 +210,11 @@ async fn browsing_the_index_an_album_and_a_photo() {
         }
         browser.screenshot("gallery-album-square").await;
         browser.click("#layout-toggle").await;
-        browser.loaded_images("ul.grid:not(.square) img", 5).await;
+        let rows = browser.loaded_images("ul.grid:not(.square) img", 5).await;
+        assert!(
+            rows.iter().all(|(src, _)| src.contains("/preview/grid?v=")),
+            "{rows:?}"
+        );
         assert_justified(browser).await;
         browser.click("#theme-toggle").await;
         assert_eq!(theme(browser).await, (Value::Null, light_bg.clone()));

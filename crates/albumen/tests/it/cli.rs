@@ -492,16 +492,16 @@ fn previews_and_cache_prune_from_the_command_line() {
     std::fs::create_dir_all(&album).unwrap();
     std::fs::write(album.join("a.jpg"), jpeg(900, 600, &Exif::default())).unwrap();
     std::fs::write(album.join("b.jpg"), jpeg(600, 900, &Exif::default())).unwrap();
-    // `scan` queues both photos; `previews` makes their three presets each.
+    // `scan` queues both photos; `previews` makes their four presets each.
     ok(d, &["scan", "--json"]);
     let out = ok(d, &["previews"]);
     assert!(
-        out.starts_with("2 photos: 6 previews made, 0 failed, 0 to retry later; 0 failed in all"),
+        out.starts_with("2 photos: 8 previews made, 0 failed, 0 to retry later; 0 failed in all"),
         "{out}"
     );
     let cache = d.join("data/cache/previews");
     let count = || crate::common::files_under(&cache);
-    assert_eq!(count(), 6);
+    assert_eq!(count(), 8);
     // Nothing queued: nothing to do. `--all` queues every photo, and keeps what is cached.
     assert!(ok(d, &["previews"]).starts_with("0 photos"));
     assert!(ok(d, &["previews", "--all"]).starts_with("2 photos: 0 previews made"));
@@ -512,7 +512,7 @@ fn previews_and_cache_prune_from_the_command_line() {
     std::fs::remove_file(album.join("b.jpg")).unwrap();
     ok(d, &["scan", "--json", "--accept-vanished"]);
     let out = ok(d, &["cache", "prune"]);
-    assert!(out.starts_with("deleted 4 previews ("), "{out}");
-    assert!(out.trim_end().ends_with("kept 3"), "{out}");
-    assert_eq!(count(), 3);
+    assert!(out.starts_with("deleted 5 previews ("), "{out}");
+    assert!(out.trim_end().ends_with("kept 4"), "{out}");
+    assert_eq!(count(), 4);
 }

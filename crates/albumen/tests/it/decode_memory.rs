@@ -132,7 +132,8 @@ async fn concurrent_decodes_never_reserve_more_than_the_budget() {
     assert_eq!(claimed, 6);
     assert_eq!(
         (tally.made.load(Relaxed), tally.failed.load(Relaxed)),
-        (18, 0)
+        (24, 0),
+        "four presets each"
     );
     assert!(
         budget.peak() >= smallest,

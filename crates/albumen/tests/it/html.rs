@@ -252,3 +252,108 @@ async fn album_pages_lay_photos_out_by_aspect_ratio_and_offer_the_zip() {
     let page = t.get(&format!("/albums/{album}"), None).await;
     assert!(!page.text().contains("export.zip"));
 }
+
+/// The `<img>` of `photo` in an album page's rows: its `src`, `srcset` and `sizes`.
+fn row_image(html: &str, photo: i64) -> (String, String, String) {
+    let at = html
+        .find(&format!("<a href=\"/photos/{photo}\"><img "))
+        .unwrap_or_else(|| panic!("no row image of photo {photo} in {html}"));
+    let tag = &html[at + html[at..].find("<img ").unwrap()..];
+    let tag = &tag[..tag.find('>').unwrap()];
+    let attr = |name: &str| {
+        tag.split(&format!(" {name}=\""))
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap_or_else(|| panic!("no {name} in {tag}"))
+            .replace("&amp;", "&")
+    };
+    (attr("src"), attr("srcset"), attr("sizes"))
+}
+
+#[tokio::test]
+async fn album_rows_load_the_grid_preview_and_offer_the_standard_one_by_width() {
+    let t = TestApp::new().await;
+    t.add("Trip/wide.jpg", &jpeg(3000, 2000, &Exif::default()));
+    t.add("Trip/tall.jpg", &jpeg(1200, 1800, &Exif::default()));
+    t.add("Trip/small.jpg", &jpeg(600, 400, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = t
+        .repo()
+        .list_albums(&VisibilityScope::Everything)
+        .await
+        .unwrap()[0]
+        .id;
+    let html = t
+        .get(&format!("/albums/{album}"), Some(&admin))
+        .await
+        .text();
+    let wide = t.photo_id("wide.jpg").await;
+    let (src, srcset, sizes) = row_image(&html, wide);
+    assert!(
+        src.starts_with(&format!("/media/photos/{wide}/preview/grid?v=")),
+        "{src}"
+    );
+    let entries: Vec<&str> = srcset.split(", ").collect();
+    assert_eq!(entries.len(), 2, "{srcset}");
+    assert_eq!(entries[0], format!("{src} 800w"));
+    assert!(entries[1].starts_with(&format!("/media/photos/{wide}/preview/standard?v=")));
+    assert!(entries[1].ends_with(" 1600w"), "{srcset}");
+    // The cell's width: aspect ratio × row height, for each of app.css's row heights.
+    assert_eq!(
+        sizes,
+        "(max-width: 40rem) 195px, (min-width: 100rem) 390px, 330px"
+    );
+    // Real widths, not the boxes', for a portrait photo.
+    let tall = t.photo_id("tall.jpg").await;
+    let (_, srcset, sizes) = row_image(&html, tall);
+    assert!(
+        srcset.contains("/preview/grid?v=") && srcset.contains(" 533w, "),
+        "{srcset}"
+    );
+    assert!(srcset.ends_with(" 1067w"), "{srcset}");
+    assert_eq!(
+        sizes,
+        "(max-width: 40rem) 87px, (min-width: 100rem) 174px, 147px"
+    );
+    // A photo smaller than both boxes: one size only.
+    let small = t.photo_id("small.jpg").await;
+    let (src, srcset, _) = row_image(&html, small);
+    assert_eq!(srcset, format!("{src} 600w"));
+    assert_eq!(html.matches("loading=\"lazy\"").count(), 3);
+    assert!(
+        html.contains("width=\"3000\" height=\"2000\""),
+        "no layout shift"
+    );
+}
+
+#[tokio::test]
+async fn album_rows_fall_back_to_the_standard_preview_without_a_grid_preset() {
+    let t = TestApp::with_config(|c| {
+        c.previews.presets.remove("grid");
+    })
+    .await;
+    t.add("Trip/wide.jpg", &jpeg(3000, 2000, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = t
+        .repo()
+        .list_albums(&VisibilityScope::Everything)
+        .await
+        .unwrap()[0]
+        .id;
+    let html = t
+        .get(&format!("/albums/{album}"), Some(&admin))
+        .await
+        .text();
+    let wide = t.photo_id("wide.jpg").await;
+    let (src, srcset, _) = row_image(&html, wide);
+    assert!(
+        src.starts_with(&format!("/media/photos/{wide}/preview/standard?v=")),
+        "{src}"
+    );
+    assert_eq!(srcset, format!("{src} 1600w"));
+    assert!(!html.contains("/preview/grid"), "{html}");
+    let preview = t.get(&src, Some(&admin)).await;
+    assert_eq!(preview.status, 200);
+}

@@ -52,15 +52,15 @@ async fn previews_are_cached_and_revalidated_by_etag() {
     assert_eq!(first.status, 200);
     assert_eq!(
         files_under(&cache),
-        2,
-        "the preview was stored, with the thumbnail from the same decode"
+        3,
+        "the preview was stored, with the grid's and the thumbnail from the same decode"
     );
     assert!(first.header("cache-control").unwrap().contains("private"));
     let etag = first.header("etag").unwrap().to_owned();
 
     let second = t.get(&url, Some(&admin)).await;
     assert_eq!(second.body, first.body);
-    assert_eq!(files_under(&cache), 2);
+    assert_eq!(files_under(&cache), 3);
 
     let conditional = t
         .send(
@@ -95,8 +95,8 @@ async fn concurrent_requests_for_one_preview_all_succeed_with_one_result() {
         assert_eq!(reply.status, 200);
         assert_eq!(reply.body, replies[0].body);
     }
-    // The standard preview and the thumbnail made with it.
-    assert_eq!(files_under(&t.state.config.cache_dir()), 2);
+    // The standard preview and the grid's and the thumbnail made with it.
+    assert_eq!(files_under(&t.state.config.cache_dir()), 3);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use axum::http::{Request, header};
 use serde_json::json;
 
 use crate::common::{Session, TestApp, files_under, image_size};
-use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body, video};
+use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body, photo_like, video};
 
 const CHROMIUM_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
 /// A browser that shows WebP but not AVIF (Chromium before 85, Safari 14 and 15).
@@ -165,6 +165,11 @@ async fn one_decode_makes_the_requested_preset_and_the_smaller_ones() {
         .await;
     assert_eq!(image_size(&thumb.body), (256, 256));
     assert_eq!(files_under(&cache), 1, "a thumbnail needs nothing bigger");
+    let grid = t
+        .get(&format!("/media/photos/{id}/preview/grid"), Some(&admin))
+        .await;
+    assert_eq!(image_size(&grid.body), (800, 533), "uncropped");
+    assert_eq!(files_under(&cache), 2);
     let standard = t
         .get(
             &format!("/media/photos/{id}/preview/standard"),
@@ -174,27 +179,27 @@ async fn one_decode_makes_the_requested_preset_and_the_smaller_ones() {
     assert_eq!(image_size(&standard.body), (1600, 1067));
     assert_eq!(
         files_under(&cache),
-        2,
-        "the cached thumbnail is not made again"
+        3,
+        "the cached thumbnail and grid preview are not made again"
     );
     let large = t
         .get(&format!("/media/photos/{id}/preview/large"), Some(&admin))
         .await;
     assert_eq!(image_size(&large.body), (2560, 1707));
-    assert_eq!(files_under(&cache), 3);
+    assert_eq!(files_under(&cache), 4);
 
-    // On a fresh cache, the large preview brings the two others with it.
+    // On a fresh cache, the large preview brings the three others with it.
     std::fs::remove_dir_all(&cache).unwrap();
     t.get(&format!("/media/photos/{id}/preview/large"), Some(&admin))
         .await;
-    assert_eq!(files_under(&cache), 3);
+    assert_eq!(files_under(&cache), 4);
     let thumb_again = t
         .get(&format!("/media/photos/{id}/preview/thumb"), Some(&admin))
         .await;
     assert_eq!(image_size(&thumb_again.body), (256, 256));
     assert_eq!(
         files_under(&cache),
-        3,
+        4,
         "served from what the large one made"
     );
 }
@@ -237,8 +242,8 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
 
     let page = t.get(&format!("/albums/{public}"), None).await.text();
     let id = t.photo_id("p.jpg").await;
-    // The album's justified rows show each photo's standard preview, uncropped.
-    let grid = img_src(&page, &format!("/media/photos/{id}/preview/standard?v="));
+    // The album's justified rows show each photo's grid preview, uncropped.
+    let grid = img_src(&page, &format!("/media/photos/{id}/preview/grid?v="));
     let versioned = t.get(&grid, None).await;
     assert_eq!(versioned.status, 200);
     assert_eq!(
@@ -286,10 +291,7 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
         .get(&format!("/albums/{}", album("Priv")), Some(&admin))
         .await
         .text();
-    let private_grid = img_src(
-        &page,
-        &format!("/media/photos/{private}/preview/standard?v="),
-    );
+    let private_grid = img_src(&page, &format!("/media/photos/{private}/preview/grid?v="));
     let reply = t.get(&private_grid, Some(&admin)).await;
     assert_eq!(reply.header("cache-control"), Some("private, max-age=3600"));
     assert_eq!(reply.header("vary"), Some("Cookie, Accept"));
@@ -298,7 +300,7 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
     t.add("Pub/p.jpg", &jpeg(2000, 3000, &Exif::default()));
     t.scan().await;
     let page = t.get(&format!("/albums/{public}"), None).await.text();
-    let new_grid = img_src(&page, &format!("/media/photos/{id}/preview/standard?v="));
+    let new_grid = img_src(&page, &format!("/media/photos/{id}/preview/grid?v="));
     assert_ne!(new_grid, grid);
 }
 
@@ -330,8 +332,8 @@ async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
     // Every preset of the two good photos, in the encoding browsers ask for, from one decode
     // each; the broken one is a recorded problem, not a retry loop.
     let cache = t.state.config.cache_dir();
-    assert_eq!(files_under(&cache), 6);
-    assert_eq!(tally.made.load(std::sync::atomic::Ordering::Relaxed), 6);
+    assert_eq!(files_under(&cache), 8);
+    assert_eq!(tally.made.load(std::sync::atomic::Ordering::Relaxed), 8);
     let problems = repo.problems().await.unwrap();
     assert_eq!(problems.len(), 1);
     assert_eq!(problems[0].stage, ProblemStage::Preview);
@@ -354,7 +356,7 @@ async fn scans_queue_previews_and_workers_make_them_before_anyone_asks() {
     assert_eq!(large.header("content-type"), Some(preferred));
     let probe = albumen_media::probe(&large.body).expect("a readable preview");
     assert_eq!((probe.width, probe.height), (1600, 1200));
-    assert_eq!(files_under(&cache), 6, "served from the cache");
+    assert_eq!(files_under(&cache), 8, "served from the cache");
 
     // A rescan with nothing changed queues nothing; a changed file is queued again.
     assert_eq!(t.scan().await.previews_queued, 0);
@@ -394,7 +396,7 @@ async fn videos_get_a_poster_frame() {
     let tally = Tally::default();
     std::fs::remove_dir_all(t.state.config.cache_dir()).unwrap();
     assert_eq!(work_batch(&t.state, "w", 4, &tally).await.unwrap(), 2);
-    assert_eq!(files_under(&t.state.config.cache_dir()), 6);
+    assert_eq!(files_under(&t.state.config.cache_dir()), 8);
 }
 
 #[tokio::test]
@@ -435,4 +437,74 @@ async fn photos_above_the_file_size_limit_are_not_read() {
         problems[0].reason.contains("previews.max_file_mb"),
         "{problems:?}"
     );
+}
+
+/// Not a check but a figure: the bytes an album page's rows load, `grid` against `standard`,
+/// for 30 camera-like 3000×2000 photos (every fifth one portrait), in each encoding. Run with
+/// `cargo test -p albumen --test it --features albumen/heif -- --ignored --nocapture
+/// album_rows_bytes`.
+#[tokio::test]
+#[ignore = "a measurement that prints figures"]
+async fn album_rows_bytes_grid_against_standard() {
+    let t = TestApp::new().await;
+    let mut originals = 0;
+    for i in 0..30u64 {
+        let (w, h) = if i % 5 == 4 {
+            (2000, 3000)
+        } else {
+            (3000, 2000)
+        };
+        let bytes = photo_like(w, h, i + 1);
+        originals += bytes.len();
+        t.add(&format!("Trip/p{i:02}.jpg"), &bytes);
+    }
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = t.get("/api/v1/albums", Some(&admin)).await.json()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let page = t
+        .get(&format!("/albums/{album}"), Some(&admin))
+        .await
+        .text();
+    // Each row image's srcset: the grid preview (its src) and the standard one.
+    let sets: Vec<Vec<String>> = page
+        .split("srcset=\"")
+        .skip(1)
+        .map(|rest| {
+            rest.split('"')
+                .next()
+                .unwrap()
+                .replace("&amp;", "&")
+                .split(", ")
+                .map(|entry| entry.rsplit_once(' ').unwrap().0.to_owned())
+                .collect()
+        })
+        .filter(|set: &Vec<String>| set[0].contains("/preview/grid?v="))
+        .collect();
+    assert_eq!(sets.len(), 30);
+    println!("30 photos, originals {:.1} MB", originals as f64 / 1e6);
+    let encodings = [
+        ("JPEG", "image/jpeg,*/*;q=0.8"),
+        ("WebP", WEBP_ACCEPT),
+        ("AVIF", CHROMIUM_ACCEPT),
+    ];
+    for (name, accept) in encodings {
+        let (mut grid, mut standard, mut kind) = (0, 0, String::new());
+        for set in &sets {
+            let reply = get_accepting(&t, &set[0], Some(&admin), accept).await;
+            grid += reply.body.len();
+            kind = reply.header("content-type").unwrap_or_default().to_owned();
+            standard += get_accepting(&t, &set[1], Some(&admin), accept)
+                .await
+                .body
+                .len();
+        }
+        println!(
+            "{name:4} ({kind}): standard {:7.1} kB, grid {:6.1} kB, {:.1}x less",
+            standard as f64 / 1e3,
+            grid as f64 / 1e3,
+            standard as f64 / grid as f64
+        );
+    }
 }
