@@ -30,6 +30,10 @@ pub fn render(
             }))),
         );
         map.insert("csrf_token".to_owned(), json!(viewer.csrf_token));
+        map.insert(
+            "guest".to_owned(),
+            json!(crate::web::share::is_guest(viewer)),
+        );
         map.insert("asset_v".to_owned(), json!(ASSET_VERSION.as_str()));
     }
     state
@@ -148,6 +152,7 @@ pub async fn album_page(
     State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<AlbumId>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let page = viewer.gallery()?.album_page(id).await?;
     let photos: Vec<_> = page
@@ -172,6 +177,21 @@ pub async fn album_page(
         .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
     let may_export = page.may_export && !photos.is_empty();
+    let link = match crate::web::share::link_to_album(&viewer, id) {
+        Some(share) => {
+            crate::web::share::guest_link(
+                &state,
+                &viewer,
+                &headers,
+                share,
+                &page.album.name,
+                page.album.cover,
+                Some(&format!("/albums/{id}")),
+            )
+            .await?
+        }
+        None => None,
+    };
     render(
         &state,
         &viewer,
@@ -182,6 +202,7 @@ pub async fn album_page(
             "sub_albums": page.sub_albums,
             "photos": photos,
             "may_export": may_export,
+            "link": link,
         }),
     )
 }
