@@ -211,8 +211,29 @@ pub async fn photo_page(
     State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<PhotoId>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let page = viewer.gallery()?.photo_page(id).await?;
+    let album_id = page.album.as_ref().map(|a| a.id);
+    let link = match crate::web::share::link_to_photo(&viewer, id, album_id) {
+        Some(share) => {
+            let name = page
+                .album
+                .as_ref()
+                .map_or(page.photo.filename.as_str(), |a| a.name.as_str());
+            crate::web::share::guest_link(
+                &state,
+                &viewer,
+                &headers,
+                share,
+                name,
+                Some(id),
+                Some(&format!("/photos/{id}")),
+            )
+            .await?
+        }
+        None => None,
+    };
     let (width, height) = page.photo.display_size();
     // The standard preview, and the larger ones for high-DPI and large screens.
     let standard_box = state
@@ -252,6 +273,7 @@ pub async fn photo_page(
             "position": page.position,
             "total": page.total,
             "may_download": page.may_download,
+            "link": link,
         }),
     )
 }

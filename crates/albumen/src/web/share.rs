@@ -142,6 +142,17 @@ pub fn link_to_album(viewer: &Viewer, album: AlbumId) -> Option<ShareId> {
         .and_then(|grant| grant.share())
 }
 
+/// The first link the viewer holds that reaches `photo` (named by it, or through `album`).
+pub fn link_to_photo(viewer: &Viewer, photo: PhotoId, album: Option<AlbumId>) -> Option<ShareId> {
+    let subject = viewer.subject();
+    let named = subject
+        .shares()
+        .iter()
+        .find(|grant| grant.photos().contains(&photo))
+        .and_then(|grant| grant.share());
+    named.or_else(|| album.and_then(|album| link_to_album(viewer, album)))
+}
+
 /// The link a token opens; anything else is the ordinary 404.
 async fn open_link(state: &AppState, token: &str) -> Result<ShareRecord, AppError> {
     share::live_link(links(state), token)

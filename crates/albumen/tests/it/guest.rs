@@ -267,3 +267,55 @@ async fn the_card_shows_only_a_preview_the_link_may_show() {
     );
     assert!(!html.contains("Log in"), "{html}");
 }
+
+#[tokio::test]
+async fn a_guests_photo_page_keeps_the_links_chrome_and_card() {
+    let t = TestApp::new().await;
+    t.add("Trips/a.jpg", &jpeg(40, 30, &Exif::default()));
+    t.scan().await;
+    let admin = t.admin().await;
+    let trips = album_ids(&t, &admin).await["Trips"];
+    let photo = t.photo_id("Trips/a.jpg").await;
+    let cookie = open(
+        &t,
+        &make(&t, &admin, json!({"album_id": trips, "label": "Holiday"})).await,
+    )
+    .await;
+    let html = page(&t, &format!("/photos/{photo}"), &cookie).await.text();
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("href=\"/\"") && !html.contains("Log in"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<span class=\"brand guest-brand\">Holiday</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(&format!("href=\"/albums/{trips}\"")),
+        "back to the album\n{html}"
+    );
+    assert_eq!(meta(&html, "og:title").as_deref(), Some("Holiday"));
+    assert_eq!(
+        meta(&html, "og:url"),
+        Some(format!("http://{HOST}/photos/{photo}"))
+    );
+    assert!(
+        meta(&html, "og:image").is_some_and(|image| image.starts_with(&format!(
+            "http://{HOST}/media/photos/{photo}/preview/standard?v="
+        ))),
+        "{html}"
+    );
+    // A page the guest cannot see: no way back to an index they have none of.
+    let missing = page(&t, "/albums/999", &cookie).await;
+    assert_eq!(missing.status, 404);
+    let html = missing.text();
+    assert!(!html.contains("Back to the albums"), "{html}");
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex\">"),
+        "{html}"
+    );
+}
