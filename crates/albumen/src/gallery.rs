@@ -87,6 +87,25 @@ impl Gallery {
         &self.subject
     }
 
+    /// The catalog as an anonymous visitor holding only `share`, one of this viewer's links,
+    /// would see it (what a link's public card may show); `None` if the viewer holds no such
+    /// link. Never wider than this gallery.
+    #[expect(
+        clippy::disallowed_methods,
+        reason = "narrows to a grant the session resolver already gave this viewer; adds none"
+    )]
+    pub fn through_link(&self, share: albumen_core::ShareId) -> Option<Gallery> {
+        let grant = self
+            .subject
+            .shares()
+            .iter()
+            .find(|grant| grant.share() == Some(share))?;
+        Some(Gallery::new(
+            self.repo.clone(),
+            Subject::anonymous().with_share(grant.clone()),
+        ))
+    }
+
     async fn reader(&self) -> Result<Box<dyn Reader>> {
         Ok(self.repo.reader().await?)
     }

@@ -30,6 +30,10 @@ pub fn render(
             }))),
         );
         map.insert("csrf_token".to_owned(), json!(viewer.csrf_token));
+        map.insert(
+            "guest".to_owned(),
+            json!(crate::web::share::is_guest(viewer)),
+        );
         map.insert("asset_v".to_owned(), json!(ASSET_VERSION.as_str()));
     }
     state
@@ -148,6 +152,7 @@ pub async fn album_page(
     State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<AlbumId>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let page = viewer.gallery()?.album_page(id).await?;
     // The rows' previews: `grid` when configured, sized for them; else `standard`. Both are
@@ -198,6 +203,21 @@ pub async fn album_page(
         .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
     let may_export = page.may_export && !photos.is_empty();
+    let link = match crate::web::share::link_to_album(&viewer, id) {
+        Some(share) => {
+            crate::web::share::guest_link(
+                &state,
+                &viewer,
+                &headers,
+                share,
+                &page.album.name,
+                page.album.cover,
+                Some(&format!("/albums/{id}")),
+            )
+            .await?
+        }
+        None => None,
+    };
     render(
         &state,
         &viewer,
@@ -208,6 +228,7 @@ pub async fn album_page(
             "sub_albums": page.sub_albums,
             "photos": photos,
             "may_export": may_export,
+            "link": link,
         }),
     )
 }
@@ -216,8 +237,29 @@ pub async fn photo_page(
     State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<PhotoId>,
+    headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
     let page = viewer.gallery()?.photo_page(id).await?;
+    let album_id = page.album.as_ref().map(|a| a.id);
+    let link = match crate::web::share::link_to_photo(&viewer, id, album_id) {
+        Some(share) => {
+            let name = page
+                .album
+                .as_ref()
+                .map_or(page.photo.filename.as_str(), |a| a.name.as_str());
+            crate::web::share::guest_link(
+                &state,
+                &viewer,
+                &headers,
+                share,
+                name,
+                Some(id),
+                Some(&format!("/photos/{id}")),
+            )
+            .await?
+        }
+        None => None,
+    };
     let (width, height) = page.photo.display_size();
     // The standard preview, and the larger ones for high-DPI and large screens.
     let standard_box = state
@@ -257,6 +299,7 @@ pub async fn photo_page(
             "position": page.position,
             "total": page.total,
             "may_download": page.may_download,
+            "link": link,
         }),
     )
 }

@@ -181,6 +181,11 @@ impl Cookies {
         Self { secure }
     }
 
+    /// Whether the request came over HTTPS.
+    pub fn secure(self) -> bool {
+        self.secure
+    }
+
     fn prefix(self) -> &'static str {
         if self.secure { "__Host-" } else { "" }
     }

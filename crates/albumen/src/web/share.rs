@@ -36,6 +36,123 @@ fn links(state: &AppState) -> &dyn Shares {
     state.unscoped_repo().as_ref()
 }
 
+/// Who made a link: their username, for the guest's "shared by" line.
+#[expect(
+    clippy::disallowed_methods,
+    reason = "the link's creator, named on its page; no catalog read"
+)]
+async fn creator_name(state: &AppState, link: &ShareRecord) -> Result<Option<String>, AppError> {
+    let Some(id) = link.created_by else {
+        return Ok(None);
+    };
+    let repo: &dyn albumen_db::Users = state.unscoped_repo().as_ref();
+    Ok(repo.user(id).await?.map(|user| user.username))
+}
+
+/// A guest: a visitor with no session who holds at least one link. Their pages show the
+/// link's chrome (no login, no index) and are never indexed.
+pub fn is_guest(viewer: &Viewer) -> bool {
+    viewer.user.is_none() && !viewer.subject().shares().is_empty()
+}
+
+/// `https://host` of this request, when its `Host` is a plain authority (for the absolute
+/// URLs Open Graph wants; there is no configured public URL).
+fn origin(viewer: &Viewer, headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let authority: axum::http::uri::Authority = host.parse().ok()?;
+    if authority.as_str().contains('@') {
+        return None;
+    }
+    let scheme = if viewer.cookies.secure() {
+        "https"
+    } else {
+        "http"
+    };
+    Some(format!("{scheme}://{authority}"))
+}
+
+/// `1 March 2027` (UTC).
+fn long_date(unix: i64) -> Option<String> {
+    chrono::DateTime::from_timestamp(unix, 0).map(|t| t.format("%-d %B %Y").to_string())
+}
+
+/// What a guest's page says about the link that shows it: its title (label, else `name`), who
+/// shared it, until when, and its Open Graph card. The card's image is `cover`'s standard
+/// preview, only if an anonymous visitor holding just this link may see that photo; its URL is
+/// `page` (never the token's; none for a photo link). `None` when the viewer is no guest or holds no such link.
+pub async fn guest_link(
+    state: &AppState,
+    viewer: &Viewer,
+    headers: &HeaderMap,
+    share: ShareId,
+    name: &str,
+    cover: Option<PhotoId>,
+    page: Option<&str>,
+) -> Result<Option<serde_json::Value>, AppError> {
+    if !is_guest(viewer) {
+        return Ok(None);
+    }
+    let Some(through_link) = viewer.gallery()?.through_link(share) else {
+        return Ok(None);
+    };
+    let Some(link) = links(state).share(share).await? else {
+        return Ok(None);
+    };
+    let origin = origin(viewer, headers);
+    let image = match (cover, &origin) {
+        (Some(cover), Some(origin)) => {
+            match through_link
+                .photo(cover, albumen_core::access::Action::View)
+                .await
+            {
+                Ok(granted) => {
+                    let v = preview_version(state, &granted.photo.fingerprint, "standard");
+                    Some(format!(
+                        "{origin}/media/photos/{cover}/preview/standard?v={v}"
+                    ))
+                }
+                Err(crate::gallery::GalleryError::NotFound) => None,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        _ => None,
+    };
+    let title = if link.label.trim().is_empty() {
+        name.to_owned()
+    } else {
+        link.label.clone()
+    };
+    Ok(Some(json!({
+        "title": title,
+        "shared_by": creator_name(state, &link).await?,
+        "until": link.expires_at.and_then(long_date),
+        "until_iso": link.expires_at.and_then(|at| chrono::DateTime::from_timestamp(at, 0)).map(|t| t.format("%Y-%m-%d").to_string()),
+        "image": image,
+        "url": origin.zip(page).map(|(origin, page)| format!("{origin}{page}")),
+    })))
+}
+
+/// The first link the viewer holds that reaches `album`.
+pub fn link_to_album(viewer: &Viewer, album: AlbumId) -> Option<ShareId> {
+    viewer
+        .subject()
+        .shares()
+        .iter()
+        .find(|grant| grant.albums().contains(&album))
+        .and_then(|grant| grant.share())
+}
+
+/// The first link the viewer holds that reaches `photo` (named by it, or through `album`).
+pub fn link_to_photo(viewer: &Viewer, photo: PhotoId, album: Option<AlbumId>) -> Option<ShareId> {
+    let subject = viewer.subject();
+    let named = subject
+        .shares()
+        .iter()
+        .find(|grant| grant.photos().contains(&photo))
+        .and_then(|grant| grant.share());
+    named.or_else(|| album.and_then(|album| link_to_album(viewer, album)))
+}
+
 /// The link a token opens; anything else is the ordinary 404.
 async fn open_link(state: &AppState, token: &str) -> Result<ShareRecord, AppError> {
     share::live_link(links(state), token)
@@ -63,7 +180,7 @@ fn password_form(
         state,
         viewer,
         "share.html",
-        json!({ "locked": true, "error": error }),
+        json!({ "locked": true, "error": error, "noindex": true }),
     )
 }
 
@@ -93,20 +210,40 @@ pub async fn open(
         ShareTarget::Photos(ids) if holds_link => {
             let gallery = viewer.gallery()?;
             let mut photos = Vec::new();
+            let mut cover = None;
             for photo in gallery.photos(ids).await? {
+                cover = cover.or(Some(photo.id));
                 let v = preview_version(&state, &photo.fingerprint, "thumb");
                 photos.push(json!({ "id": photo.id, "filename": photo.filename, "v": v }));
             }
             if photos.is_empty() {
                 return Err(AppError::NotFound);
             }
-            let context = json!({ "locked": false, "label": link.label, "photos": photos });
+            let guest = guest_link(
+                &state,
+                &viewer,
+                &request_headers,
+                link.id,
+                "Shared photos",
+                cover,
+                // A photo link's page is the token's URL, which never goes into the page.
+                None,
+            )
+            .await?;
+            let context = json!({
+                "locked": false,
+                "label": link.label,
+                "photos": photos,
+                "link": guest,
+                "noindex": true,
+            });
             let page = render(&state, &viewer, "share.html", context)?;
             Ok((private_page_headers(), page).into_response())
         }
         // Sent back here with the cookie, but it did not come along.
         ShareTarget::Photos(_) if query.as_deref() == Some("opened") => {
-            let page = render(&state, &viewer, "share.html", json!({ "no_cookie": true }))?;
+            let context = json!({ "no_cookie": true, "noindex": true });
+            let page = render(&state, &viewer, "share.html", context)?;
             Ok((private_page_headers(), page).into_response())
         }
         target => {

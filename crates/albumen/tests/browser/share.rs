@@ -31,7 +31,8 @@ async fn a_guest_unlocks_a_password_link_and_sees_the_album() {
         let album = world.album("Summer Picnic");
         let url = share(
             &world,
-            json!({"album_id": album, "password": "blue heron", "label": "For the Smiths"}),
+            json!({"album_id": album, "password": "blue heron", "label": "For the Smiths",
+                   "allow_zip": true, "expires_at": "2031-03-01T12:00:00Z"}),
         )
         .await;
 
@@ -59,6 +60,27 @@ async fn a_guest_unlocks_a_password_link_and_sees_the_album() {
         let text = browser.body_text().await;
         assert!(!text.contains("Tax Papers"), "{text}");
         browser.screenshot("password_share_link").await;
+
+        // The guest's own page: the link's label where the brand was, who shared it and until
+        // when, the ZIP button the link allows, and nothing that leads to a login or an index.
+        assert_eq!(browser.text("header .brand").await, "For the Smiths");
+        assert_eq!(
+            browser.text("p.shared-by").await,
+            "Shared by admin · until 1 March 2031"
+        );
+        assert!(text.contains("Download ZIP"), "{text}");
+        assert!(
+            !text.contains("Log in") && !text.contains("Albums"),
+            "{text}"
+        );
+        for link in browser.find_all("a").await {
+            let href = link.attr("href").await.unwrap().unwrap_or_default();
+            assert!(href != "/" && href != "/login", "a guest is offered {href}");
+        }
+        browser.screenshot("guest-album").await;
+        browser.viewport(390, 844).await;
+        assert_thumbnails(browser, 3).await;
+        browser.screenshot("guest-album-phone").await;
     })
     .await;
 }

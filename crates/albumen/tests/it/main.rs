@@ -13,6 +13,7 @@ mod decode_memory;
 mod delivery;
 mod explain;
 mod fixtures;
+mod guest;
 mod heif;
 mod html;
 mod identity;

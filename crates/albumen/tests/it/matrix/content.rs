@@ -204,16 +204,38 @@ pub fn album_page(
     let cell = (route, role);
     let crumbs: String = breadcrumbs(role, album)
         .iter()
-        .map(|&a| format!(" › <a href=\"/albums/{}\">{}</a>", w.album_id(a), a.name()))
+        .map(|&a| format!("<a href=\"/albums/{}\">{}</a> › ", w.album_id(a), a.name()))
         .collect();
-    let crumbs = format!(
-        "<nav class=\"crumbs\"><a href=\"/\">Albums</a>{crumbs} › <span aria-current=\"page\">{}</span></nav>",
-        album.name()
-    );
-    assert!(
-        html.contains(&crumbs),
-        "{role:?} {album:?}: breadcrumbs are not {crumbs}\n{html}"
-    );
+    // A link holder without a session (a guest) has no index to go back to: no "Albums" crumb,
+    // no brand link, no login link, and the page is not for search engines.
+    let guest = super::oracle::link(role).is_some();
+    let here = format!("<span aria-current=\"page\">{}</span></nav>", album.name());
+    let crumbs = if !guest {
+        format!("<nav class=\"crumbs\"><a href=\"/\">Albums</a> › {crumbs}{here}")
+    } else if crumbs.is_empty() {
+        String::new()
+    } else {
+        format!("<nav class=\"crumbs\">{crumbs}{here}")
+    };
+    if crumbs.is_empty() {
+        assert!(
+            !html.contains("class=\"crumbs\""),
+            "{role:?} {album:?}: a guest sees breadcrumbs with nothing above\n{html}"
+        );
+    } else {
+        assert!(
+            html.contains(&crumbs),
+            "{role:?} {album:?}: breadcrumbs are not {crumbs}\n{html}"
+        );
+    }
+    if guest {
+        assert!(
+            !html.contains("href=\"/\"")
+                && !html.contains("href=\"/login\"")
+                && html.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{role:?} {album:?}: a guest's page has the index's chrome or may be indexed\n{html}"
+        );
+    }
     let photos = visible_photos(role, album);
     let subs = sub_albums(role, album);
     let mut meta = Vec::new();
