@@ -32,6 +32,7 @@ document.addEventListener("focusin", (event) => {
   if (!section || !window.EventSource) return;
   const bar = document.getElementById("scan-progress");
   const state = document.getElementById("scan-state");
+  const live = document.getElementById("scan-live");
   const show = (data) => {
     for (const key of ["found", "to_read", "read", "problems"]) {
       const cell = document.getElementById("scan-" + key.replace("_", "-"));
@@ -47,6 +48,7 @@ document.addEventListener("focusin", (event) => {
     state.textContent = `Scanning (${data.phase})…`;
     state.className = "admin-state admin-state-live";
     section.dataset.running = "";
+    live.hidden = false;
   });
   const end = (event) => {
     events.close();
@@ -56,7 +58,7 @@ document.addEventListener("focusin", (event) => {
     state.textContent = "Done";
     state.className = "admin-state admin-state-on";
     // The report, the problems and the queue are the server's to render.
-    setTimeout(() => window.location.replace("/admin/scan"), 300);
+    setTimeout(() => window.location.replace("/admin/scan?done=finished"), 300);
   };
   events.addEventListener("done", end);
   events.addEventListener("idle", end);

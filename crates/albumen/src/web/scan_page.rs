@@ -82,6 +82,7 @@ pub async fn scan_page(
     let notice = match done.done.as_deref() {
         Some("started") => Some("Scan started."),
         Some("running") => Some("A scan is already running; its progress is below."),
+        Some("finished") => Some("Scan finished."),
         _ => None,
     };
     let context = json!({
@@ -112,13 +113,14 @@ pub async fn start_scan(
     }
 }
 
-/// What a running scan is doing, from its counters: listing the library, then reading the new
-/// and changed files.
+/// What a running scan is doing, from its counters: listing the library, reading the new and
+/// changed files, then saving what it read to the catalog.
 fn phase(status: &ScanStatus) -> &'static str {
     match (status.running, status.to_read) {
         (false, _) => "idle",
         (true, 0) => "listing",
-        (true, _) => "reading",
+        (true, to_read) if status.read < to_read => "reading",
+        (true, _) => "saving",
     }
 }
 

@@ -1,0 +1,106 @@
+//! The scan page as an administrator uses it: "Scan now", the progress following the scan
+//! through the event stream to its end, and the report of the new photos.
+
+use std::time::{Duration, Instant};
+
+use crate::fixtures::{Exif, jpeg};
+use crate::harness::{Browser, World, browser_test};
+
+/// New photos: enough that the scan is still running when the page comes back from the form.
+const NEW: usize = 1500;
+
+/// What the page shows now: the state line, the progress bar's value and maximum, and the
+/// notice, if any.
+async fn shown(browser: &Browser) -> (String, f64, f64, String) {
+    let value = browser
+        .script(
+            "const bar = document.getElementById('scan-progress'); \
+             const state = document.getElementById('scan-state'); \
+             const notice = document.querySelector('.admin-notice'); \
+             return bar && state ? [state.textContent, bar.value, bar.max, \
+               notice ? notice.textContent : ''] : ['', 0, 0, ''];",
+            vec![],
+        )
+        .await;
+    serde_json::from_value(value).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_administrator_scans_and_follows_the_progress() {
+    browser_test("admin_scan", async |browser| {
+        let world = World::new(&[("Garden", 2)]).await;
+        for i in 0..NEW {
+            world.app.add(
+                &format!("Holiday/photo {i:04}.jpg"),
+                &jpeg(96, 72, &Exif::default()),
+            );
+        }
+        browser.viewport(1280, 800).await;
+        browser.goto(&world.url("/login")).await;
+        browser.fill("form input[name=username]", "admin").await;
+        browser
+            .fill("form input[name=password]", world.password())
+            .await;
+        browser
+            .click("form:has(input[name=password]) button[type=submit]")
+            .await;
+        browser.wait_for_path("/").await;
+
+        browser.goto(&world.url("/admin/scan")).await;
+        assert_eq!(browser.text("main h1").await, "Scan");
+        assert_eq!(browser.text("#scan-state").await, "Idle");
+        let nav = browser.text("nav.admin-nav").await;
+        assert!(nav.contains("Scan") && nav.contains("People"), "{nav}");
+        // The scan World::new ran.
+        assert_eq!(browser.text("#report-photos").await, "2");
+
+        browser.click("form[action='/admin/scan'] button").await;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let mut progress = Vec::new();
+        let mut shot = false;
+        loop {
+            let (state, value, max, notice) = shown(browser).await;
+            if state.starts_with("Scanning") {
+                progress.push((value, max));
+                if !shot && value > 0.0 {
+                    browser.screenshot("admin-scan-progress").await;
+                    shot = true;
+                }
+            }
+            if notice == "Scan finished." {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the page did not see the scan end: {state:?} {notice:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+        eprintln!("admin_scan: progress seen {progress:?}");
+        assert!(!progress.is_empty(), "the page showed the scan running");
+        // The bar followed the files read (the event stream's `progress` events), to the end.
+        assert!(
+            progress
+                .iter()
+                .any(|&(value, max)| value > 0.0 && max > 1.0),
+            "{progress:?}"
+        );
+        // Back from the stream's `done`: the report of the scan just made.
+        assert_eq!(browser.text("#scan-state").await, "Idle");
+        assert_eq!(browser.text("#report-added").await, NEW.to_string());
+        assert_eq!(browser.text("#report-photos").await, (NEW + 2).to_string());
+        let live = browser
+            .script("return document.getElementById('scan-live').hidden", vec![])
+            .await;
+        assert_eq!(live, true, "no progress bar with no scan running");
+        let console = browser.console().await;
+        assert!(
+            !console
+                .iter()
+                .any(|m| m.contains("Content Security Policy")),
+            "{console:?}"
+        );
+        browser.screenshot("admin-scan").await;
+    })
+    .await;
+}
