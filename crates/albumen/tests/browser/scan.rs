@@ -101,6 +101,8 @@ async fn an_administrator_scans_and_follows_the_progress() {
             "{console:?}"
         );
         browser.screenshot("admin-scan").await;
+        browser.viewport(390, 844).await;
+        browser.screenshot("admin-scan-phone").await;
     })
     .await;
 }

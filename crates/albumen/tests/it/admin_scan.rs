@@ -123,8 +123,8 @@ async fn scan_now_catalogs_the_library_and_reports() {
 async fn the_event_stream_follows_a_scan_to_its_end() {
     let t = TestApp::new().await;
     // Enough files that the scan still runs when the stream starts, right after the form.
-    for i in 0..12 {
-        t.add(&format!("Trips/{i}.jpg"), &jpeg(64, 48, &Exif::default()));
+    for i in 0..100 {
+        t.add(&format!("Trips/{i}.jpg"), &jpeg(32, 24, &Exif::default()));
     }
     let admin = t.admin().await;
 
@@ -158,7 +158,7 @@ async fn the_event_stream_follows_a_scan_to_its_end() {
     }
     assert_eq!(last, "done", "{seen:?}");
     assert_eq!(data["running"], false);
-    assert_eq!(data["last_report"]["added"], 12, "{data}");
+    assert_eq!(data["last_report"]["added"], 100, "{data}");
 }
 
 #[tokio::test]
