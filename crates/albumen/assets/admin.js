@@ -23,3 +23,44 @@ document.addEventListener("click", async (event) => {
 document.addEventListener("focusin", (event) => {
   if (event.target.matches("input.admin-url")) event.target.select();
 });
+
+// The scan page: follows the scan's progress through its event stream (`progress` every half
+// second, then `done`; `idle` when none runs) and reloads for the new report when a scan that
+// was running ends. Without JavaScript the page shows the state at its load.
+(() => {
+  const section = document.querySelector("[data-scan-events]");
+  if (!section || !window.EventSource) return;
+  const bar = document.getElementById("scan-progress");
+  const state = document.getElementById("scan-state");
+  const live = document.getElementById("scan-live");
+  const show = (data) => {
+    for (const key of ["found", "to_read", "read", "problems"]) {
+      const cell = document.getElementById("scan-" + key.replace("_", "-"));
+      if (cell) cell.textContent = data[key];
+    }
+  };
+  const events = new EventSource(section.dataset.scanEvents);
+  events.addEventListener("progress", (event) => {
+    const data = JSON.parse(event.data);
+    show(data);
+    bar.max = Math.max(data.to_read, 1);
+    bar.value = data.read;
+    state.textContent = `Scanning (${data.phase})…`;
+    state.className = "admin-state admin-state-live";
+    section.dataset.running = "";
+    live.hidden = false;
+  });
+  const end = (event) => {
+    events.close();
+    if (event.type === "idle" && !("running" in section.dataset)) return;
+    bar.max = 1;
+    bar.value = 1;
+    state.textContent = "Done";
+    state.className = "admin-state admin-state-on";
+    // The report, the problems and the queue are the server's to render.
+    setTimeout(() => window.location.replace("/admin/scan?done=finished"), 300);
+  };
+  events.addEventListener("done", end);
+  events.addEventListener("idle", end);
+  events.onerror = () => events.close();
+})();

@@ -36,6 +36,10 @@ const BUILTIN: &[(&str, &str)] = &[
         "admin/pick.html",
         include_str!("../templates/admin/pick.html"),
     ),
+    (
+        "admin/scan.html",
+        include_str!("../templates/admin/scan.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -12,6 +12,7 @@ pub mod login;
 pub mod media;
 pub mod policy;
 pub mod routes;
+pub mod scan_page;
 pub mod session;
 pub mod share;
 
@@ -32,9 +33,10 @@ use tower_http::trace::TraceLayer;
 use crate::state::AppState;
 
 /// No external resources, no framing, no inline script: the pages need nothing else.
+/// `connect-src 'self'`: the scan page's event stream (`EventSource`) to this origin.
 const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self' data:; \
-     style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; \
-     base-uri 'none'";
+     style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; \
+     frame-ancestors 'none'; base-uri 'none'";
 
 /// The largest request body: JSON bodies are settings and id lists, never files.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -121,7 +123,8 @@ fn compressible(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|ct| {
-            ct.starts_with("text/")
+            // An event stream is sent as it happens, never held back to compress.
+            (ct.starts_with("text/") && !ct.starts_with("text/event-stream"))
                 || ct.starts_with("application/json")
                 || ct.starts_with("image/svg+xml")
         });

@@ -104,7 +104,7 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
     })
 }
 
-fn see_other(location: &str) -> Result<Response, AppError> {
+pub(crate) fn see_other(location: &str) -> Result<Response, AppError> {
     let mut headers = HeaderMap::new();
     headers.insert(
         LOCATION,
@@ -144,7 +144,7 @@ fn capitalised(text: &str) -> String {
 }
 
 /// `2026-12-06 14:03`, in the server's time zone.
-fn when(seconds: i64) -> String {
+pub(crate) fn when(seconds: i64) -> String {
     chrono::DateTime::from_timestamp(seconds, 0).map_or_else(String::new, |t| {
         t.with_timezone(&chrono::Local)
             .format("%Y-%m-%d %H:%M")

@@ -7,7 +7,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
-use super::{admin, admin_pages, api, assets, html, login, media, policy, share};
+use super::{admin, admin_pages, api, assets, html, login, media, policy, scan_page, share};
 use crate::state::AppState;
 
 /// Who may use a route.
@@ -201,6 +201,14 @@ pub fn table() -> Vec<Route> {
             "/admin/groups/{id}/delete",
             Admin,
             admin_pages::delete_group,
+        ),
+        route(M::GET, "/admin/scan", Scanner, scan_page::scan_page),
+        route(M::POST, "/admin/scan", Scanner, scan_page::start_scan),
+        route(
+            M::GET,
+            "/admin/scan/events",
+            Scanner,
+            scan_page::scan_events,
         ),
         route(M::GET, "/admin/links", Admin, admin_pages::links_page),
         route(M::POST, "/admin/links", Admin, admin_pages::create_link),

@@ -14,4 +14,5 @@ mod fixtures;
 mod gallery;
 mod harness;
 mod login;
+mod scan;
 mod share;

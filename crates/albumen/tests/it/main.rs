@@ -5,6 +5,7 @@
 mod access;
 mod admin;
 mod admin_pages;
+mod admin_scan;
 mod auth;
 mod cli;
 mod common;

@@ -61,7 +61,9 @@ fn family(w: &World, method: &Method, path: &str) -> Option<(Family, Access)> {
             (Session, Access::Session)
         }
         ("GET", "/login" | "/assets/{name}" | "/healthz") => (Open, Access::Open),
-        ("GET" | "POST", "/api/v1/scan") => (Managed, Access::Scanner),
+        ("GET" | "POST", "/api/v1/scan" | "/admin/scan") | ("GET", "/admin/scan/events") => {
+            (Managed, Access::Scanner)
+        }
         _ if managed_request(w, method, path, &Spare::refused(w)).is_some() => {
             (Managed, Access::Admin)
         }
@@ -177,7 +179,11 @@ fn managed_request(
         ),
         ("DELETE", "/api/v1/shares/{id}") => (with(spare.share), None),
         // The admin pages: their forms' fields (see `call`).
-        ("GET", "/admin" | "/admin/people" | "/admin/links") => (path.to_owned(), None),
+        (
+            "GET",
+            "/admin" | "/admin/people" | "/admin/links" | "/admin/scan" | "/admin/scan/events",
+        ) => (path.to_owned(), None),
+        ("POST", "/admin/scan") => (path.to_owned(), Some(json!({}))),
         ("POST", "/admin/users") => (
             path.to_owned(),
             Some(json!({"username": "dave", "password": PASSWORD})),
@@ -323,7 +329,7 @@ pub async fn administrator_changes(w: &World, tally: &mut Tally, routes: &[Class
             "/api/v1/users" => spare.user = id(),
             "/api/v1/groups" => spare.group = id(),
             "/api/v1/shares" => spare.share = id(),
-            "/api/v1/scan" => wait_for_scan(w).await,
+            "/api/v1/scan" | "/admin/scan" => wait_for_scan(w).await,
             _ => {}
         }
     }
