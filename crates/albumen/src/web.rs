@@ -34,7 +34,7 @@ use crate::state::AppState;
 
 /// No external resources, no framing, no inline script: the pages need nothing else.
 /// `connect-src 'self'`: the scan page's event stream (`EventSource`) to this origin.
-const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self' data:; \
+const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; img-src 'self' data:; media-src 'self'; \
      style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; \
      frame-ancestors 'none'; base-uri 'none'";
 

@@ -299,6 +299,9 @@ pub async fn photo_page(
             "position": page.position,
             "total": page.total,
             "may_download": page.may_download,
+            // A video plays from its original, so only for viewers who may download it; others
+            // see its poster.
+            "video": page.photo.kind == albumen_core::model::MediaKind::Video && page.may_download,
             "link": link,
         }),
     )

@@ -105,3 +105,68 @@ async fn every_video_container_gets_facts_and_a_poster() {
     }
     assert!(t.repo().problems().await.unwrap().is_empty());
 }
+
+/// A video's page plays it inline, with its poster, for viewers who may download the original
+/// (the player streams it, with ranges); a view-only link holder sees the poster and no player.
+#[tokio::test]
+async fn a_video_plays_on_its_page_for_who_may_have_its_bytes() {
+    let t = TestApp::new().await;
+    t.add("Trip/clip.mp4", &video("1", "160x120", "mp4"));
+    t.scan().await;
+    let admin = t.admin().await;
+    let id = t.photo_id("clip.mp4").await;
+    let page = t.get(&format!("/photos/{id}"), Some(&admin)).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    let player = html
+        .split("<video")
+        .nth(1)
+        .and_then(|rest| rest.split('>').next())
+        .expect("a video element");
+    assert!(
+        player.contains(&format!("src=\"/media/photos/{id}/original\"")),
+        "{player}"
+    );
+    assert!(player.contains(&format!("poster=\"/media/photos/{id}/preview/standard?v=")));
+    assert!(player.contains("controls"));
+    let csp = page.header("content-security-policy").unwrap();
+    assert!(csp.contains("media-src 'self'"), "{csp}");
+
+    // A view-only link: the poster as an image, no player, no original.
+    let album = t
+        .repo()
+        .photo(PhotoId::new(id))
+        .await
+        .unwrap()
+        .unwrap()
+        .album_id;
+    let link = t
+        .call(
+            axum::http::Method::POST,
+            "/api/v1/shares",
+            Some(&admin),
+            Some(serde_json::json!({"album_id": album.get()})),
+        )
+        .await;
+    assert_eq!(link.status, 201, "{}", link.text());
+    let opened = t.get(link.json()["url"].as_str().unwrap(), None).await;
+    let cookie = opened
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap();
+    let guest = crate::common::Session {
+        cookie: cookie.to_owned(),
+        csrf: String::new(),
+    };
+    let page = t.get(&format!("/photos/{id}"), Some(&guest)).await;
+    assert_eq!(page.status, 200);
+    let html = page.text();
+    assert!(
+        !html.contains("<video"),
+        "no player without the download right"
+    );
+    assert!(!html.contains("/original"));
+    assert!(html.contains(&format!("/media/photos/{id}/preview/standard?v=")));
+}
