@@ -104,13 +104,21 @@ pub async fn create_user(
     }
 }
 
-/// Changing one's own account from this page could lock the last administrator out.
-fn not_myself(admin: &Admin, id: UserId, what: &str) -> Result<(), AppError> {
+/// Disables, enables or sets the permissions of another account: changing one's own from
+/// this page could lock the last administrator out.
+async fn update_other(
+    admin: &Admin,
+    id: UserId,
+    what: &str,
+    disabled: Option<bool>,
+    permissions: Option<Permissions>,
+) -> Result<(), AppError> {
     if admin.user.id == id {
         return Err(AppError::BadRequest(format!(
             "you cannot {what} your own account here (use `albumen user` on the server)"
         )));
     }
+    auth::update_user(admin.repo(), id, disabled, None, permissions).await?;
     Ok(())
 }
 
@@ -124,16 +132,7 @@ pub async fn set_disabled(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let disabled = f.text("disabled") == "true";
-    let result = match not_myself(&admin, id, "disable") {
-        Ok(()) if disabled => auth::update_user(admin.repo(), id, Some(true), None, None)
-            .await
-            .map_err(AppError::from),
-        Ok(()) => auth::update_user(admin.repo(), id, Some(false), None, None)
-            .await
-            .map_err(AppError::from),
-        Err(err) => Err(err),
-    };
-    match result {
+    match update_other(&admin, id, "disable", Some(disabled), None).await {
         Ok(_) if disabled => see_other("/admin/people?done=user-disabled"),
         Ok(_) => see_other("/admin/people?done=user-enabled"),
         Err(err) => people_error(&admin, &state, &viewer, err, json!({ "user": id })).await,
@@ -164,13 +163,8 @@ pub async fn set_permissions(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
-    let result = match not_myself(&admin, id, "change the permissions of") {
-        Ok(()) => auth::update_user(admin.repo(), id, None, None, Some(f.permissions()))
-            .await
-            .map_err(AppError::from),
-        Err(err) => Err(err),
-    };
-    match result {
+    let permissions = Some(f.permissions());
+    match update_other(&admin, id, "change the permissions of", None, permissions).await {
         Ok(_) => see_other("/admin/people?done=permissions-set"),
         Err(err) => people_error(&admin, &state, &viewer, err, json!({ "user": id })).await,
     }
