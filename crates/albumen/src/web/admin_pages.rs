@@ -15,7 +15,7 @@ use albumen_core::{AlbumId, GroupId, PhotoId, ShareId, UserId};
 use albumen_db::{ShareRecord, ShareTarget};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::header::{HOST, LOCATION, REFERRER_POLICY};
+use axum::http::header::{LOCATION, REFERRER_POLICY};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -154,13 +154,8 @@ pub(crate) fn when(seconds: i64) -> String {
 
 /// The absolute URL of a site path as the administrator's browser reached the site.
 fn absolute(client: Client, headers: &HeaderMap, path: &str) -> String {
-    match headers.get(HOST).and_then(|h| h.to_str().ok()) {
-        Some(host) if !host.is_empty() && !host.contains(['/', ' ', '@']) => {
-            let scheme = if client.https { "https" } else { "http" };
-            format!("{scheme}://{host}{path}")
-        }
-        _ => path.to_owned(),
-    }
+    crate::web::client::origin(client.https, headers)
+        .map_or_else(|| path.to_owned(), |origin| format!("{origin}{path}"))
 }
 
 /// A page showing a secret: its URL must never leave in a `Referer`.

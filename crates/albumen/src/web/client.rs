@@ -27,6 +27,18 @@ pub struct Client {
     pub https: bool,
 }
 
+/// `scheme://host` of a request, when its `Host` is a plain authority: for absolute URLs (Open
+/// Graph cards, links an administrator copies), as there is no configured public URL.
+pub fn origin(https: bool, headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
+    let authority: axum::http::uri::Authority = host.parse().ok()?;
+    if authority.as_str().contains('@') {
+        return None;
+    }
+    let scheme = if https { "https" } else { "http" };
+    Some(format!("{scheme}://{authority}"))
+}
+
 /// Records the [`Client`] in the request's extensions, and adds HSTS to answers over HTTPS when
 /// configured.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {

@@ -55,22 +55,6 @@ pub fn is_guest(viewer: &Viewer) -> bool {
     viewer.user.is_none() && !viewer.subject().shares().is_empty()
 }
 
-/// `https://host` of this request, when its `Host` is a plain authority (for the absolute
-/// URLs Open Graph wants; there is no configured public URL).
-fn origin(viewer: &Viewer, headers: &HeaderMap) -> Option<String> {
-    let host = headers.get(axum::http::header::HOST)?.to_str().ok()?;
-    let authority: axum::http::uri::Authority = host.parse().ok()?;
-    if authority.as_str().contains('@') {
-        return None;
-    }
-    let scheme = if viewer.cookies.secure() {
-        "https"
-    } else {
-        "http"
-    };
-    Some(format!("{scheme}://{authority}"))
-}
-
 /// `1 March 2027` (UTC).
 fn long_date(unix: i64) -> Option<String> {
     chrono::DateTime::from_timestamp(unix, 0).map(|t| t.format("%-d %B %Y").to_string())
@@ -98,7 +82,7 @@ pub async fn guest_link(
     let Some(link) = links(state).share(share).await? else {
         return Ok(None);
     };
-    let origin = origin(viewer, headers);
+    let origin = crate::web::client::origin(viewer.cookies.secure(), headers);
     let image = match (cover, &origin) {
         (Some(cover), Some(origin)) => {
             match through_link
