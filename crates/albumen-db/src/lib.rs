@@ -17,9 +17,9 @@ use std::sync::Arc;
 pub use error::{RepoError, Result};
 pub use repo::{
     AlbumUpsert, Catalog, CatalogAlbum, CatalogFile, Group, Job, JobCounts, Jobs, NewLoginLink,
-    NewSession, NewShare, NewUser, PhotoUpsert, Policies, Problem, ProblemStage, Reader, Repo,
-    ScanOutcome, ScanRecord, SessionRecord, Sessions, ShareRecord, ShareTarget, Shares, StampCheck,
-    UserUpdate, Users,
+    NewSession, NewShare, NewUser, PhotoKey, PhotoUpsert, Policies, Problem, ProblemStage, Reader,
+    Repo, ScanOutcome, ScanRecord, SessionRecord, Sessions, ShareRecord, ShareTarget, Shares,
+    StampCheck, UserUpdate, Users,
 };
 pub use sql::PREVIEW_JOBS;
 

@@ -10,8 +10,8 @@ mod shares;
 mod users;
 
 pub use catalog::{
-    AlbumUpsert, Catalog, CatalogAlbum, CatalogFile, PhotoUpsert, Problem, ProblemStage, Reader,
-    ScanOutcome, ScanRecord,
+    AlbumUpsert, Catalog, CatalogAlbum, CatalogFile, PhotoKey, PhotoUpsert, Problem, ProblemStage,
+    Reader, ScanOutcome, ScanRecord,
 };
 pub use jobs::{Job, JobCounts, Jobs};
 pub use policies::Policies;

@@ -78,24 +78,24 @@
 
 // Album page: justified rows. Each cell grows with its photo's aspect ratio (CSSOM, which the
 // Content-Security-Policy allows, unlike style attributes).
-for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
+const shapeCell = (cell) => {
   const width = Number(cell.dataset.w);
   const height = Number(cell.dataset.h);
   if (width > 0 && height > 0) cell.style.setProperty("--r", (width / height).toFixed(4));
-}
+};
+for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) shapeCell(cell);
 
 // Album page: square tiles instead of justified rows, as the person last chose (kept in the
 // browser). Square tiles show the thumbnails, which are cropped square and lighter; rows show
 // the grid previews, uncropped.
 (() => {
   const toggle = document.getElementById("layout-toggle");
-  const grid = document.querySelector(".grid.justified");
-  if (!toggle || !grid) return;
+  if (!toggle || !document.querySelector(".grid.justified")) return;
   const KEY = "albumen-layout";
-  const apply = (square) => {
-    grid.classList.toggle("square", square);
+  const apply = (square, grids = document.querySelectorAll(".grid.justified")) => {
     toggle.setAttribute("aria-pressed", String(square));
-    for (const img of grid.querySelectorAll("img[data-square]")) {
+    for (const grid of grids) grid.classList.toggle("square", square);
+    for (const img of [...grids].flatMap((grid) => [...grid.querySelectorAll("img[data-square]")])) {
       // The rows' previews come by width (srcset), which would win over a square src.
       if (square && !img.dataset.full) {
         img.dataset.full = img.getAttribute("src");
@@ -114,6 +114,8 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
   try { square = localStorage.getItem(KEY) === "square"; } catch { /* no storage: rows */ }
   apply(square);
   toggle.hidden = false;
+  // Lists the album's infinite scroll appends take the layout shown.
+  document.addEventListener("albumen:grids", (event) => apply(square, event.detail));
   toggle.addEventListener("click", () => {
     square = !square;
     try {
@@ -122,6 +124,124 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) {
     } catch { /* storage refused: this page only */ }
     apply(square);
   });
+})();
+
+// Album page: the next chunks of photos, fetched from the JSON API as the end of the grid
+// nears, appended with DOM APIs (file names are the library's, never markup) in the markup the
+// server renders. Each chunk gets lists of its own, so appending lays out only the new ones and
+// `content-visibility: auto` lets the browser skip those far from view; the last row of the
+// list before moves into the new one, so rows stay justified across chunks. Without
+// JavaScript, "More photos" is a plain link to the next chunk's page.
+(() => {
+  const photos = document.getElementById("photos");
+  const more = document.getElementById("more-photos");
+  if (!photos || !more || !("IntersectionObserver" in window)) return;
+  const { album, limit } = photos.dataset;
+  let cursor = more.dataset.cursor;
+  let month = more.dataset.month;
+  let busy = false;
+  const monthLabel = (key) => {
+    if (key === "undated") return "Undated";
+    const [year, number] = key.split("-").map(Number);
+    return new Date(year, number - 1, 1).toLocaleString("en-GB", { month: "long", year: "numeric" });
+  };
+  const tile = (photo) => {
+    const url = (preset, v) => `/media/photos/${photo.id}/preview/${preset}?v=${v}`;
+    const cell = document.createElement("li");
+    cell.dataset.w = photo.width;
+    cell.dataset.h = photo.height;
+    const link = document.createElement("a");
+    link.href = `/photos/${photo.id}`;
+    const img = document.createElement("img");
+    img.loading = "lazy";
+    img.decoding = "async";
+    img.alt = photo.filename;
+    img.srcset = photo.srcset.map((s) => `${url(s.preset, s.v)} ${s.width}w`).join(", ");
+    img.sizes = photo.sizes;
+    img.dataset.square = url("thumb", photo.thumb_v);
+    if (photo.width && photo.height) {
+      img.width = photo.width;
+      img.height = photo.height;
+    }
+    img.src = url(photo.srcset[0].preset, photo.srcset[0].v);
+    link.append(img);
+    cell.append(link);
+    shapeCell(cell);
+    return cell;
+  };
+  const newList = () => {
+    const list = document.createElement("ul");
+    list.className = "grid justified";
+    return list;
+  };
+  const append = (entries) => {
+    const added = [];
+    const fragment = document.createDocumentFragment();
+    let list = null;
+    for (const photo of entries) {
+      const key = photo.date ? photo.date.slice(0, 7) : "undated";
+      if (key !== month) {
+        const heading = document.createElement("h3");
+        heading.className = "month-heading";
+        heading.dataset.month = key;
+        heading.textContent = monthLabel(key);
+        fragment.append(heading);
+        month = key;
+        list = null;
+      }
+      if (!list) {
+        list = newList();
+        // Continuing the month of the list before: its last row, not full, moves down.
+        if (!fragment.childNodes.length) {
+          const before = photos.querySelector(":scope > ul.grid:last-of-type");
+          const cells = before ? [...before.children] : [];
+          const top = cells.length ? cells[cells.length - 1].offsetTop : 0;
+          const last = cells.filter((cell) => cell.offsetTop === top);
+          if (last.length < cells.length) {
+            list.append(...last);
+            before.classList.add("continued");
+          }
+        }
+        fragment.append(list);
+        added.push(list);
+      }
+      list.append(tile(photo));
+    }
+    photos.append(fragment);
+    document.dispatchEvent(new CustomEvent("albumen:grids", { detail: added }));
+  };
+  const load = async () => {
+    if (busy || !cursor) return;
+    busy = true;
+    try {
+      const response = await fetch(`/api/v1/albums/${album}?limit=${limit}&cursor=${cursor}`, {
+        headers: { Accept: "application/json" },
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const chunk = await response.json();
+      append(chunk.photos);
+      cursor = chunk.next_cursor || null;
+      if (cursor) {
+        more.href = `?after=${cursor}`;
+        more.dataset.cursor = cursor;
+        // Still near the end (a short chunk, a tall window): observing again reports it.
+        observer.unobserve(more);
+        observer.observe(more);
+      } else {
+        observer.disconnect();
+        more.parentElement.remove();
+      }
+    } catch {
+      // The link stays: following it loads the next chunk as a page.
+      observer.disconnect();
+    } finally {
+      busy = false;
+    }
+  };
+  const observer = new IntersectionObserver((seen) => {
+    if (seen.some((entry) => entry.isIntersecting)) load();
+  }, { rootMargin: "0px 0px 1500px 0px" });
+  observer.observe(more);
 })();
 
 // Keyboard navigation on photo pages: ← previous, → next, Esc back to the album.

@@ -15,7 +15,7 @@ use albumen_core::access::{
 };
 use albumen_core::model::{Album, Photo, PhotoEntry};
 use albumen_core::{AlbumId, PhotoId};
-use albumen_db::{Catalog, Reader, RepoError};
+use albumen_db::{Catalog, PhotoKey, Reader, RepoError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum GalleryError {
@@ -47,6 +47,18 @@ pub struct AlbumPage {
     pub photos: Vec<PhotoEntry>,
     /// Whether the viewer may export the album as a ZIP (pages offer it only then).
     pub may_export: bool,
+    /// Where the next chunk starts, when `photos` is a chunk and more follow.
+    pub next: Option<PhotoKey>,
+    /// Visible photos per month (`YYYY-MM`, oldest first; `None` last for undated ones), for a
+    /// chunked page's date scrubber; empty on a whole page.
+    pub months: Vec<(Option<String>, i64)>,
+}
+
+/// A chunk of an album's visible photos in album order, and where the next one starts.
+#[derive(Debug)]
+pub struct AlbumChunk {
+    pub photos: Vec<PhotoEntry>,
+    pub next: Option<PhotoKey>,
 }
 
 /// A photo the viewer may act on, with the grant to read its bytes.
@@ -128,6 +140,58 @@ impl Gallery {
     /// [`Gallery::album`] with its breadcrumbs and sub-albums, read on one connection.
     pub async fn album_page(&self, id: AlbumId) -> Result<AlbumPage> {
         let mut read = self.reader().await?;
+        let (album, may_export) = self.viewed_album(read.as_mut(), id).await?;
+        Ok(AlbumPage {
+            may_export,
+            album,
+            photos: read.album_entries(&self.scope, id).await?,
+            sub_albums: read.sub_albums(&self.scope, id).await?,
+            parents: read.album_parents(&self.scope, id).await?,
+            next: None,
+            months: Vec::new(),
+        })
+    }
+
+    /// [`Gallery::album_page`] showing one chunk of at most `limit` photos, those after
+    /// `after`, with the album's months for the scrubber. Authorized exactly like the whole
+    /// page; only visible photos are read, counted and dated.
+    pub async fn album_page_chunk(
+        &self,
+        id: AlbumId,
+        after: Option<&PhotoKey>,
+        limit: u32,
+    ) -> Result<AlbumPage> {
+        let mut read = self.reader().await?;
+        let (album, may_export) = self.viewed_album(read.as_mut(), id).await?;
+        let chunk = self.chunk(read.as_mut(), id, after, limit).await?;
+        Ok(AlbumPage {
+            may_export,
+            album,
+            photos: chunk.photos,
+            next: chunk.next,
+            months: read.album_months(&self.scope, id).await?,
+            sub_albums: read.sub_albums(&self.scope, id).await?,
+            parents: read.album_parents(&self.scope, id).await?,
+        })
+    }
+
+    /// One album and a chunk of at most `limit` of its visible photos, after `after`.
+    pub async fn album_chunk(
+        &self,
+        id: AlbumId,
+        after: Option<&PhotoKey>,
+        limit: u32,
+    ) -> Result<(Album, AlbumChunk)> {
+        let mut read = self.reader().await?;
+        let album = self
+            .authorized_album(read.as_mut(), id, Action::View)
+            .await?;
+        let chunk = self.chunk(read.as_mut(), id, after, limit).await?;
+        Ok((album, chunk))
+    }
+
+    /// An album page's album, if the viewer may view it, and whether it may also export it.
+    async fn viewed_album(&self, read: &mut dyn Reader, id: AlbumId) -> Result<(Album, bool)> {
         let (album, facts) = read
             .album_with_facts(&self.scope, id)
             .await?
@@ -135,13 +199,26 @@ impl Gallery {
         if self.decide(Action::View, Target::Album(&facts)) == Decision::Deny {
             return Err(GalleryError::NotFound);
         }
-        Ok(AlbumPage {
-            may_export: self.decide(Action::Export, Target::Album(&facts)) == Decision::Allow,
-            album,
-            photos: read.album_entries(&self.scope, id).await?,
-            sub_albums: read.sub_albums(&self.scope, id).await?,
-            parents: read.album_parents(&self.scope, id).await?,
-        })
+        let may_export = self.decide(Action::Export, Target::Album(&facts)) == Decision::Allow;
+        Ok((album, may_export))
+    }
+
+    /// Reads one photo more than asked, to know whether another chunk follows.
+    async fn chunk(
+        &self,
+        read: &mut dyn Reader,
+        id: AlbumId,
+        after: Option<&PhotoKey>,
+        limit: u32,
+    ) -> Result<AlbumChunk> {
+        let limit = limit.max(1);
+        let mut photos = read
+            .album_chunk(&self.scope, id, after, limit.saturating_add(1))
+            .await?;
+        let more = photos.len() > limit as usize;
+        photos.truncate(limit as usize);
+        let next = more.then(|| photos.last().map(PhotoKey::from)).flatten();
+        Ok(AlbumChunk { photos, next })
     }
 
     /// One photo and the grant to do `action` on it.

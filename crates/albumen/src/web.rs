@@ -4,6 +4,7 @@ pub mod admin;
 pub mod admin_pages;
 pub mod api;
 pub mod assets;
+pub mod chunks;
 pub mod client;
 pub mod error;
 pub mod extract;

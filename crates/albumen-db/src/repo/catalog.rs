@@ -30,6 +30,27 @@ pub struct CatalogAlbum {
     pub missing: bool,
 }
 
+/// A place in an album's order (`taken_at ASC NULLS LAST, filename, id`, the order of
+/// [`Reader::album_entries`]): the key of the photo a chunk continues after. Any key is a valid
+/// place, so one need not name a real photo: `taken_at = Some("2021-05")` sorts before every
+/// photo taken in May 2021.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhotoKey {
+    pub taken_at: Option<String>,
+    pub filename: String,
+    pub id: PhotoId,
+}
+
+impl From<&PhotoEntry> for PhotoKey {
+    fn from(entry: &PhotoEntry) -> Self {
+        Self {
+            taken_at: entry.taken_at.clone(),
+            filename: entry.filename.clone(),
+            id: entry.id,
+        }
+    }
+}
+
 /// An album as the scanner derives it from a folder. Upserting makes it present again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AlbumUpsert {
@@ -226,6 +247,23 @@ pub trait Reader: Send {
         scope: &VisibilityScope,
         id: AlbumId,
     ) -> Result<Vec<PhotoEntry>>;
+    /// Up to `limit` of [`Reader::album_entries`], those after `after` (from the start when
+    /// `None`): a keyset read in exactly album order, served by the `photos_album_order` index,
+    /// filtering visibility in SQL so a chunk costs the same at any depth of any album.
+    async fn album_chunk(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+        after: Option<&PhotoKey>,
+        limit: u32,
+    ) -> Result<Vec<PhotoEntry>>;
+    /// How many present photos of the album the scope may see were taken in each month
+    /// (`YYYY-MM`), oldest first; `None` (last) counts the undated ones. One grouped statement.
+    async fn album_months(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<(Option<String>, i64)>>;
     /// A present photo with its own policy and its album's, and where its bytes are: the caller
     /// decides on the facts (`access::authorize`) before using either.
     async fn photo_with_facts(

@@ -15,7 +15,7 @@ use sqlx::{Any, AnyConnection, Row};
 
 use super::policies::{ALBUM_POLICY, PHOTO_POLICY, PolicyTables};
 use super::trusted;
-use crate::repo::Reader;
+use crate::repo::{PhotoKey, Reader};
 use crate::visibility::Visibility;
 use crate::{RepoError, Result, rows};
 
@@ -168,6 +168,52 @@ impl SqlReader {
     }
 }
 
+impl SqlReader {
+    /// One part of [`Reader::album_chunk`]: the dated photos (`dated`) or the undated ones,
+    /// after `after` (a key of the same part), at most `limit`.
+    async fn chunk_part(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+        after: Option<&PhotoKey>,
+        dated: bool,
+        limit: i64,
+    ) -> Result<Vec<AnyRow>> {
+        // $1 album, $2 limit, then the key's values, then the scope's.
+        let (part, order) = if dated {
+            ("p.taken_at IS NOT NULL", "p.taken_at, p.filename, p.id")
+        } else {
+            ("p.taken_at IS NULL", "p.filename, p.id")
+        };
+        let key_values = match after {
+            Some(_) if dated => 3,
+            Some(_) => 2,
+            None => 0,
+        };
+        let keyset = match key_values {
+            3 => " AND (p.taken_at, p.filename, p.id) > ($3, $4, $5)",
+            2 => " AND (p.filename, p.id) > ($3, $4)",
+            _ => "",
+        };
+        let visibility = Visibility::new(scope, 3 + key_values);
+        let sql = format!(
+            "SELECT {} FROM photos p \
+             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {part}{keyset} AND {} \
+             ORDER BY {order} LIMIT $2",
+            rows::ENTRY_COLUMNS,
+            visibility.photo()
+        );
+        let mut query = sqlx::query(trusted(sql)).bind(id.get()).bind(limit);
+        if let Some(key) = after {
+            if dated {
+                query = query.bind(key.taken_at.clone());
+            }
+            query = query.bind(key.filename.clone()).bind(key.id.get());
+        }
+        Ok(visibility.bind(query).fetch_all(&mut *self.conn).await?)
+    }
+}
+
 #[async_trait]
 impl Reader for SqlReader {
     async fn list_albums(&mut self, scope: &VisibilityScope) -> Result<Vec<Album>> {
@@ -283,6 +329,57 @@ impl Reader for SqlReader {
     ) -> Result<Vec<PhotoEntry>> {
         let all = self.in_album(scope, id, rows::ENTRY_COLUMNS).await?;
         all.iter().map(rows::entry).collect()
+    }
+
+    async fn album_chunk(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+        after: Option<&PhotoKey>,
+        limit: u32,
+    ) -> Result<Vec<PhotoEntry>> {
+        // `taken_at ASC NULLS LAST` read as two index ranges, dated photos then undated ones,
+        // so each statement walks `photos_album_order` in its own order and stops at `limit`
+        // (no engine can walk an ascending index NULLS LAST).
+        let mut chunk = Vec::new();
+        if after.is_none_or(|key| key.taken_at.is_some()) {
+            let rows = self
+                .chunk_part(scope, id, after, true, i64::from(limit))
+                .await?;
+            chunk = rows.iter().map(rows::entry).collect::<Result<Vec<_>>>()?;
+        }
+        let rest = i64::from(limit) - i64::try_from(chunk.len()).unwrap_or(i64::MAX);
+        if rest > 0 {
+            let undated_after = after.filter(|key| key.taken_at.is_none());
+            for row in self
+                .chunk_part(scope, id, undated_after, false, rest)
+                .await?
+            {
+                chunk.push(rows::entry(&row)?);
+            }
+        }
+        Ok(chunk)
+    }
+
+    async fn album_months(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<(Option<String>, i64)>> {
+        let visibility = Visibility::new(scope, 2);
+        let sql = format!(
+            "SELECT substr(p.taken_at, 1, 7) AS ym, COUNT(*) AS n FROM photos p \
+             WHERE p.album_id = $1 AND p.missing_since IS NULL AND {} \
+             GROUP BY substr(p.taken_at, 1, 7) ORDER BY ym ASC NULLS LAST",
+            visibility.photo()
+        );
+        let rows = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&mut *self.conn)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get("ym")?, row.try_get("n")?)))
+            .collect()
     }
 
     async fn photo_with_facts(

@@ -614,3 +614,140 @@ async fn album_dates_come_from_the_photos_the_viewer_may_see() {
     })
     .await;
 }
+
+/// An album read in keyset chunks, as a viewer with hidden photos in the middle sees it: the
+/// chunks of every size concatenate to exactly the whole visible list in album order (equal
+/// dates broken by file name, undated photos last), and the months count visible photos only
+/// (a month holding only a hidden photo is not there).
+#[tokio::test]
+async fn album_chunks_and_months_follow_the_visible_list() {
+    use albumen_db::PhotoKey;
+    on_each_backend(|repo| async move {
+        let viewer = repo
+            .create_user(&new_user("viewer", Permissions::default()))
+            .await
+            .unwrap()
+            .id;
+        repo.upsert_albums(&[album("Big", "Big", None)], 1)
+            .await
+            .unwrap();
+        let mut upserts = Vec::new();
+        for i in 0..40u32 {
+            let taken = match i % 8 {
+                // Undated photos, to come last.
+                0 => None,
+                // Many photos of one second, to be ordered by name.
+                1 | 2 => Some("2020-06-01T10:00:00".to_owned()),
+                n => Some(format!("2020-{:02}-{:02}T09:00:00", 5 + n % 3, 1 + i % 28)),
+            };
+            let mut p = photo("Big", &format!("{:03}.jpg", (i * 17) % 101), None);
+            p.taken_at.clone_from(&taken);
+            upserts.push(p);
+        }
+        // The one photo of January 2019, hidden below.
+        upserts.push(photo("Big", "secret.jpg", Some("2019-01-05T12:00:00")));
+        repo.upsert_photos(&upserts, 1).await.unwrap();
+        repo.refresh_albums().await.unwrap();
+        let id = repo
+            .list_albums(&VisibilityScope::Everything)
+            .await
+            .unwrap()[0]
+            .id;
+        let mut read = repo.reader().await.unwrap();
+        let all = read
+            .album_entries(&VisibilityScope::Everything, id)
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 41);
+        repo.set_album_policy(
+            id,
+            &AlbumPolicy {
+                policy: Policy {
+                    users: [viewer].into(),
+                    ..Policy::default()
+                },
+                inherit: true,
+            },
+            2,
+        )
+        .await
+        .unwrap();
+        // Hidden: every fifth photo in album order, and the only one of January 2019.
+        let hidden: Vec<PhotoId> = all
+            .iter()
+            .enumerate()
+            .filter(|(i, p)| i % 5 == 2 || p.filename == "secret.jpg")
+            .map(|(_, p)| p.id)
+            .collect();
+        for &photo in &hidden {
+            repo.set_photo_policy(photo, &Policy::default(), 2)
+                .await
+                .unwrap();
+        }
+        let subject = Subject::user(viewer, [], Permissions::default());
+        for scope in [VisibilityScope::Everything, VisibilityScope::of(&subject)] {
+            let visible = read.album_entries(&scope, id).await.unwrap();
+            if scope != VisibilityScope::Everything {
+                let expected: Vec<PhotoId> = all
+                    .iter()
+                    .map(|p| p.id)
+                    .filter(|p| !hidden.contains(p))
+                    .collect();
+                assert_eq!(visible.iter().map(|p| p.id).collect::<Vec<_>>(), expected);
+            }
+            for size in [1, 3, 7, 100] {
+                let mut chunks = Vec::new();
+                let mut after: Option<PhotoKey> = None;
+                loop {
+                    let chunk = read
+                        .album_chunk(&scope, id, after.as_ref(), size)
+                        .await
+                        .unwrap();
+                    assert!(chunk.len() <= size as usize);
+                    let Some(last) = chunk.last() else { break };
+                    after = Some(PhotoKey::from(last));
+                    chunks.extend(chunk);
+                }
+                assert_eq!(
+                    chunks.iter().map(|p| p.id).collect::<Vec<_>>(),
+                    visible.iter().map(|p| p.id).collect::<Vec<_>>(),
+                    "chunks of {size}"
+                );
+            }
+            // The scrubber's place before a month starts at its first visible photo.
+            let june = PhotoKey {
+                taken_at: Some("2020-06".to_owned()),
+                filename: String::new(),
+                id: PhotoId::new(i64::MIN),
+            };
+            let from_june = read
+                .album_chunk(&scope, id, Some(&june), 1000)
+                .await
+                .unwrap();
+            let first_june = visible
+                .iter()
+                .position(|p| p.taken_at.as_deref().is_some_and(|t| t >= "2020-06"))
+                .unwrap();
+            assert_eq!(
+                from_june.iter().map(|p| p.id).collect::<Vec<_>>(),
+                visible[first_june..]
+                    .iter()
+                    .map(|p| p.id)
+                    .collect::<Vec<_>>()
+            );
+            let mut expected: Vec<(Option<String>, i64)> = Vec::new();
+            for p in &visible {
+                let month = p.taken_at.as_deref().map(|t| t[..7].to_owned());
+                match expected.last_mut() {
+                    Some((m, n)) if *m == month => *n += 1,
+                    _ => expected.push((month, 1)),
+                }
+            }
+            let months = read.album_months(&scope, id).await.unwrap();
+            assert_eq!(months, expected);
+            let secret_month = months.iter().any(|(m, _)| m.as_deref() == Some("2019-01"));
+            assert_eq!(secret_month, scope == VisibilityScope::Everything);
+        }
+    })
+    .await;
+}

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use crate::scan::{ScanJob, ScanStatus};
 use crate::state::AppState;
+use crate::web::chunks::{self, Tile};
 use crate::web::error::AppError;
 use crate::web::extract::{AppJson, Client, PathId, Scanner, Viewer};
 use crate::web::login::{end_session, start_session};
@@ -61,12 +62,16 @@ pub struct PhotoDto {
     /// Displayed size, after EXIF orientation.
     width: u32,
     height: u32,
+    /// `srcset` (preset, `v`, width), `sizes` and `thumb_v`: what an album page's tile shows.
+    #[serde(flatten)]
+    tile: Tile,
 }
 
-impl From<PhotoEntry> for PhotoDto {
-    fn from(photo: PhotoEntry) -> Self {
+impl PhotoDto {
+    fn new(state: &AppState, photo: PhotoEntry) -> Self {
         let (width, height) = photo.display_size();
         Self {
+            tile: chunks::tile(state, &photo),
             id: photo.id,
             filename: photo.filename,
             date: photo.taken_at,
@@ -81,6 +86,17 @@ pub struct AlbumDetailDto {
     #[serde(flatten)]
     album: AlbumDto,
     photos: Vec<PhotoDto>,
+    /// The `cursor` of the next chunk, when more photos follow (also in the `Link` header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next_cursor: Option<String>,
+}
+
+/// `?limit=` and `?cursor=` of `GET /api/v1/albums/{id}`, checked by hand so that a bad one is
+/// this API's JSON 400.
+#[derive(Debug, Deserialize)]
+pub struct ChunkQuery {
+    limit: Option<String>,
+    cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -133,16 +149,47 @@ pub async fn list_albums(viewer: Viewer) -> Result<Json<Vec<AlbumDto>>, AppError
     Ok(Json(albums.into_iter().map(AlbumDto::from).collect()))
 }
 
-/// `GET /api/v1/albums/{id}`: one album with the photos the viewer may see.
+/// `GET /api/v1/albums/{id}`: one album with the photos the viewer may see, in album order.
+/// `?limit=` (1 to 1000) and `?cursor=` (from the previous answer) read it in chunks; with
+/// neither, every photo as before, up to 10,000. When more photos follow, the answer carries
+/// `next_cursor` and `Link: <…?limit=N&cursor=C>; rel="next"`.
 pub async fn get_album(
+    State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<AlbumId>,
-) -> Result<Json<AlbumDetailDto>, AppError> {
-    let (album, photos) = viewer.gallery()?.album(id).await?;
-    Ok(Json(AlbumDetailDto {
+    axum::extract::Query(query): axum::extract::Query<ChunkQuery>,
+) -> Result<Response, AppError> {
+    let after = query
+        .cursor
+        .as_deref()
+        .map(chunks::decode_cursor)
+        .transpose()?;
+    let limit = match (&query.limit, &after) {
+        (Some(limit), _) => chunks::parse_limit(limit)?,
+        (None, Some(_)) => chunks::DEFAULT_LIMIT,
+        (None, None) => chunks::UNPAGED_CAP,
+    };
+    let (album, chunk) = viewer
+        .gallery()?
+        .album_chunk(id, after.as_ref(), limit)
+        .await?;
+    let next_cursor = chunk.next.as_ref().map(chunks::encode_cursor);
+    let body = Json(AlbumDetailDto {
         album: album.into(),
-        photos: photos.into_iter().map(PhotoDto::from).collect(),
-    }))
+        photos: chunk
+            .photos
+            .into_iter()
+            .map(|p| PhotoDto::new(&state, p))
+            .collect(),
+        next_cursor: next_cursor.clone(),
+    });
+    Ok(match next_cursor {
+        Some(cursor) => {
+            let link = format!("</api/v1/albums/{id}?limit={limit}&cursor={cursor}>; rel=\"next\"");
+            ([(axum::http::header::LINK, link)], body).into_response()
+        }
+        None => body.into_response(),
+    })
 }
 
 /// `GET /api/v1/scan`: the running scan's progress and the last report.

@@ -148,61 +148,117 @@ pub async fn index_page(
     render(&state, &viewer, "index.html", json!({ "years": years }))
 }
 
+/// `?after=CURSOR` (the chunk after a photo, the "More photos" link) or `?from=YYYY-MM`
+/// (the scrubber: from a month on) on an album page.
+#[derive(Debug, serde::Deserialize)]
+pub struct AlbumQuery {
+    after: Option<String>,
+    from: Option<String>,
+}
+
 pub async fn album_page(
     State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<AlbumId>,
+    axum::extract::Query(query): axum::extract::Query<AlbumQuery>,
     headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
-    let page = viewer.gallery()?.album_page(id).await?;
-    // The rows' previews: `grid` when configured, sized for them; else `standard`. Both are
-    // offered by width, with the cell's width as `sizes`.
-    let row_presets: Vec<_> = ["grid", "standard"]
-        .into_iter()
-        .filter_map(|name| state.previews.preset(name))
-        .collect();
-    let photos: Vec<_> = page
+    use crate::web::chunks;
+    let (start, after) = match (&query.after, &query.from) {
+        (Some(after), None) => {
+            let key = chunks::decode_cursor(after)?;
+            (Some(key.clone()), Some(key))
+        }
+        (None, Some(month)) => (Some(chunks::month_start(month)?), None),
+        (None, None) => (None, None),
+        (Some(_), Some(_)) => {
+            return Err(AppError::BadRequest("after or from, not both".to_owned()));
+        }
+    };
+    let page = viewer
+        .gallery()?
+        .album_page_chunk(id, start.as_ref(), chunks::PAGE_CHUNK)
+        .await?;
+    // Consecutive photos of one month share a heading; a chunk continuing a month (after a
+    // photo of the same month) starts without one.
+    let mut groups: Vec<Value> = Vec::new();
+    let mut month = after
+        .as_ref()
+        .map(|key| chunks::month_of(key.taken_at.as_deref()).map(str::to_owned));
+    let mut tiles: Vec<Value> = Vec::new();
+    let mut heading: Option<Value> = None;
+    let mut flush = |heading: Option<Value>, tiles: &mut Vec<Value>| {
+        if !tiles.is_empty() {
+            groups.push(json!({"heading": heading, "photos": std::mem::take(tiles)}));
+        }
+    };
+    for p in &page.photos {
+        let this = chunks::month_of(p.taken_at.as_deref()).map(str::to_owned);
+        if month.as_ref() != Some(&this) {
+            flush(heading.take(), &mut tiles);
+            heading = Some(json!({
+                "month": this.as_deref().unwrap_or("undated"),
+                "label": chunks::month_label(this.as_deref()),
+            }));
+            month = Some(this);
+        }
+        let (width, height) = p.display_size();
+        let tile = chunks::tile(&state, p);
+        tiles.push(json!({
+            "id": p.id,
+            "filename": p.filename,
+            "width": width,
+            "height": height,
+            "v": tile.thumb_v,
+            "srcset": tile.srcset,
+            "sizes": tile.sizes,
+        }));
+    }
+    flush(heading, &mut tiles);
+    let last_month = month.map(|m| m.unwrap_or_else(|| "undated".to_owned()));
+    let current = page
         .photos
-        .iter()
-        .map(|p| {
-            let (width, height) = p.display_size();
-            let mut srcset: Vec<Value> = Vec::new();
-            let mut widths = Vec::new();
-            for preset in &row_presets {
-                // The preview's real width, or its box's when the photo's size is unknown.
-                let w = if width > 0 && height > 0 {
-                    preset.preset.output_size((width, height)).0
-                } else {
-                    preset.preset.width
-                };
-                if widths.contains(&w) {
-                    continue;
+        .first()
+        .map(|p| chunks::month_of(p.taken_at.as_deref()).unwrap_or("undated"));
+    let mut years: Vec<Value> = Vec::new();
+    for (month, count) in &page.months {
+        let key = month.as_deref().unwrap_or("undated");
+        let year = month
+            .as_deref()
+            .and_then(|m| m.get(..4))
+            .unwrap_or("Undated");
+        let label = match month.as_deref() {
+            Some(m) => chunks::month_label(Some(m))
+                .split(' ')
+                .next()
+                .unwrap_or_default()
+                .get(..3)
+                .unwrap_or_default()
+                .to_owned(),
+            None => "Undated".to_owned(),
+        };
+        let entry = json!({
+            "key": key,
+            "label": label,
+            "title": chunks::month_label(month.as_deref()),
+            "count": count,
+            "current": current == Some(key),
+        });
+        match years.last_mut() {
+            Some(last) if last["year"] == year => {
+                if let Some(months) = last["months"].as_array_mut() {
+                    months.push(entry);
                 }
-                widths.push(w);
-                srcset.push(json!({
-                    "preset": preset.name,
-                    "v": preset.version(&p.fingerprint),
-                    "width": w,
-                }));
             }
-            json!({
-                "id": p.id,
-                "filename": p.filename,
-                "taken_at": p.taken_at,
-                "width": width,
-                "height": height,
-                "v": preview_version(&state, &p.fingerprint, "thumb"),
-                "srcset": srcset,
-                "sizes": row_sizes(width, height),
-            })
-        })
-        .collect();
+            _ => years.push(json!({"year": year, "months": [entry]})),
+        }
+    }
     let parents: Vec<_> = page
         .parents
         .iter()
         .map(|(id, name)| json!({"id": id, "name": name}))
         .collect();
-    let may_export = page.may_export && !photos.is_empty();
+    let may_export = page.may_export && page.album.photo_count > 0;
     let link = match crate::web::share::link_to_album(&viewer, id) {
         Some(share) => {
             crate::web::share::guest_link(
@@ -226,7 +282,13 @@ pub async fn album_page(
             "album": page.album,
             "parents": parents,
             "sub_albums": page.sub_albums,
-            "photos": photos,
+            "photos": !groups.is_empty(),
+            "groups": groups,
+            "years": if page.months.len() > 1 { years } else { Vec::new() },
+            "at_start": start.is_none(),
+            "last_month": last_month,
+            "next": page.next.as_ref().map(chunks::encode_cursor),
+            "limit": chunks::PAGE_CHUNK,
             "may_export": may_export,
             "link": link,
         }),
@@ -304,28 +366,6 @@ pub async fn photo_page(
             "video": page.photo.kind == albumen_core::model::MediaKind::Video && page.may_download,
             "link": link,
         }),
-    )
-}
-
-/// Row heights of the album's justified rows (`--row` in app.css): phones, wide screens, else.
-const ROW_PHONE_PX: f64 = 130.0;
-const ROW_WIDE_PX: f64 = 260.0;
-const ROW_PX: f64 = 220.0;
-
-/// `sizes` of a photo in the justified rows: its cell's flex basis (aspect ratio × row height)
-/// at each of app.css's row heights; a square cell when the size is unknown.
-fn row_sizes(width: u32, height: u32) -> String {
-    let ratio = if width > 0 && height > 0 {
-        f64::from(width) / f64::from(height)
-    } else {
-        1.0
-    };
-    let px = |row: f64| (ratio * row).ceil();
-    format!(
-        "(max-width: 40rem) {}px, (min-width: 100rem) {}px, {}px",
-        px(ROW_PHONE_PX),
-        px(ROW_WIDE_PX),
-        px(ROW_PX)
     )
 }
 

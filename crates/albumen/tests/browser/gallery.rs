@@ -41,7 +41,7 @@ async fn cards_in_first_row(browser: &Browser) -> usize {
     cards.iter().filter(|r| (r[1] - top).abs() < 1.0).count()
 }
 
-async fn log_in_as_admin(browser: &Browser, world: &World) {
+pub(crate) async fn log_in_as_admin(browser: &Browser, world: &World) {
     browser.goto(&world.url("/login")).await;
     browser.fill("form input[name=username]", "admin").await;
     browser

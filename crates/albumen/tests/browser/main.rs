@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
 mod admin;
+mod big_album;
 #[allow(dead_code)]
 #[path = "../it/common.rs"]
 mod common;

@@ -7,6 +7,7 @@ mod admin;
 mod admin_pages;
 mod admin_scan;
 mod auth;
+mod big_album;
 mod cli;
 mod common;
 mod connections;
