@@ -34,8 +34,17 @@ fn zip_names(zip: &[u8]) -> BTreeSet<String> {
     names
 }
 
-/// A per-object route (`{id}`, and `{preset}` for previews) made concrete: every preset.
+/// A per-object route (`{id}`, and `{preset}` for previews) made concrete: every preset. An
+/// album, as a page and in the API, also through its chunked reads: from a month before every
+/// photo (the scrubber's `?from=`), and one chunk as large as the API allows; both hold exactly
+/// what the whole album does.
 fn concrete(w: &World, path: &str) -> Vec<String> {
+    if path == "/albums/{id}" {
+        return vec![path.to_owned(), format!("{path}?from=1900-01")];
+    }
+    if path == "/api/v1/albums/{id}" {
+        return vec![path.to_owned(), format!("{path}?limit=1000")];
+    }
     if path.contains("{preset}") {
         let presets = &w.t.state.config.previews.presets;
         assert!(presets.len() >= 2, "thumb and standard at least");
