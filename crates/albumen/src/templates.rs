@@ -66,6 +66,8 @@ impl Templates {
     pub fn load(overrides: Option<&Path>) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.add_filter("longdate", longdate);
+        env.add_filter("longdatetime", longdatetime);
+        env.add_filter("filesize", filesize);
         for (name, builtin) in BUILTIN {
             let source = match overrides.map(|dir| dir.join(name)) {
                 Some(path) if path.is_file() => {
@@ -101,6 +103,29 @@ impl Templates {
 fn longdate(value: String) -> String {
     chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
         .map_or(value, |d| d.format("%-d %B %Y").to_string())
+}
+
+/// `2013-01-19T19:12:43` → `19 January 2013, 19:12`; anything else is shown as it is.
+fn longdatetime(value: String) -> String {
+    chrono::NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S")
+        .map_or(value, |d| d.format("%-d %B %Y, %H:%M").to_string())
+}
+
+/// Bytes as people read them: `512 bytes`, `8.6 MB`, `1.2 GB` (decimal units, as file managers
+/// and cameras count).
+fn filesize(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    #[expect(clippy::cast_precision_loss, reason = "one decimal is shown")]
+    let mut size = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while size >= 999.95 && unit + 1 < UNITS.len() {
+        size /= 1000.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
 }
 
 #[cfg(test)]
@@ -149,6 +174,19 @@ mod tests {
     fn long_dates() {
         assert_eq!(longdate("2013-01-19".to_owned()), "19 January 2013");
         assert_eq!(longdate("someday".to_owned()), "someday");
+        assert_eq!(
+            longdatetime("2013-01-19T19:12:43".to_owned()),
+            "19 January 2013, 19:12"
+        );
+        assert_eq!(longdatetime("2013-01-19".to_owned()), "2013-01-19");
+    }
+
+    #[test]
+    fn file_sizes_read_as_people_count() {
+        assert_eq!(filesize(512), "512 bytes");
+        assert_eq!(filesize(8_612_345), "8.6 MB");
+        assert_eq!(filesize(999_999), "1.0 MB");
+        assert_eq!(filesize(1_200_000_000), "1.2 GB");
     }
 
     #[test]

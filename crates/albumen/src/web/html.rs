@@ -61,9 +61,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shooting_settings_read_like_a_camera_display() {
+    fn exposure_reads_like_a_camera_display() {
         let meta = PhotoMeta {
-            lens: Some("RF24-105mm".to_owned()),
             exposure_time: Some("1/250".to_owned()),
             f_number: Some(4.0),
             iso: Some(400),
@@ -71,10 +70,12 @@ mod tests {
             ..PhotoMeta::default()
         };
         assert_eq!(
-            shooting_settings(&meta).as_deref(),
-            Some("RF24-105mm · 1/250 s · f/4 · ISO 400 · 50.5 mm")
+            exposure(&meta).as_deref(),
+            Some("1/250 s · f/4 · ISO 400 · 50.5 mm")
         );
-        assert_eq!(shooting_settings(&PhotoMeta::default()), None);
+        assert_eq!(exposure(&PhotoMeta::default()), None);
+        assert_eq!(megapixels(6000, 4000).as_deref(), Some("24.0 MP"));
+        assert_eq!(megapixels(0, 0), None);
     }
 }
 
@@ -277,6 +278,11 @@ pub async fn photo_page(
         let v = preset.version(&page.photo.fingerprint);
         srcset.push(json!({"preset": preset.name, "v": v, "width": w}));
     }
+    let meta = &page.photo.meta;
+    let is_video = page.photo.kind == albumen_core::model::MediaKind::Video;
+    // Zooming goes up to the original's resolution for viewers who may download it and whose
+    // browser shows its format; up to the largest preview for the others.
+    let zoom_original = page.may_download && !is_video && browser_shows(&page.photo.filename);
     render(
         &state,
         &viewer,
@@ -286,10 +292,20 @@ pub async fn photo_page(
                 "id": page.photo.id,
                 "filename": page.photo.filename,
                 "taken_at": page.photo.taken_at,
-                "camera": page.photo.meta.camera,
-                "settings": shooting_settings(&page.photo.meta),
+                "camera": meta.camera,
+                "lens": meta.lens,
+                "exposure": exposure(meta),
+                "megapixels": megapixels(width, height),
+                "bytes": page.photo.size,
+                // The original carries its location: shown to those who may have the original.
+                "gps": meta.gps.filter(|_| page.may_download).map(|(lat, lon)| json!({
+                    "lat": format!("{lat:.5}"),
+                    "lon": format!("{lon:.5}"),
+                })),
                 "width": width,
                 "height": height,
+                "zoom_width": if zoom_original { width } else { widths.iter().copied().max().unwrap_or(width) },
+                "zoom_original": zoom_original,
                 "v": preview_version(&state, &page.photo.fingerprint, "standard"),
                 "srcset": srcset,
             },
@@ -301,7 +317,7 @@ pub async fn photo_page(
             "may_download": page.may_download,
             // A video plays from its original, so only for viewers who may download it; others
             // see its poster.
-            "video": page.photo.kind == albumen_core::model::MediaKind::Video && page.may_download,
+            "video": is_video && page.may_download,
             "link": link,
         }),
     )
@@ -329,10 +345,9 @@ fn row_sizes(width: u32, height: u32) -> String {
     )
 }
 
-/// `RF24-105mm · 1/250 s · f/4 · ISO 400 · 50 mm`: what photographers look for, when known.
-fn shooting_settings(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
+/// `1/250 s · f/4 · ISO 400 · 50 mm`: the exposure as a camera displays it, when known.
+fn exposure(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
     let parts: Vec<String> = [
-        meta.lens.clone(),
         meta.exposure_time.as_ref().map(|t| format!("{t} s")),
         meta.f_number.map(|f| format!("f/{}", trim_float(f))),
         meta.iso.map(|iso| format!("ISO {iso}")),
@@ -342,6 +357,20 @@ fn shooting_settings(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
     .flatten()
     .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// `24.0 MP` for a 6000×4000 photo; `None` when the size is unknown.
+fn megapixels(width: u32, height: u32) -> Option<String> {
+    let pixels = f64::from(width) * f64::from(height);
+    (pixels > 0.0).then(|| format!("{:.1} MP", pixels / 1e6))
+}
+
+/// Whether browsers display this image format themselves (HEIC, TIFF and raw files they do not).
+fn browser_shows(filename: &str) -> bool {
+    matches!(
+        crate::media_type::mime_of(filename),
+        "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif"
+    )
 }
 
 /// `4.0` → `4`, `2.8` → `2.8`.

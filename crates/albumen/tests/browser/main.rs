@@ -16,3 +16,4 @@ mod harness;
 mod login;
 mod scan;
 mod share;
+mod viewer;
