@@ -382,10 +382,12 @@
       else this.host.requestFullscreen?.().catch(() => {});
     }
 
-    // Space and the play button: the slideshow's pause, or stepping through the album.
+    // Space and the play button: the slideshow's pause, a video's, or stepping through the album.
     togglePlay() {
-      if (this.el?.hasAttribute("data-video")) return;
       if (this.show) { this.show.toggle(this); return; }
+      const video = this.el?.querySelector(".stage video");
+      if (video) { if (video.paused) video.play().catch(() => {}); else video.pause(); return; }
+      if (this.el?.hasAttribute("data-video")) return;
       if (this.autoplay) { this.pause(); return; }
       this.autoplay = true;
       this.playing(true);

@@ -8,7 +8,7 @@ use std::time::Duration;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
 
-use crate::fixtures::{Exif, jpeg};
+use crate::fixtures::{Exif, jpeg, video};
 use crate::gallery::{log_in_as_admin, rects, wait_until};
 use crate::harness::{Browser, World, browser_test};
 
@@ -380,6 +380,81 @@ async fn a_shuffled_slideshow_shows_every_photo_once_pauses_and_resumes() {
         })
         .await;
         assert!(photos.contains(&shown(browser).await));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_video_plays_in_the_viewer_with_its_poster_and_seeks() {
+    browser_test("video", async |browser| {
+        let world = World::with_files(vec![
+            ("Clips/a.jpg".to_owned(), jpeg(640, 480, &Exif::default())),
+            ("Clips/b.mp4".to_owned(), video("4", "320x240", "mp4")),
+        ])
+        .await;
+        let album = world.album("Clips");
+        browser.viewport(1280, 800).await;
+        log_in_as_admin(browser, &world).await;
+        browser.goto(&world.url(&format!("/albums/{album}"))).await;
+        // The video's tile is its poster frame.
+        browser.loaded_images("ul.grid img", 2).await;
+        browser.click("ul.grid li:nth-child(2) a").await;
+        let player = browser.find(".lightbox .stage video").await;
+        let poster = player.attr("poster").await.unwrap().unwrap_or_default();
+        assert!(poster.contains("/preview/standard"), "{poster}");
+
+        // Space plays it (muted: no person clicked, so the browser would refuse sound).
+        browser
+            .script(
+                "document.querySelector('.lightbox video').muted = true",
+                vec![],
+            )
+            .await;
+        browser.press(&[' ']).await;
+        wait_until(browser, "the video playing", || async {
+            browser
+                .script(
+                    "const v = document.querySelector('.lightbox video');
+                     return !v.paused && v.currentTime > 0.3 && !v.error;",
+                    vec![],
+                )
+                .await
+                == json!(true)
+        })
+        .await;
+        browser.screenshot("video-playing").await;
+        // Seeking near the end plays from there: the server answers byte ranges.
+        browser
+            .script(
+                "const v = document.querySelector('.lightbox video'); v.currentTime = 3.2;",
+                vec![],
+            )
+            .await;
+        wait_until(browser, "the video seeked", || async {
+            browser
+                .script(
+                    "const v = document.querySelector('.lightbox video');
+                     return !v.seeking && v.currentTime >= 3.2 && v.readyState >= 2 && !v.error;",
+                    vec![],
+                )
+                .await
+                == json!(true)
+        })
+        .await;
+        // Space pauses it; ← goes back to the photo.
+        browser.press(&[' ']).await;
+        wait_until(browser, "the video paused", || async {
+            browser
+                .script(
+                    "return document.querySelector('.lightbox video').paused",
+                    vec![],
+                )
+                .await
+                == json!(true)
+        })
+        .await;
+        browser.press(&[Key::Left.into()]).await;
+        browser.find(".lightbox .stage img").await;
     })
     .await;
 }
