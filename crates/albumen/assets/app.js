@@ -4,6 +4,10 @@
 (() => {
   const root = document.documentElement;
   const KEY = "albumen-theme";
+  // The toggle's labels in the page's language, from the JSON block the server writes.
+  let messages = {};
+  try { messages = JSON.parse(document.getElementById("messages")?.textContent || "{}"); } catch { /* English */ }
+  const tr = (message) => messages[message] || message;
   const system = matchMedia("(prefers-color-scheme: dark)");
   const stored = () => {
     try {
@@ -19,7 +23,7 @@
     root.dataset.effectiveTheme = effective;
     const toggle = document.getElementById("theme-toggle");
     if (toggle) {
-      const label = `Switch to ${effective === "dark" ? "light" : "dark"} theme`;
+      const label = tr(effective === "dark" ? "Switch to light theme" : "Switch to dark theme");
       toggle.setAttribute("aria-label", label);
       toggle.title = label;
       toggle.hidden = false;

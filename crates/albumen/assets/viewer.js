@@ -13,6 +13,10 @@
 (() => {
   "use strict";
 
+  const messages = (() => {
+    try { return JSON.parse(document.getElementById("messages")?.textContent || "{}"); } catch { return {}; }
+  })();
+  const tr = (message) => messages[message] || message;
   const PREFS = "albumen-viewer";
   const prefs = (() => {
     try { return JSON.parse(localStorage.getItem(PREFS)) || {}; } catch { return {}; }
@@ -303,7 +307,7 @@
         if (ticket !== this.loading) return;
         if (this.show) { this.show.skip(id); return; }
         if (!this.overlay) { location.assign(`/photos/${id}`); return; }
-        this.live.textContent = "This photo could not be loaded.";
+        this.live.textContent = tr("This photo could not be loaded.");
         return;
       }
       const fresh = doc.querySelector(".viewer");
@@ -417,7 +421,7 @@
       if (button) {
         button.replaceChildren(svg(on ? PAUSE : PLAY));
         button.querySelector("path").classList.add("fill");
-        const label = on ? "Pause slideshow (Space)" : "Play slideshow (Space)";
+        const label = tr(on ? "Pause slideshow (Space)" : "Play slideshow (Space)");
         button.setAttribute("aria-label", label);
         button.title = label;
       }
@@ -564,7 +568,7 @@
     overlay.className = "lightbox";
     overlay.setAttribute("role", "dialog");
     overlay.setAttribute("aria-modal", "true");
-    overlay.setAttribute("aria-label", show ? "Slideshow" : "Photo viewer");
+    overlay.setAttribute("aria-label", tr(show ? "Slideshow" : "Photo viewer"));
     overlay.tabIndex = -1;
     if (bar) overlay.append(bar);
     document.body.append(overlay);
@@ -692,11 +696,11 @@
     pause.type = "button";
     pause.dataset.show = "pause";
     pause.setAttribute("aria-pressed", "false");
-    pause.textContent = "Pause";
+    pause.textContent = tr("Pause");
     pause.addEventListener("click", () => current?.togglePlay());
     const shuffle = document.createElement("button");
     shuffle.type = "button";
-    shuffle.textContent = "Shuffle";
+    shuffle.textContent = tr("Shuffle");
     shuffle.setAttribute("aria-pressed", String(Boolean(prefs.shuffle)));
     shuffle.addEventListener("click", () => {
       prefs.shuffle = !prefs.shuffle;
@@ -707,7 +711,7 @@
     const label = document.createElement("label");
     const text = document.createElement("span");
     text.className = "visually-hidden";
-    text.textContent = "Seconds per photo";
+    text.textContent = tr("Seconds per photo");
     const select = document.createElement("select");
     for (const seconds of INTERVALS) {
       const option = new Option(`${seconds} s`, String(seconds), false, seconds === interval());
@@ -724,9 +728,9 @@
       const scopeLabel = document.createElement("label");
       const scopeText = document.createElement("span");
       scopeText.className = "visually-hidden";
-      scopeText.textContent = "Which photos";
+      scopeText.textContent = tr("Which photos");
       const scope = document.createElement("select");
-      for (const [value, name] of scopes) scope.append(new Option(name, value, false, value === prefs.scope));
+      for (const [value, name] of scopes) scope.append(new Option(tr(name), value, false, value === prefs.scope));
       scope.addEventListener("change", () => {
         prefs.scope = scope.value;
         savePrefs();

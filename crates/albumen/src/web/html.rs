@@ -35,12 +35,31 @@ pub fn render(
             json!(crate::web::share::is_guest(viewer)),
         );
         map.insert("asset_v".to_owned(), json!(ASSET_VERSION.as_str()));
+        map.insert("lang".to_owned(), json!(viewer.lang.code()));
+        map.insert(
+            "script_messages".to_owned(),
+            json!(script_messages(viewer.lang)),
+        );
     }
     state
         .templates
         .render(name, context)
         .map(Html)
         .map_err(AppError::internal)
+}
+
+/// The scripts' messages in `lang`, as JSON safe inside a `<script type="application/json">`
+/// block (no `<`, `>` or `&` that could end it).
+fn script_messages(lang: crate::i18n::Lang) -> String {
+    let messages: serde_json::Map<String, Value> = crate::i18n::SCRIPT_MESSAGES
+        .iter()
+        .map(|m| ((*m).to_owned(), json!(lang.translate(m))))
+        .collect();
+    Value::Object(messages)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The `?v=` of a preset's preview of the photo with this content fingerprint (see
