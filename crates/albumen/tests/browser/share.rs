@@ -78,6 +78,22 @@ async fn a_guest_unlocks_a_password_link_and_sees_the_album() {
             assert!(href != "/" && href != "/login", "a guest is offered {href}");
         }
         browser.screenshot("guest-album").await;
+
+        // The ZIP holds the album's three photos, and only them.
+        let button = browser.find(".album-head a.button").await;
+        match browser.follow(&button).await {
+            Followed::File { name, bytes } => {
+                assert!(name.ends_with(".zip"), "{name}");
+                assert!(bytes.starts_with(b"PK"), "not a ZIP");
+                let holds =
+                    |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+                for photo in ["photo 0.jpg", "photo 1.jpg", "photo 2.jpg"] {
+                    assert!(holds(photo), "{photo} not in {name}");
+                }
+                assert!(!holds("Tax Papers"), "another album in the ZIP");
+            }
+            other => panic!("the ZIP button gave {other:?}"),
+        }
         browser.viewport(390, 844).await;
         assert_thumbnails(browser, 3).await;
         browser.screenshot("guest-album-phone").await;
