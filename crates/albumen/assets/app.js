@@ -1,6 +1,13 @@
 // Theme: the system's unless the person picked one with the header's toggle; the choice is
 // kept in localStorage and applied as <html data-theme>. (This script is deferred, so the
 // system theme shows until it runs.)
+// Messages in the page's language, from the JSON block the server writes (English without it).
+const tr = (() => {
+  let messages = {};
+  try { messages = JSON.parse(document.getElementById("messages")?.textContent || "{}"); } catch { /* English */ }
+  return (message) => messages[message] || message;
+})();
+
 (() => {
   const root = document.documentElement;
   const KEY = "albumen-theme";
@@ -19,7 +26,7 @@
     root.dataset.effectiveTheme = effective;
     const toggle = document.getElementById("theme-toggle");
     if (toggle) {
-      const label = `Switch to ${effective === "dark" ? "light" : "dark"} theme`;
+      const label = tr(effective === "dark" ? "Switch to light theme" : "Switch to dark theme");
       toggle.setAttribute("aria-label", label);
       toggle.title = label;
       toggle.hidden = false;
@@ -141,9 +148,10 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) s
   let month = more.dataset.month;
   let busy = false;
   const monthLabel = (key) => {
-    if (key === "undated") return "Undated";
+    if (key === "undated") return tr("Undated");
     const [year, number] = key.split("-").map(Number);
-    return new Date(year, number - 1, 1).toLocaleString("en-GB", { month: "long", year: "numeric" });
+    return new Date(year, number - 1, 1)
+      .toLocaleString(document.documentElement.lang || "en", { month: "long", year: "numeric" });
   };
   const tile = (photo) => {
     const url = (preset, v) => `/media/photos/${photo.id}/preview/${preset}?v=${v}`;
@@ -243,14 +251,6 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) s
   }, { rootMargin: "0px 0px 1500px 0px" });
   observer.observe(more);
 })();
-
-// Keyboard navigation on photo pages: ← previous, → next, Esc back to the album.
-document.addEventListener("keydown", (event) => {
-  if (event.altKey || event.ctrlKey || event.metaKey || event.target.closest("input, textarea")) return;
-  const target = { ArrowLeft: "prev", ArrowRight: "next", Escape: "up" }[event.key];
-  const link = target && document.querySelector(`[data-key="${target}"]`);
-  if (link) { event.preventDefault(); link.click(); }
-});
 
 // A page restored from the back/forward cache may be one the browser's session no longer may
 // see (Back after logging out): ask the server again.

@@ -169,6 +169,14 @@ pub struct PresetConfig {
     /// `crop` fills the box and trims the overflow; `fit` keeps the whole picture inside it.
     pub mode: PresetMode,
     pub quality: u8,
+    /// `false` removes a preset, the built-in ones included (a file can only add to the
+    /// defaults' table, not take keys out of it). `thumb` and `standard` cannot be removed.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+fn enabled() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -305,6 +313,7 @@ impl Default for PreviewsConfig {
             height,
             mode,
             quality,
+            enabled: true,
         };
         Self {
             workers: 0,
@@ -414,12 +423,13 @@ impl Config {
         env: impl figment::Provider,
         overrides: &Overrides,
     ) -> Result<Self, ConfigError> {
-        let config: Config = Figment::from(Serialized::defaults(Config::default()))
+        let mut config: Config = Figment::from(Serialized::defaults(Config::default()))
             .merge(file)
             .merge(env)
             .merge(Serialized::defaults(overrides))
             .extract()
             .map_err(|e| ConfigError::Load(Box::new(e)))?;
+        config.previews.presets.retain(|_, preset| preset.enabled);
         config.validate()?;
         Ok(config)
     }
@@ -433,7 +443,7 @@ impl Config {
             if !self.previews.presets.contains_key(required) {
                 return Err(invalid(
                     &format!("previews.presets.{required}"),
-                    "this preset is required by the web interface",
+                    "this preset is required by the web interface and cannot be removed",
                 ));
             }
         }

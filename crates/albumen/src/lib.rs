@@ -10,6 +10,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod gallery;
+pub mod i18n;
 pub mod library;
 pub mod media_tools;
 pub mod media_type;

@@ -4,8 +4,11 @@
 
 use std::path::Path;
 
-use minijinja::Environment;
+use minijinja::value::{Kwargs, Value};
+use minijinja::{Environment, Error, State};
 use serde::Serialize;
+
+use crate::i18n::Lang;
 
 const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../templates/base.html")),
@@ -66,6 +69,10 @@ impl Templates {
     pub fn load(overrides: Option<&Path>) -> Result<Self, TemplateError> {
         let mut env = Environment::new();
         env.add_filter("longdate", longdate);
+        env.add_filter("longdatetime", longdatetime);
+        env.add_filter("filesize", filesize);
+        env.add_function("t", translate);
+        env.add_function("tn", translate_count);
         for (name, builtin) in BUILTIN {
             let source = match overrides.map(|dir| dir.join(name)) {
                 Some(path) if path.is_file() => {
@@ -97,10 +104,74 @@ impl Templates {
     }
 }
 
-/// `2013-01-19` → `19 January 2013`; anything else is shown as it is.
-fn longdate(value: String) -> String {
+/// The page's language: `lang` in its context (`render` puts it there), else English.
+fn lang(state: &State<'_, '_>) -> Lang {
+    match state.lookup("lang").as_ref().and_then(Value::as_str) {
+        Some("fr") => Lang::Fr,
+        _ => Lang::En,
+    }
+}
+
+/// `t("Shared by {name}", name=…)`: the message in the page's language, each `{key}` replaced
+/// by its argument (escaped with the rest when the page writes it).
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "minijinja hands keyword arguments over by value"
+)]
+fn translate(state: &State<'_, '_>, message: &str, args: Kwargs) -> Result<String, Error> {
+    let mut text = lang(state).translate(message).to_owned();
+    for key in args.args() {
+        let value: Value = args.get(key)?;
+        text = text.replace(&format!("{{{key}}}"), &value.to_string());
+    }
+    args.assert_all_used()?;
+    Ok(text)
+}
+
+/// `tn("{n} photo", "{n} photos", count)`: the form the language uses for `count`, with `{n}`
+/// (and any other `{key}`) filled in.
+fn translate_count(
+    state: &State<'_, '_>,
+    one: &str,
+    other: &str,
+    count: i64,
+    args: Kwargs,
+) -> Result<String, Error> {
+    let form = if lang(state).singular(count) {
+        one
+    } else {
+        other
+    };
+    Ok(translate(state, form, args)?.replace("{n}", &count.to_string()))
+}
+
+/// `2013-01-19` → `19 January 2013` (or `19 janvier 2013`); anything else is shown as it is.
+fn longdate(state: &State<'_, '_>, value: String) -> String {
     chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d")
-        .map_or(value, |d| d.format("%-d %B %Y").to_string())
+        .map_or(value, |d| lang(state).long_date(d))
+}
+
+/// `2013-01-19T19:12:43` → `19 January 2013, 19:12`; anything else is shown as it is.
+fn longdatetime(state: &State<'_, '_>, value: String) -> String {
+    chrono::NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S")
+        .map_or(value, |d| lang(state).long_datetime(d))
+}
+
+/// Bytes as people read them: `512 bytes`, `8.6 MB`, `1.2 GB` (decimal units, as file managers
+/// and cameras count).
+fn filesize(bytes: i64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} bytes");
+    }
+    #[expect(clippy::cast_precision_loss, reason = "one decimal is shown")]
+    let mut size = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while size >= 999.95 && unit + 1 < UNITS.len() {
+        size /= 1000.0;
+        unit += 1;
+    }
+    format!("{size:.1} {}", UNITS[unit])
 }
 
 #[cfg(test)]
@@ -146,9 +217,39 @@ mod tests {
     }
 
     #[test]
-    fn long_dates() {
-        assert_eq!(longdate("2013-01-19".to_owned()), "19 January 2013");
-        assert_eq!(longdate("someday".to_owned()), "someday");
+    fn dates_counts_and_messages_follow_the_pages_language() {
+        let mut env = Environment::new();
+        env.add_filter("longdate", longdate);
+        env.add_filter("longdatetime", longdatetime);
+        env.add_function("t", translate);
+        env.add_function("tn", translate_count);
+        let source = "{{ '2013-01-19'|longdate }}|{{ 'someday'|longdate }}|\
+            {{ '2013-01-19T19:12:43'|longdatetime }}|{{ t('Log in') }}|\
+            {{ tn('{n} photo', '{n} photos', count) }}|{{ t('Shared by {name}', name=who) }}";
+        env.add_template("t.html", source).expect("compiles");
+        let render = |lang: &str, count: i64| {
+            env.get_template("t.html")
+                .expect("added")
+                .render(minijinja::context! { lang, count, who => "<Ann>" })
+                .expect("renders")
+        };
+        assert_eq!(
+            render("en", 0),
+            "19 January 2013|someday|19 January 2013, 19:12|Log in|0 photos|Shared by &lt;Ann&gt;"
+        );
+        assert_eq!(
+            render("fr", 0),
+            "19 janvier 2013|someday|19 janvier 2013 à 19:12|Se connecter|0 photo|Partagé par &lt;Ann&gt;"
+        );
+        assert_eq!(render("fr", 2).split('|').nth(4), Some("2 photos"));
+    }
+
+    #[test]
+    fn file_sizes_read_as_people_count() {
+        assert_eq!(filesize(512), "512 bytes");
+        assert_eq!(filesize(8_612_345), "8.6 MB");
+        assert_eq!(filesize(999_999), "1.0 MB");
+        assert_eq!(filesize(1_200_000_000), "1.2 GB");
     }
 
     #[test]

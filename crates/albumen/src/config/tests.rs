@@ -134,6 +134,20 @@ fn errors_name_the_key_at_fault() {
 }
 
 #[test]
+fn a_built_in_preset_can_be_removed_but_not_a_required_one() {
+    let config = from_toml("[previews.presets.large]\nenabled = false\n").unwrap();
+    let names: Vec<_> = config.previews.presets.keys().cloned().collect();
+    assert_eq!(names, ["grid", "standard", "thumb"]);
+    let message = from_toml("[previews.presets.standard]\nenabled = false\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.contains("previews.presets.standard") && message.contains("cannot be removed"),
+        "{message}"
+    );
+}
+
+#[test]
 fn required_presets_cannot_be_missing() {
     let mut config = Config::default();
     config.previews.presets.remove("standard");

@@ -1,6 +1,6 @@
-//! The stylesheets, scripts and icon (the admin pages' own `admin.css` and `admin.js` among
-//! them), compiled into the binary and served with far-future caching; page links carry a
-//! content hash so a new release is fetched at once.
+//! The stylesheets, scripts and icon (the admin pages' `admin.css` and `admin.js` and the
+//! viewer's `viewer.js` among them), compiled into the binary and served with far-future
+//! caching; page links carry a content hash so a new release is fetched at once.
 
 use std::sync::LazyLock;
 
@@ -16,6 +16,7 @@ const JS: &str = include_str!("../../assets/app.js");
 const ICON: &str = include_str!("../../assets/icon.svg");
 const ADMIN_CSS: &str = include_str!("../../assets/admin.css");
 const ADMIN_JS: &str = include_str!("../../assets/admin.js");
+const VIEWER_JS: &str = include_str!("../../assets/viewer.js");
 
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = blake3::Hasher::new();
@@ -24,6 +25,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     hasher.update(ICON.as_bytes());
     hasher.update(ADMIN_CSS.as_bytes());
     hasher.update(ADMIN_JS.as_bytes());
+    hasher.update(VIEWER_JS.as_bytes());
     hasher.finalize().to_hex()[..12].to_owned()
 });
 
@@ -35,6 +37,7 @@ pub async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
         "icon.svg" => ("image/svg+xml", ICON),
         "admin.css" => ("text/css; charset=utf-8", ADMIN_CSS),
         "admin.js" => ("text/javascript; charset=utf-8", ADMIN_JS),
+        "viewer.js" => ("text/javascript; charset=utf-8", VIEWER_JS),
         _ => return Err(AppError::NotFound),
     };
     Ok((

@@ -8,6 +8,7 @@ use albumen_core::model::PhotoEntry;
 use albumen_db::PhotoKey;
 use serde::Serialize;
 
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::error::AppError;
 
@@ -121,11 +122,24 @@ pub fn parse_limit(limit: &str) -> Result<u32, AppError> {
         })
 }
 
-/// `2021-05` → `May 2021`; `None` (undated photos) → `Undated`.
-pub fn month_label(month: Option<&str>) -> String {
-    month
-        .and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
-        .map_or_else(|| "Undated".to_owned(), |d| d.format("%B %Y").to_string())
+/// `2021-05` → `May 2021` (`mai 2021`); `None` (undated photos) → `Undated`.
+pub fn month_label(lang: Lang, month: Option<&str>) -> String {
+    month_date(month).map_or_else(
+        || lang.translate("Undated").to_owned(),
+        |d| lang.month_year(&d),
+    )
+}
+
+/// `2021-05` → `May` (`mai`), as the months rail shows it; `None` → `Undated`.
+pub fn month_short(lang: Lang, month: Option<&str>) -> String {
+    month_date(month).map_or_else(
+        || lang.translate("Undated").to_owned(),
+        |d| lang.short_month(&d).to_owned(),
+    )
+}
+
+fn month_date(month: Option<&str>) -> Option<chrono::NaiveDate> {
+    month.and_then(|m| chrono::NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok())
 }
 
 /// The month (`YYYY-MM`) a photo date falls in.
@@ -264,7 +278,11 @@ mod tests {
         for bad in ["0", "-1", "1001", "99999999999", "ten", ""] {
             assert!(parse_limit(bad).is_err(), "{bad}");
         }
-        assert_eq!(month_label(Some("2021-05")), "May 2021");
-        assert_eq!(month_label(None), "Undated");
+        assert_eq!(month_label(Lang::En, Some("2021-05")), "May 2021");
+        assert_eq!(month_label(Lang::Fr, Some("2021-02")), "février 2021");
+        assert_eq!(month_label(Lang::En, None), "Undated");
+        assert_eq!(month_label(Lang::Fr, None), "Sans date");
+        assert_eq!(month_short(Lang::En, Some("2021-05")), "May");
+        assert_eq!(month_short(Lang::Fr, Some("2021-07")), "juil.");
     }
 }

@@ -45,6 +45,22 @@ pub enum AppError {
     Internal(String),
 }
 
+const NOT_FOUND: &str = "This page does not exist, or you are not allowed to see it.";
+const LOG_IN: &str = "Please log in.";
+const REFUSED: &str = "This request was refused. Reload the page and try again.";
+const NOT_CARRIED_OUT: &str = "The request could not be carried out.";
+const TOO_MANY: &str = "Too many attempts. Wait a while and try again.";
+const WENT_WRONG: &str = "Something went wrong on the server.";
+/// Every message an error page shows, in English; the page translates it (see `i18n`).
+pub const PAGE_MESSAGES: &[&str] = &[
+    NOT_FOUND,
+    LOG_IN,
+    REFUSED,
+    NOT_CARRIED_OUT,
+    TOO_MANY,
+    WENT_WRONG,
+];
+
 /// What an error response carries for the HTML error page renderer.
 #[derive(Debug, Clone, Copy)]
 pub struct ErrorInfo {
@@ -89,18 +105,16 @@ impl AppError {
 
     fn page_message(&self) -> &'static str {
         match self {
-            Self::NotFound => "This page does not exist, or you are not allowed to see it.",
-            Self::Unauthenticated | Self::InvalidCredentials => "Please log in.",
-            Self::Forbidden | Self::Csrf => {
-                "This request was refused. Reload the page and try again."
-            }
+            Self::NotFound => NOT_FOUND,
+            Self::Unauthenticated | Self::InvalidCredentials => LOG_IN,
+            Self::Forbidden | Self::Csrf => REFUSED,
             Self::BadRequest(_)
             | Self::UnsupportedMediaType(_)
             | Self::TooLarge(_)
             | Self::Conflict(_)
-            | Self::ScanRunning => "The request could not be carried out.",
-            Self::TooManyAttempts { .. } => "Too many attempts. Wait a while and try again.",
-            Self::Internal(_) => "Something went wrong on the server.",
+            | Self::ScanRunning => NOT_CARRIED_OUT,
+            Self::TooManyAttempts { .. } => TOO_MANY,
+            Self::Internal(_) => WENT_WRONG,
         }
     }
 }

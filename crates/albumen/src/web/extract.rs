@@ -16,6 +16,7 @@ use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
 use crate::gallery::Gallery;
+use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::session::Cookies;
@@ -31,6 +32,8 @@ pub struct Viewer {
     pub session_hash: Option<String>,
     /// How cookies are named and flagged for this request (HTTPS or not).
     pub cookies: Cookies,
+    /// The language pages are written in for this request (`Accept-Language`).
+    pub lang: Lang,
     gallery: Option<Gallery>,
 }
 
@@ -42,6 +45,7 @@ impl Viewer {
             csrf_token: None,
             session_hash: None,
             cookies: Cookies::default(),
+            lang: Lang::default(),
             gallery: None,
         }
     }
@@ -59,6 +63,7 @@ impl Viewer {
             csrf_token,
             session_hash,
             cookies,
+            lang: Lang::default(),
             gallery: Some(gallery),
         }
     }

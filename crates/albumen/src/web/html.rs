@@ -35,12 +35,31 @@ pub fn render(
             json!(crate::web::share::is_guest(viewer)),
         );
         map.insert("asset_v".to_owned(), json!(ASSET_VERSION.as_str()));
+        map.insert("lang".to_owned(), json!(viewer.lang.code()));
+        map.insert(
+            "script_messages".to_owned(),
+            json!(script_messages(viewer.lang)),
+        );
     }
     state
         .templates
         .render(name, context)
         .map(Html)
         .map_err(AppError::internal)
+}
+
+/// The scripts' messages in `lang`, as JSON safe inside a `<script type="application/json">`
+/// block (no `<`, `>` or `&` that could end it).
+fn script_messages(lang: crate::i18n::Lang) -> String {
+    let messages: serde_json::Map<String, Value> = crate::i18n::SCRIPT_MESSAGES
+        .iter()
+        .map(|m| ((*m).to_owned(), json!(lang.translate(m))))
+        .collect();
+    Value::Object(messages)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 /// The `?v=` of a preset's preview of the photo with this content fingerprint (see
@@ -61,9 +80,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn shooting_settings_read_like_a_camera_display() {
+    fn exposure_reads_like_a_camera_display() {
         let meta = PhotoMeta {
-            lens: Some("RF24-105mm".to_owned()),
             exposure_time: Some("1/250".to_owned()),
             f_number: Some(4.0),
             iso: Some(400),
@@ -71,10 +89,12 @@ mod tests {
             ..PhotoMeta::default()
         };
         assert_eq!(
-            shooting_settings(&meta).as_deref(),
-            Some("RF24-105mm · 1/250 s · f/4 · ISO 400 · 50.5 mm")
+            exposure(&meta).as_deref(),
+            Some("1/250 s · f/4 · ISO 400 · 50.5 mm")
         );
-        assert_eq!(shooting_settings(&PhotoMeta::default()), None);
+        assert_eq!(exposure(&PhotoMeta::default()), None);
+        assert_eq!(megapixels(6000, 4000).as_deref(), Some("24.0 MP"));
+        assert_eq!(megapixels(0, 0), None);
     }
 }
 
@@ -198,7 +218,7 @@ pub async fn album_page(
             flush(heading.take(), &mut tiles);
             heading = Some(json!({
                 "month": this.as_deref().unwrap_or("undated"),
-                "label": chunks::month_label(this.as_deref()),
+                "label": chunks::month_label(viewer.lang, this.as_deref()),
             }));
             month = Some(this);
         }
@@ -227,20 +247,10 @@ pub async fn album_page(
             .as_deref()
             .and_then(|m| m.get(..4))
             .unwrap_or("Undated");
-        let label = match month.as_deref() {
-            Some(m) => chunks::month_label(Some(m))
-                .split(' ')
-                .next()
-                .unwrap_or_default()
-                .get(..3)
-                .unwrap_or_default()
-                .to_owned(),
-            None => "Undated".to_owned(),
-        };
         let entry = json!({
             "key": key,
-            "label": label,
-            "title": chunks::month_label(month.as_deref()),
+            "label": chunks::month_short(viewer.lang, month.as_deref()),
+            "title": chunks::month_label(viewer.lang, month.as_deref()),
             "count": count,
             "current": current == Some(key),
         });
@@ -339,6 +349,11 @@ pub async fn photo_page(
         let v = preset.version(&page.photo.fingerprint);
         srcset.push(json!({"preset": preset.name, "v": v, "width": w}));
     }
+    let meta = &page.photo.meta;
+    let is_video = page.photo.kind == albumen_core::model::MediaKind::Video;
+    // Zooming goes up to the original's resolution for viewers who may download it and whose
+    // browser shows its format; up to the largest preview for the others.
+    let zoom_original = page.may_download && !is_video && browser_shows(&page.photo.filename);
     render(
         &state,
         &viewer,
@@ -348,10 +363,20 @@ pub async fn photo_page(
                 "id": page.photo.id,
                 "filename": page.photo.filename,
                 "taken_at": page.photo.taken_at,
-                "camera": page.photo.meta.camera,
-                "settings": shooting_settings(&page.photo.meta),
+                "camera": meta.camera,
+                "lens": meta.lens,
+                "exposure": exposure(meta),
+                "megapixels": megapixels(width, height),
+                "bytes": page.photo.size,
+                // The original carries its location: shown to those who may have the original.
+                "gps": meta.gps.filter(|_| page.may_download).map(|(lat, lon)| json!({
+                    "lat": format!("{lat:.5}"),
+                    "lon": format!("{lon:.5}"),
+                })),
                 "width": width,
                 "height": height,
+                "zoom_width": if zoom_original { width } else { widths.iter().copied().max().unwrap_or(width) },
+                "zoom_original": zoom_original,
                 "v": preview_version(&state, &page.photo.fingerprint, "standard"),
                 "srcset": srcset,
             },
@@ -363,16 +388,15 @@ pub async fn photo_page(
             "may_download": page.may_download,
             // A video plays from its original, so only for viewers who may download it; others
             // see its poster.
-            "video": page.photo.kind == albumen_core::model::MediaKind::Video && page.may_download,
+            "video": is_video && page.may_download,
             "link": link,
         }),
     )
 }
 
-/// `RF24-105mm · 1/250 s · f/4 · ISO 400 · 50 mm`: what photographers look for, when known.
-fn shooting_settings(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
+/// `1/250 s · f/4 · ISO 400 · 50 mm`: the exposure as a camera displays it, when known.
+fn exposure(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
     let parts: Vec<String> = [
-        meta.lens.clone(),
         meta.exposure_time.as_ref().map(|t| format!("{t} s")),
         meta.f_number.map(|f| format!("f/{}", trim_float(f))),
         meta.iso.map(|iso| format!("ISO {iso}")),
@@ -382,6 +406,20 @@ fn shooting_settings(meta: &albumen_core::model::PhotoMeta) -> Option<String> {
     .flatten()
     .collect();
     (!parts.is_empty()).then(|| parts.join(" · "))
+}
+
+/// `24.0 MP` for a 6000×4000 photo; `None` when the size is unknown.
+fn megapixels(width: u32, height: u32) -> Option<String> {
+    let pixels = f64::from(width) * f64::from(height);
+    (pixels > 0.0).then(|| format!("{:.1} MP", pixels / 1e6))
+}
+
+/// Whether browsers display this image format themselves (HEIC, TIFF and raw files they do not).
+fn browser_shows(filename: &str) -> bool {
+    matches!(
+        crate::media_type::mime_of(filename),
+        "image/jpeg" | "image/png" | "image/webp" | "image/gif" | "image/avif"
+    )
 }
 
 /// `4.0` → `4`, `2.8` → `2.8`.

@@ -145,7 +145,7 @@ fn login_form(
     viewer: &Viewer,
     next: &str,
     username: &str,
-    error: Option<&str>,
+    error: Option<FormError>,
 ) -> Result<Html<String>, AppError> {
     render(
         state,
@@ -153,6 +153,16 @@ fn login_form(
         "login.html",
         json!({ "next": next, "username": username, "error": error }),
     )
+}
+
+/// What went wrong with a password form, as its page says it (in the page's language).
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FormError {
+    /// Wrong username or password (a login form), or a link's wrong password.
+    Wrong,
+    /// Locked for this many seconds.
+    TooManyAttempts { seconds: u64 },
 }
 
 #[derive(Debug, Deserialize)]
@@ -177,13 +187,15 @@ pub async fn login_submit(
             Ok((StatusCode::SEE_OTHER, headers).into_response())
         }
         Err(AppError::InvalidCredentials) => {
-            let error = AuthError::InvalidCredentials.to_string();
-            let page = login_form(&state, &viewer, &next, &form.username, Some(&error))?;
+            let error = FormError::Wrong;
+            let page = login_form(&state, &viewer, &next, &form.username, Some(error))?;
             Ok((StatusCode::UNAUTHORIZED, page).into_response())
         }
         Err(AppError::TooManyAttempts { retry_after }) => {
-            let error = format!("Too many attempts; try again in {retry_after} seconds.");
-            let page = login_form(&state, &viewer, &next, &form.username, Some(&error))?;
+            let error = FormError::TooManyAttempts {
+                seconds: retry_after,
+            };
+            let page = login_form(&state, &viewer, &next, &form.username, Some(error))?;
             Ok((
                 StatusCode::TOO_MANY_REQUESTS,
                 [(RETRY_AFTER, retry_after.to_string())],

@@ -35,6 +35,11 @@ pub async fn resolve_viewer(
         Ok((request, viewer)) => {
             let mut response = next.run(request).await;
             response.extensions_mut().insert(viewer);
+            // Pages are written in the language the browser asked for.
+            response.headers_mut().append(
+                axum::http::header::VARY,
+                axum::http::HeaderValue::from_static("accept-language"),
+            );
             response
         }
         Err(err) => err.into_response(),
@@ -46,7 +51,13 @@ async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewe
         .extensions()
         .get::<Client>()
         .is_some_and(|client| client.https);
-    let viewer = viewer_from_cookie(state, request.headers(), Cookies::new(https)).await?;
+    let mut viewer = viewer_from_cookie(state, request.headers(), Cookies::new(https)).await?;
+    viewer.lang = crate::i18n::Lang::negotiate(
+        request
+            .headers()
+            .get(axum::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
     if !is_safe(request.method()) {
         refuse_cross_site(request.headers())?;
         if let Some(expected) = &viewer.csrf_token {

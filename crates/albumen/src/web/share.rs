@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::extract::{Admin, AppJson, Client, PathId, Viewer};
 use crate::web::html::{preview_version, render};
+use crate::web::login::FormError;
 
 /// The token is in the URL of these pages: never send it on, never keep the page.
 fn private_page_headers() -> HeaderMap {
@@ -158,7 +159,7 @@ fn link_cookie(viewer: &Viewer, key: &[u8; 32], link: &ShareRecord, token: &str)
 fn password_form(
     state: &AppState,
     viewer: &Viewer,
-    error: Option<&str>,
+    error: Option<FormError>,
 ) -> Result<axum::response::Html<String>, AppError> {
     render(
         state,
@@ -270,8 +271,10 @@ pub async fn unlock(
     {
         Ok(attempt) => attempt,
         Err(Locked { retry_after }) => {
-            let error = format!("Too many attempts; try again in {retry_after} seconds.");
-            let page = password_form(&state, &viewer, Some(&error))?;
+            let error = FormError::TooManyAttempts {
+                seconds: retry_after,
+            };
+            let page = password_form(&state, &viewer, Some(error))?;
             let mut headers = private_page_headers();
             headers.insert(RETRY_AFTER, HeaderValue::from(retry_after));
             return Ok((StatusCode::TOO_MANY_REQUESTS, headers, page).into_response());
@@ -288,8 +291,7 @@ pub async fn unlock(
     if !matches {
         // Already counted by `begin`.
         drop(attempt);
-        let error = "That is not the password of this link.";
-        let page = password_form(&state, &viewer, Some(error))?;
+        let page = password_form(&state, &viewer, Some(FormError::Wrong))?;
         return Ok((StatusCode::UNAUTHORIZED, private_page_headers(), page).into_response());
     }
     attempt.succeeded();

@@ -21,7 +21,7 @@ const ALBUMS: &[(&str, u32)] = &[
 
 /// The bounding boxes `[left, top, width, height]` of the elements matching `css`, in order,
 /// skipping those not displayed.
-async fn rects(browser: &Browser, css: &str) -> Vec<[f64; 4]> {
+pub(crate) async fn rects(browser: &Browser, css: &str) -> Vec<[f64; 4]> {
     let found = browser
         .script(
             "return [...document.querySelectorAll(arguments[0])]
@@ -222,7 +222,7 @@ async fn browsing_the_index_an_album_and_a_photo() {
 
         // A photo.
         browser.click("ul.grid li:first-child a").await;
-        let shown = browser.loaded_images("figure.viewer img", 1).await;
+        let shown = browser.loaded_images(".viewer .stage img", 1).await;
         assert!(shown[0].1 > 0, "{shown:?}");
         browser.screenshot("gallery-photo-desktop").await;
 
@@ -298,7 +298,7 @@ async fn assert_justified(browser: &Browser) {
 }
 
 /// Polls `condition` until it holds; fails after the harness's wait.
-async fn wait_until<F: std::future::Future<Output = bool>>(
+pub(crate) async fn wait_until<F: std::future::Future<Output = bool>>(
     browser: &Browser,
     what: &str,
     condition: impl Fn() -> F,

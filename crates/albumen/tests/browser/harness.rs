@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 
 use albumen::build_app;
 use axum::http::{Method, StatusCode};
+use fantoccini::actions::{
+    Actions, InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, PointerAction, TouchActions,
+    WheelAction, WheelActions,
+};
 use fantoccini::elements::Element;
 use fantoccini::wd::{Capabilities, WebDriverCompatibleCommand};
 use fantoccini::{Client, ClientBuilder, Locator};
@@ -429,6 +433,51 @@ impl Browser {
         }
     }
 
+    /// Presses and releases each key in turn on whatever has the focus, as a keyboard does.
+    /// Special keys are WebDriver's code points (`fantoccini::key::Key`).
+    pub async fn press(&self, keys: &[char]) {
+        let mut keyboard = KeyActions::new("keyboard".to_owned());
+        for &value in keys {
+            keyboard = keyboard
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.perform(keyboard.into(), "pressing keys").await;
+    }
+
+    /// One finger sliding from `from` to `to` (viewport CSS pixels).
+    pub async fn swipe(&self, from: (f64, f64), to: (f64, f64)) {
+        let finger = finger("finger", from, to);
+        self.perform(finger.into(), "swiping").await;
+    }
+
+    /// Two fingers on a horizontal line through `centre`, moving from `from` to `to` pixels
+    /// apart: a pinch (closer) or a spread (further).
+    pub async fn pinch(&self, centre: (f64, f64), from: f64, to: f64) {
+        let at = |half: f64| (centre.0 + half, centre.1);
+        let one = finger("finger1", at(-from / 2.0), at(-to / 2.0));
+        let two = finger("finger2", at(from / 2.0), at(to / 2.0));
+        self.perform(Actions::from(one).and(two), "pinching").await;
+    }
+
+    /// The mouse wheel turned by `delta_y` pixels with the pointer at `at`.
+    pub async fn wheel(&self, at: (i64, i64), delta_y: i64) {
+        let wheel = WheelActions::new("wheel".to_owned()).then(WheelAction::Scroll {
+            duration: None,
+            x: at.0,
+            y: at.1,
+            delta_x: 0,
+            delta_y,
+        });
+        self.perform(wheel.into(), "turning the wheel").await;
+    }
+
+    async fn perform(&self, actions: Actions, what: &str) {
+        if let Err(e) = self.client.perform_actions(actions).await {
+            self.fail(what, &e);
+        }
+    }
+
     /// Whether the current document has loaded. A document being replaced by the next one
     /// cannot answer a script: that is "not yet", not an error.
     async fn loaded(&self) -> bool {
@@ -713,16 +762,25 @@ impl Drop for World {
 impl World {
     /// One folder (so one album) per `(name, number of photos)`, scanned.
     pub async fn new(albums: &[(&str, u32)]) -> Self {
-        let app = TestApp::new().await;
+        let mut files = Vec::new();
         for (name, count) in albums {
             for i in 0..*count {
                 // Landscape and portrait, so the grid's crops show.
                 let (w, h) = if i % 2 == 0 { (640, 480) } else { (480, 640) };
-                app.add(
-                    &format!("{name}/photo {i}.jpg"),
-                    &jpeg(w, h, &Exif::default()),
-                );
+                files.push((
+                    format!("{name}/photo {i}.jpg"),
+                    jpeg(w, h, &Exif::default()),
+                ));
             }
+        }
+        Self::with_files(files).await
+    }
+
+    /// A library of these `(path, bytes)` files, scanned.
+    pub async fn with_files(files: Vec<(String, Vec<u8>)>) -> Self {
+        let app = TestApp::new().await;
+        for (path, bytes) in &files {
+            app.add(path, bytes);
         }
         app.scan().await;
         let admin = app.admin().await;
@@ -804,4 +862,22 @@ impl World {
     pub fn password(&self) -> &'static str {
         PASSWORD
     }
+}
+
+/// A finger touching at `from`, sliding to `to` in a quarter of a second, and lifting.
+fn finger(id: &str, from: (f64, f64), to: (f64, f64)) -> TouchActions {
+    let button = MOUSE_BUTTON_LEFT;
+    TouchActions::new(id.to_owned())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: from.0,
+            y: from.1,
+        })
+        .then(PointerAction::Down { button })
+        .then(PointerAction::MoveTo {
+            duration: Some(Duration::from_millis(250)),
+            x: to.0,
+            y: to.1,
+        })
+        .then(PointerAction::Up { button })
 }

@@ -17,3 +17,4 @@ mod harness;
 mod login;
 mod scan;
 mod share;
+mod viewer;

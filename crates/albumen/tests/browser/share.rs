@@ -78,6 +78,22 @@ async fn a_guest_unlocks_a_password_link_and_sees_the_album() {
             assert!(href != "/" && href != "/login", "a guest is offered {href}");
         }
         browser.screenshot("guest-album").await;
+
+        // The ZIP holds the album's three photos, and only them.
+        let button = browser.find(".album-head a.button").await;
+        match browser.follow(&button).await {
+            Followed::File { name, bytes } => {
+                assert!(name.ends_with(".zip"), "{name}");
+                assert!(bytes.starts_with(b"PK"), "not a ZIP");
+                let holds =
+                    |needle: &str| bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
+                for photo in ["photo 0.jpg", "photo 1.jpg", "photo 2.jpg"] {
+                    assert!(holds(photo), "{photo} not in {name}");
+                }
+                assert!(!holds("Tax Papers"), "another album in the ZIP");
+            }
+            other => panic!("the ZIP button gave {other:?}"),
+        }
         browser.viewport(390, 844).await;
         assert_thumbnails(browser, 3).await;
         browser.screenshot("guest-album-phone").await;
@@ -88,7 +104,7 @@ async fn a_guest_unlocks_a_password_link_and_sees_the_album() {
 /// The links on the current photo page that offer the original (by address or by label).
 async fn download_links(browser: &Browser) -> Vec<Element> {
     let mut links = Vec::new();
-    for link in browser.find_all("main a").await {
+    for link in browser.find_all("main a, .lightbox a").await {
         let href = link.attr("href").await.unwrap().unwrap_or_default();
         let label = link.text().await.unwrap().to_lowercase();
         if href.contains("/original") || label.contains("original") || label.contains("download") {
@@ -103,10 +119,10 @@ async fn open_first_photo(browser: &Browser, album: i64) -> String {
     browser.wait_for_path(&format!("/albums/{album}")).await;
     assert_thumbnails(browser, 2).await;
     browser.click("ul.grid li:first-child a").await;
-    let viewer = browser.find("figure.viewer img").await;
+    let viewer = browser.find(".viewer .stage img").await;
     let path = browser.path().await;
     assert!(path.starts_with("/photos/"), "{path}");
-    let shown = browser.loaded_images("figure.viewer img", 1).await;
+    let shown = browser.loaded_images(".viewer .stage img", 1).await;
     assert!(shown[0].1 > 0, "the photo did not load: {shown:?}");
     assert_eq!(
         viewer.attr("alt").await.unwrap().as_deref(),
@@ -131,7 +147,7 @@ async fn a_photo_offers_its_original_only_when_the_link_allows_downloads() {
         let offered = download_links(browser).await.len();
         for i in 0..offered {
             browser.goto(&world.url(&photo)).await;
-            browser.find("figure.viewer img").await;
+            browser.find(".viewer .stage img").await;
             let link = download_links(browser).await.swap_remove(i);
             let href = link.attr("href").await.unwrap().unwrap_or_default();
             match browser.follow(&link).await {

@@ -185,7 +185,7 @@ async fn the_login_form_logs_in_and_redirects_to_a_local_page_only() {
 
     let wrong = t.send(login("%2F", "nope nope nope")).await;
     assert_eq!(wrong.status, 401);
-    assert!(wrong.text().contains("invalid username or password"));
+    assert!(wrong.text().contains("Wrong username or password."));
     assert!(wrong.header("set-cookie").is_none());
 }
 

@@ -28,53 +28,6 @@ pub fn jpeg(width: u32, height: u32, exif: &Exif) -> Vec<u8> {
     }
 }
 
-/// A JPEG that costs bits like a camera's (about 2.5 bits per pixel at quality 92): smooth
-/// structure, texture and sensor noise, as `bench/gen_library.py` makes them. `seed` varies it.
-pub fn photo_like(width: u32, height: u32, seed: u64) -> Vec<u8> {
-    use image::imageops::{FilterType, resize};
-    let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    let mut next = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        state
-    };
-    // Structure: octaves of noise summed at 1/8 scale, then one bicubic upscale.
-    let (sw, sh) = ((width / 8).max(8), (height / 8).max(8));
-    let mut base = vec![128.0f32; (sw * sh * 3) as usize];
-    for (cells, weight) in [(6u32, 90.0f32), (24, 40.0), (96, 18.0)] {
-        let rows = (cells * sh / sw).max(2);
-        let small = ImageBuffer::from_fn(cells, rows, |_, _| {
-            Rgb([next() as u8, next() as u8, next() as u8])
-        });
-        let layer = resize(&small, sw, sh, FilterType::CatmullRom);
-        for (sum, value) in base.iter_mut().zip(layer.as_raw()) {
-            *sum += (f32::from(*value) / 255.0 - 0.5) * weight;
-        }
-    }
-    let structure: ImageBuffer<Rgb<u8>, Vec<u8>> = ImageBuffer::from_raw(
-        sw,
-        sh,
-        base.iter().map(|v| v.clamp(0.0, 255.0) as u8).collect(),
-    )
-    .expect("structure");
-    let mut img = resize(&structure, width, height, FilterType::CatmullRom);
-    // Texture and sensor noise, luma and chroma: what makes real photos cost bits.
-    for pixel in img.pixels_mut() {
-        let bits = next();
-        let luma = (bits % 29) as i16 - 14;
-        for (channel, shift) in pixel.0.iter_mut().zip([8u32, 16, 24]) {
-            let chroma = ((bits >> shift) % 11) as i16 - 5;
-            *channel = (i16::from(*channel) + luma + chroma).clamp(0, 255) as u8;
-        }
-    }
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 92)
-        .encode_image(&img)
-        .expect("encode jpeg");
-    out
-}
-
 pub fn png(width: u32, height: u32) -> Vec<u8> {
     let img = ImageBuffer::from_fn(width, height, |x, y| Rgb([x as u8, y as u8, 128u8]));
     let mut out = std::io::Cursor::new(Vec::new());

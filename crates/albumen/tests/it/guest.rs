@@ -319,3 +319,53 @@ async fn a_guests_photo_page_keeps_the_links_chrome_and_card() {
         "{html}"
     );
 }
+
+/// A photo's location and its original's size and address are on its page only for viewers who
+/// may download the original (which carries them anyway); the rest of its information is
+/// there for every viewer.
+#[tokio::test]
+async fn a_photos_location_shows_only_to_who_may_download_it() {
+    let t = TestApp::new().await;
+    let exif = Exif {
+        taken: Some("2019:07:14 10:30:00"),
+        camera: Some("Canon EOS R5"),
+        gps: Some((48, 2)),
+        ..Exif::default()
+    };
+    t.add("Trips/a.jpg", &jpeg(60, 40, &exif));
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = album_ids(&t, &admin).await["Trips"];
+    let listed = t
+        .get(&format!("/api/v1/albums/{album}"), Some(&admin))
+        .await
+        .json();
+    let photo = listed["photos"][0]["id"].as_i64().unwrap();
+    let path = format!("/photos/{photo}");
+
+    for (allow_download, shown) in [(false, false), (true, true)] {
+        let url = make(
+            &t,
+            &admin,
+            json!({"album_id": album, "allow_download": allow_download}),
+        )
+        .await;
+        let cookie = open(&t, &url).await;
+        let html = page(&t, &path, &cookie).await.text();
+        assert!(html.contains("Canon EOS R5"), "{html}");
+        assert!(html.contains("14 July 2019, 10:30"), "{html}");
+        assert!(html.contains("60 × 40"), "{html}");
+        for private in [
+            "48.00000",
+            "Location",
+            "data-original=",
+            "/original?download=1",
+        ] {
+            assert_eq!(
+                html.contains(private),
+                shown,
+                "{private} with allow_download={allow_download}"
+            );
+        }
+    }
+}

@@ -19,6 +19,7 @@ mod guest;
 mod heif;
 mod html;
 mod identity;
+mod languages;
 mod library;
 mod login_link;
 mod matrix;

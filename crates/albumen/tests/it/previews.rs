@@ -8,7 +8,7 @@ use axum::http::{Request, header};
 use serde_json::json;
 
 use crate::common::{Session, TestApp, files_under, image_size};
-use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body, photo_like, video};
+use crate::fixtures::{Exif, jpeg, jpeg_with_broken_body, video};
 
 const CHROMIUM_ACCEPT: &str = "image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8";
 /// A browser that shows WebP but not AVIF (Chromium before 85, Safari 14 and 15).
@@ -437,74 +437,4 @@ async fn photos_above_the_file_size_limit_are_not_read() {
         problems[0].reason.contains("previews.max_file_mb"),
         "{problems:?}"
     );
-}
-
-/// Not a check but a figure: the bytes an album page's rows load, `grid` against `standard`,
-/// for 30 camera-like 3000×2000 photos (every fifth one portrait), in each encoding. Run with
-/// `cargo test -p albumen --test it --features albumen/heif -- --ignored --nocapture
-/// album_rows_bytes`.
-#[tokio::test]
-#[ignore = "a measurement that prints figures"]
-async fn album_rows_bytes_grid_against_standard() {
-    let t = TestApp::new().await;
-    let mut originals = 0;
-    for i in 0..30u64 {
-        let (w, h) = if i % 5 == 4 {
-            (2000, 3000)
-        } else {
-            (3000, 2000)
-        };
-        let bytes = photo_like(w, h, i + 1);
-        originals += bytes.len();
-        t.add(&format!("Trip/p{i:02}.jpg"), &bytes);
-    }
-    t.scan().await;
-    let admin = t.admin().await;
-    let album = t.get("/api/v1/albums", Some(&admin)).await.json()[0]["id"]
-        .as_i64()
-        .unwrap();
-    let page = t
-        .get(&format!("/albums/{album}"), Some(&admin))
-        .await
-        .text();
-    // Each row image's srcset: the grid preview (its src) and the standard one.
-    let sets: Vec<Vec<String>> = page
-        .split("srcset=\"")
-        .skip(1)
-        .map(|rest| {
-            rest.split('"')
-                .next()
-                .unwrap()
-                .replace("&amp;", "&")
-                .split(", ")
-                .map(|entry| entry.rsplit_once(' ').unwrap().0.to_owned())
-                .collect()
-        })
-        .filter(|set: &Vec<String>| set[0].contains("/preview/grid?v="))
-        .collect();
-    assert_eq!(sets.len(), 30);
-    println!("30 photos, originals {:.1} MB", originals as f64 / 1e6);
-    let encodings = [
-        ("JPEG", "image/jpeg,*/*;q=0.8"),
-        ("WebP", WEBP_ACCEPT),
-        ("AVIF", CHROMIUM_ACCEPT),
-    ];
-    for (name, accept) in encodings {
-        let (mut grid, mut standard, mut kind) = (0, 0, String::new());
-        for set in &sets {
-            let reply = get_accepting(&t, &set[0], Some(&admin), accept).await;
-            grid += reply.body.len();
-            kind = reply.header("content-type").unwrap_or_default().to_owned();
-            standard += get_accepting(&t, &set[1], Some(&admin), accept)
-                .await
-                .body
-                .len();
-        }
-        println!(
-            "{name:4} ({kind}): standard {:7.1} kB, grid {:6.1} kB, {:.1}x less",
-            standard as f64 / 1e3,
-            grid as f64 / 1e3,
-            standard as f64 / grid as f64
-        );
-    }
 }
