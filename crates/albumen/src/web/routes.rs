@@ -225,6 +225,25 @@ pub fn table() -> Vec<Route> {
             Admin,
             admin_pages::revoke_album_links,
         ),
+        route(M::GET, "/admin/access", Admin, admin_pages::access_page),
+        route(
+            M::POST,
+            "/admin/access/albums",
+            Admin,
+            admin_pages::set_album_access,
+        ),
+        route(
+            M::GET,
+            "/admin/access/albums/{id}",
+            Admin,
+            admin_pages::album_access_page,
+        ),
+        route(
+            M::POST,
+            "/admin/access/albums/{id}/photos",
+            Admin,
+            admin_pages::set_photo_access,
+        ),
     ]
 }
 

@@ -4,6 +4,7 @@
 
 mod access;
 mod admin;
+mod admin_access;
 mod admin_pages;
 mod admin_scan;
 mod auth;

@@ -181,8 +181,29 @@ fn managed_request(
         // The admin pages: their forms' fields (see `call`).
         (
             "GET",
-            "/admin" | "/admin/people" | "/admin/links" | "/admin/scan" | "/admin/scan/events",
+            "/admin" | "/admin/people" | "/admin/links" | "/admin/scan" | "/admin/scan/events"
+            | "/admin/access",
         ) => (path.to_owned(), None),
+        ("GET", "/admin/access/albums/{id}") => (with(album(Album::Family)), None),
+        // What the world already set: Sunny public (photos follow), PrivatePublic's own public.
+        ("POST", "/admin/access/albums") => (
+            path.to_owned(),
+            Some(json!({
+                "albums": album(Album::Sunny).to_string(),
+                "scope": "selected",
+                "action": "set",
+                "public": "on",
+                "inherit": "on",
+            })),
+        ),
+        ("POST", "/admin/access/albums/{id}/photos") => (
+            with(album(Album::Private)),
+            Some(json!({
+                "photos": photo(Photo::PrivatePublic).to_string(),
+                "action": "set",
+                "public": "on",
+            })),
+        ),
         ("POST", "/admin/scan") => (path.to_owned(), Some(json!({}))),
         ("POST", "/admin/users") => (
             path.to_owned(),

@@ -1,0 +1,137 @@
+//! The access page as an administrator uses it: a policy set on a folder of the tree (and every
+//! album below it) lets a second user in, and removing it shuts them out again.
+
+use serde_json::json;
+
+use crate::harness::{Browser, World, browser_test};
+
+/// Ticks the folder at `path` in the tree, chooses "and every album below", `action` (`set` or
+/// `remove`) and, for `set`, the user `user`; applies, and waits for the notice.
+async fn apply(browser: &Browser, path: &str, action: &str, user: Option<i64>) -> String {
+    browser
+        .click(&format!(
+            "li[data-path='{path}'] > details > summary input[name=albums]"
+        ))
+        .await;
+    browser
+        .click("#access-form input[name=scope][value=subtree]")
+        .await;
+    browser
+        .click(&format!("#access-form input[name=action][value={action}]"))
+        .await;
+    if let Some(user) = user {
+        browser
+            .click(&format!("#access-form input[name=users][value='{user}']"))
+            .await;
+    }
+    browser.click("#access-form button[type=submit]").await;
+    browser.text(".admin-notice").await
+}
+
+/// Whether `session` gets the album page of `album`, with its name on it.
+async fn sees(world: &World, session: &crate::common::Session, album: i64, name: &str) -> bool {
+    let reply = world
+        .app
+        .get(&format!("/albums/{album}"), Some(session))
+        .await;
+    match reply.status.as_u16() {
+        200 => {
+            assert!(reply.text().contains(name));
+            true
+        }
+        404 => {
+            assert!(!reply.text().contains(name), "a 404 names the album");
+            false
+        }
+        other => panic!("album {album}: {other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_policy_set_on_a_folder_lets_a_user_in_and_removing_it_shuts_them_out() {
+    browser_test("access_tree", async |browser| {
+        let world = World::new(&[("Trips/Alps", 3), ("Trips/Alps/Day 1", 2), ("Work", 1)]).await;
+        let (alps, day1, work) = (
+            world.album("Alps"),
+            world.album("Day 1"),
+            world.album("Work"),
+        );
+        let ann = world.app.api_user(&world.admin, "ann", json!([])).await;
+        let ann_session = world.app.login("ann").await;
+        for album in [alps, day1, work] {
+            assert!(!sees(&world, &ann_session, album, "Alps").await);
+        }
+
+        // Logged in as the administrator, through the login form the page offers.
+        browser.goto(&world.url("/admin/access")).await;
+        browser.fill("form input[name=username]", "admin").await;
+        browser
+            .fill("form input[name=password]", world.password())
+            .await;
+        browser.click("form.login button[type=submit]").await;
+        browser.find("#access-form").await;
+        assert_eq!(browser.text("main h1").await, "Access");
+        assert_eq!(
+            browser.text("nav.admin-nav a[aria-current=page]").await,
+            "Access"
+        );
+        let alps_row = format!("#album-{alps} .access-row");
+        assert!(browser.text(&alps_row).await.contains("private"));
+        browser.screenshot("access-tree-before").await;
+
+        // The folder "Trips" (no photos of its own) and everything below it, for ann.
+        let said = apply(browser, "Trips", "set", Some(ann)).await;
+        assert_eq!(said, "Policy set on the chosen albums.");
+        let row = browser.text(&alps_row).await;
+        assert!(row.contains("shared") && row.contains("Own policy: ann."), "{row}");
+        assert!(!browser.text(&format!("#album-{work} .access-row")).await.contains("ann"));
+        assert!(sees(&world, &ann_session, alps, "Alps").await);
+        assert!(sees(&world, &ann_session, day1, "Day 1").await);
+        assert!(!sees(&world, &ann_session, work, "Work").await);
+        browser.screenshot("access-tree-desktop").await;
+        browser.click("#theme-toggle").await;
+        browser.screenshot("access-tree-desktop-dark").await;
+        browser.viewport(390, 844).await;
+        let overflow = browser
+            .script(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+                vec![],
+            )
+            .await;
+        assert_eq!(overflow, 0, "the page scrolls sideways at a phone's width");
+        browser.screenshot("access-tree-phone-dark").await;
+        browser.click("#theme-toggle").await;
+        browser.screenshot("access-tree-phone").await;
+
+        // One album's page: its photos, each following the album.
+        browser
+            .click(&format!("#album-{alps} a[href='/admin/access/albums/{alps}']"))
+            .await;
+        browser
+            .wait_for_path(&format!("/admin/access/albums/{alps}"))
+            .await;
+        let thumbs = browser.loaded_images("ul.access-photos img", 3).await;
+        assert!(thumbs.iter().all(|(_, w)| *w > 0), "{thumbs:?}");
+        assert!(browser.text("ul.access-photos").await.contains("inherits"));
+        browser.screenshot("access-album-phone").await;
+        browser.viewport(1280, 900).await;
+        browser.screenshot("access-album-desktop").await;
+        browser
+            .script(
+                "document.querySelector('#photos-title').scrollIntoView()",
+                vec![],
+            )
+            .await;
+        browser.screenshot("access-album-photos").await;
+
+        // Removed again from the whole sub-tree: ann gets the 404 of a nonexistent album.
+        browser.goto(&world.url("/admin/access")).await;
+        let said = apply(browser, "Trips", "remove", None).await;
+        assert_eq!(said, "Policy removed: the chosen albums are private.");
+        assert!(browser.text(&alps_row).await.contains("No policy: private"));
+        for album in [alps, day1, work] {
+            assert!(!sees(&world, &ann_session, album, "Alps").await);
+        }
+    })
+    .await;
+}
