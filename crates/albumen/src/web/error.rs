@@ -26,6 +26,10 @@ pub enum AppError {
     Forbidden,
     #[error("missing or invalid CSRF token")]
     Csrf,
+    /// An administrator viewing the gallery as someone else asked to change something (or to
+    /// use an admin page): nothing changes until they stop.
+    #[error("viewing the gallery as someone else: stop viewing as them to change anything")]
+    ViewingAs,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -64,6 +68,7 @@ impl AppError {
             Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid-credentials"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Self::Csrf => (StatusCode::FORBIDDEN, "csrf-failed"),
+            Self::ViewingAs => (StatusCode::FORBIDDEN, "viewing-as"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
             Self::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type")
@@ -93,6 +98,10 @@ impl AppError {
             Self::Unauthenticated | Self::InvalidCredentials => "Please log in.",
             Self::Forbidden | Self::Csrf => {
                 "This request was refused. Reload the page and try again."
+            }
+            Self::ViewingAs => {
+                "You are viewing the gallery as someone else, so nothing can be changed and the \
+                 admin pages are closed. Stop viewing as them first."
             }
             Self::BadRequest(_)
             | Self::UnsupportedMediaType(_)

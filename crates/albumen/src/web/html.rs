@@ -35,6 +35,11 @@ pub fn render(
             json!(crate::web::share::is_guest(viewer)),
         );
         map.insert("asset_v".to_owned(), json!(ASSET_VERSION.as_str()));
+        // The banner of an administrator viewing as someone else (base.html).
+        map.insert(
+            "view_as".to_owned(),
+            json!(viewer.view_as.as_ref().map(|v| v.label.as_str())),
+        );
     }
     state
         .templates

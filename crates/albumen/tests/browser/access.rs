@@ -47,6 +47,17 @@ async fn sees(world: &World, session: &crate::common::Session, album: i64, name:
     }
 }
 
+/// Opens the access page logged out and logs in as the administrator on the form it offers.
+async fn log_in_to_access(browser: &Browser, world: &World) {
+    browser.goto(&world.url("/admin/access")).await;
+    browser.fill("form input[name=username]", "admin").await;
+    browser
+        .fill("form input[name=password]", world.password())
+        .await;
+    browser.click("form.login button[type=submit]").await;
+    browser.find("#access-form").await;
+}
+
 #[tokio::test]
 async fn a_policy_set_on_a_folder_lets_a_user_in_and_removing_it_shuts_them_out() {
     browser_test("access_tree", async |browser| {
@@ -63,12 +74,7 @@ async fn a_policy_set_on_a_folder_lets_a_user_in_and_removing_it_shuts_them_out(
         }
 
         // Logged in as the administrator, through the login form the page offers.
-        browser.goto(&world.url("/admin/access")).await;
-        browser.fill("form input[name=username]", "admin").await;
-        browser
-            .fill("form input[name=password]", world.password())
-            .await;
-        browser.click("form.login button[type=submit]").await;
+        log_in_to_access(browser, &world).await;
         browser.find("#access-form").await;
         assert_eq!(browser.text("main h1").await, "Access");
         assert_eq!(
@@ -132,6 +138,63 @@ async fn a_policy_set_on_a_folder_lets_a_user_in_and_removing_it_shuts_them_out(
         for album in [alps, day1, work] {
             assert!(!sees(&world, &ann_session, album, "Alps").await);
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_administrator_views_the_gallery_as_a_user_and_stops() {
+    browser_test("view_as", async |browser| {
+        let world = World::new(&[("Garden", 2), ("Taxes", 1)]).await;
+        let ann = world.user_seeing("ann", &["Garden"]).await;
+        let (garden, taxes) = (world.album("Garden"), world.album("Taxes"));
+
+        log_in_to_access(browser, &world).await;
+        browser.find("#view-as").await;
+        browser
+            .script(
+                "document.querySelector('#view-as select[name=target]').value = arguments[0]",
+                vec![json!(format!("u{ann}"))],
+            )
+            .await;
+        browser.click("#view-as button[type=submit]").await;
+        browser.wait_for_path("/").await;
+
+        // ann's gallery, under the banner: Garden, not Taxes, and no admin link.
+        assert!(browser.text(".view-as").await.contains("Viewing as ann"));
+        assert_eq!(browser.text("header .who").await, "ann");
+        assert!(browser.find_all("header a[href='/admin']").await.is_empty());
+        let text = browser.body_text().await;
+        assert!(text.contains("Garden") && !text.contains("Taxes"), "{text}");
+        browser.click(&format!("a[href='/albums/{garden}']")).await;
+        browser.wait_for_path(&format!("/albums/{garden}")).await;
+        let thumbs = browser.loaded_images("ul.grid img", 2).await;
+        assert!(thumbs.iter().all(|(_, w)| *w > 0), "{thumbs:?}");
+        assert!(browser.text(".view-as").await.contains("Viewing as ann"));
+        browser.screenshot("view-as-desktop").await;
+        browser.viewport(390, 844).await;
+        browser.screenshot("view-as-phone").await;
+        browser.viewport(1280, 900).await;
+        // What ann may not see is the 404 of a nonexistent album; the admin pages are closed.
+        browser.goto(&world.url(&format!("/albums/{taxes}"))).await;
+        assert_eq!(browser.text("main h1").await, "404");
+        browser.goto(&world.url("/admin/access")).await;
+        assert_eq!(browser.text("main h1").await, "403");
+        assert!(
+            browser
+                .body_text()
+                .await
+                .contains("Stop viewing as them first.")
+        );
+        browser.screenshot("view-as-refused").await;
+
+        // Stop: back on the access page as the administrator, who sees everything again.
+        browser.click(".view-as button[type=submit]").await;
+        browser.wait_for_path("/admin/access").await;
+        assert!(browser.find_all(".view-as").await.is_empty());
+        assert_eq!(browser.text("main h1").await, "Access");
+        browser.goto(&world.url(&format!("/albums/{taxes}"))).await;
+        assert_eq!(browser.text("main h1").await, "Taxes");
     })
     .await;
 }

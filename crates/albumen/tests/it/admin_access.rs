@@ -29,20 +29,20 @@ const FILES: [&str; 8] = [
     "Linked/Sub/h.jpg",
 ];
 
-struct World {
-    t: TestApp,
-    admin: Session,
+pub(crate) struct World {
+    pub(crate) t: TestApp,
+    pub(crate) admin: Session,
     albums: BTreeMap<String, AlbumId>,
     family: i64,
 }
 
 impl World {
-    fn album(&self, path: &str) -> AlbumId {
+    pub(crate) fn album(&self, path: &str) -> AlbumId {
         self.albums[path]
     }
 
     /// Every album's facts, by path.
-    async fn facts(&self) -> BTreeMap<String, AlbumFacts> {
+    pub(crate) async fn facts(&self) -> BTreeMap<String, AlbumFacts> {
         let mut out = BTreeMap::new();
         for (path, id) in &self.albums {
             let facts = self.t.repo().album_facts(*id).await.unwrap().unwrap();
@@ -52,7 +52,7 @@ impl World {
     }
 }
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let t = TestApp::new().await;
     for (i, file) in FILES.iter().enumerate() {
         let size = 24 + u32::try_from(i).unwrap();
@@ -238,6 +238,34 @@ async fn the_tree_shows_what_the_authorization_check_decides() {
     assert!(photo(c).contains("seen by <b>everyone</b>"), "{}", photo(c));
     assert!(photo(d).contains(">inherits<"), "{}", photo(d));
     assert!(photo(d).contains("seen by <b>ann</b>"), "{}", photo(d));
+    // "Why can … see this?": the rule `explain` names, for the album and each photo.
+    let users = w.t.repo().list_users().await.unwrap();
+    let id_of = |name: &str| users.iter().find(|u| u.username == name).unwrap().id;
+    let uri = format!(
+        "/admin/access/albums/{}?why={}",
+        w.album("Family"),
+        id_of("bob")
+    );
+    let html = page(&w.t, &uri, &w.admin).await.html();
+    assert!(
+        html.contains(
+            "<b>bob</b>: hidden — album policy is not public and lists neither the user nor \
+             their groups."
+        ),
+        "{html}"
+    );
+    let start = html.find(&format!("<li id=\"photo-{c}\"")).unwrap();
+    assert!(html[start..].contains("bob: visible — photo&#x27;s own policy is public"));
+    let uri = format!(
+        "/admin/access/albums/{}?why={}",
+        w.album("Family"),
+        id_of("ann")
+    );
+    let html = page(&w.t, &uri, &w.admin).await.html();
+    assert!(
+        html.contains("<b>ann</b>: visible — album policy lists group family."),
+        "{html}"
+    );
     // The links page starts its form with the album the tree's "Create link" names.
     let uri = format!("/admin/links?album={}", w.album("Family"));
     let html = page(&w.t, &uri, &w.admin).await.html();

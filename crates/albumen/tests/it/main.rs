@@ -29,4 +29,5 @@ mod rate_limit;
 mod scan;
 mod share;
 mod videos;
+mod view_as;
 mod zip;

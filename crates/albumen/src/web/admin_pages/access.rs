@@ -95,6 +95,27 @@ impl People {
         }
     }
 
+    /// The rule that decided, as a sentence, groups by name.
+    fn rule_sentence(&self, rule: &Rule) -> String {
+        let text = rule.to_string();
+        match rule.group() {
+            Some(g) => text.replace(
+                &format!("group {g}"),
+                &format!("group {}", self.group_name(g)),
+            ),
+            None => text,
+        }
+    }
+
+    /// The enabled accounts other than `me`, for "view as" and "why can … see this?".
+    fn others(&self, me: UserId) -> Vec<Value> {
+        self.users
+            .iter()
+            .filter(|(u, _)| u.id != me)
+            .map(|(u, _)| json!({ "id": u.id, "name": u.username }))
+            .collect()
+    }
+
     /// The choices of a policy form: every enabled user and every group, ticked when `policy`
     /// names them.
     fn choices(&self, policy: Option<&Policy>) -> Value {
@@ -358,6 +379,22 @@ async fn tree_page(
     }
     let open = filter.is_some() || nodes.len() <= UNFOLDED;
     let tree = subtree(&people, &nodes, None, &keep, open);
+    let now = unix_now();
+    let links: Vec<Value> = admin
+        .repo()
+        .list_shares()
+        .await?
+        .into_iter()
+        .filter(|l| l.is_live(now))
+        .map(|l| {
+            let label = if l.label.is_empty() {
+                format!("link {}", l.id)
+            } else {
+                l.label.clone()
+            };
+            json!({ "id": l.id, "label": label })
+        })
+        .collect();
     let context = json!({
         "section": "access",
         "form": {},
@@ -367,6 +404,8 @@ async fn tree_page(
         "q": query.q.as_deref().unwrap_or_default(),
         "sees_all": people.sees_all(),
         "choices": people.choices(None),
+        "view_as_users": people.others(admin.user.id),
+        "view_as_links": links,
     });
     render(
         state,
@@ -490,7 +529,7 @@ pub async fn set_album_access(
         (Ok(set), None) => see_other(&format!("/admin/access?done={}", done(set))),
         (Err(err), Some(album)) => {
             error_page(err, typed(&f), |extra| {
-                album_access(&admin, &state, &viewer, album, extra)
+                album_access(&admin, &state, &viewer, album, None, extra)
             })
             .await
         }
@@ -526,9 +565,22 @@ async fn album_access(
     state: &AppState,
     viewer: &Viewer,
     id: AlbumId,
+    explain_for: Option<UserId>,
     extra: Value,
 ) -> Result<axum::response::Html<String>, AppError> {
     let people = People::load(admin).await?;
+    // "Why can … see this?": the subject of the chosen account, as its session would have it.
+    let asked = explain_for.and_then(|user| people.users.iter().find(|(u, _)| u.id == user));
+    let why = |target: Target<'_>| {
+        asked.map(|(user, subject)| {
+            let found = access::explain(subject, Action::View, target);
+            json!({
+                "name": user.username,
+                "verdict": found.verdict(),
+                "rule": people.rule_sentence(&found.rule),
+            })
+        })
+    };
     let facts = admin
         .repo()
         .album_facts(id)
@@ -550,6 +602,7 @@ async fn album_access(
             "who": people.admitted(Target::Photo(&photo)),
             "public": access::decide(&Subject::anonymous(), Action::View, Target::Photo(&photo))
                 == Decision::Allow,
+            "why": why(Target::Photo(&photo)),
         }));
     }
     let now = unix_now();
@@ -577,6 +630,9 @@ async fn album_access(
             "inherit": policy.is_none_or(|p| p.inherit),
         },
         "photos": photos,
+        "why": why(Target::Album(&facts)),
+        "explain_users": people.others(admin.user.id),
+        "explain_for": explain_for,
         "sees_all": people.sees_all(),
         "choices": people.choices(policy.map(|p| &p.policy)),
         "photo_choices": people.choices(None),
@@ -589,16 +645,25 @@ async fn album_access(
     )
 }
 
-/// `GET /admin/access/albums/{id}`: one album's policy and its photos' own policies.
+#[derive(Debug, Default, Deserialize)]
+pub struct AlbumQuery {
+    done: Option<String>,
+    /// "Why can … see this?": the user whose access to the album and its photos is explained.
+    why: Option<String>,
+}
+
+/// `GET /admin/access/albums/{id}[?why={user id}]`: one album's policy and its photos' own
+/// policies; with `why`, the rule that decides for that user on the album and each photo.
 pub async fn album_access_page(
     admin: Admin,
     State(state): State<AppState>,
     viewer: Viewer,
     PathId(id): PathId<AlbumId>,
-    Query(done): Query<Done>,
+    Query(query): Query<AlbumQuery>,
 ) -> Result<Response, AppError> {
-    let extra = json!({ "notice": notice(done.done.as_deref()) });
-    Ok(album_access(&admin, &state, &viewer, id, extra)
+    let extra = json!({ "notice": notice(query.done.as_deref()) });
+    let why = query.why.as_deref().and_then(|raw| parse_id(raw).ok());
+    Ok(album_access(&admin, &state, &viewer, id, why, extra)
         .await?
         .into_response())
 }
@@ -648,7 +713,7 @@ pub async fn set_photo_access(
         )),
         Err(err) => {
             error_page(err, typed(&f), |extra| {
-                album_access(&admin, &state, &viewer, album, extra)
+                album_access(&admin, &state, &viewer, album, None, extra)
             })
             .await
         }

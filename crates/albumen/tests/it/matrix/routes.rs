@@ -184,6 +184,12 @@ fn managed_request(
             "/admin" | "/admin/people" | "/admin/links" | "/admin/scan" | "/admin/scan/events"
             | "/admin/access",
         ) => (path.to_owned(), None),
+        // Starting sets a cookie only the administrator's browser would keep; stopping clears it.
+        ("POST", "/admin/view-as") => (
+            path.to_owned(),
+            Some(json!({"target": format!("u{}", spare.user)})),
+        ),
+        ("POST", "/admin/view-as/stop") => (path.to_owned(), Some(json!({}))),
         ("GET", "/admin/access/albums/{id}") => (with(album(Album::Family)), None),
         // What the world already set: Sunny public (photos follow), PrivatePublic's own public.
         ("POST", "/admin/access/albums") => (
