@@ -129,6 +129,13 @@ async fn a_policy_set_on_a_folder_lets_a_user_in_and_removing_it_shuts_them_out(
             )
             .await;
         browser.screenshot("access-album-photos").await;
+        // Why can ann see it: the rule that decides, for the album and each photo.
+        browser
+            .goto(&world.url(&format!("/admin/access/albums/{alps}?why={ann}#why")))
+            .await;
+        let explained = browser.text(".access-explained").await;
+        assert_eq!(explained, "ann: visible — album policy lists the user.");
+        browser.screenshot("access-album-why").await;
 
         // Removed again from the whole sub-tree: ann gets the 404 of a nonexistent album.
         browser.goto(&world.url("/admin/access")).await;
@@ -150,7 +157,13 @@ async fn an_administrator_views_the_gallery_as_a_user_and_stops() {
         let (garden, taxes) = (world.album("Garden"), world.album("Taxes"));
 
         log_in_to_access(browser, &world).await;
-        browser.find("#view-as").await;
+        browser
+            .script(
+                "document.querySelector('#view-as').scrollIntoView()",
+                vec![],
+            )
+            .await;
+        browser.screenshot("view-as-form").await;
         browser
             .script(
                 "document.querySelector('#view-as select[name=target]').value = arguments[0]",
