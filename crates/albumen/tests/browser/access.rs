@@ -145,6 +145,17 @@ async fn a_policy_set_on_a_folder_lets_a_user_in_and_removing_it_shuts_them_out(
         for album in [alps, day1, work] {
             assert!(!sees(&world, &ann_session, album, "Alps").await);
         }
+
+        // The filter box, as one types: Day 1 and the folders above it stay, Work goes.
+        browser.fill("#access-q", "day").await;
+        let hidden = browser
+            .script(
+                "return [...document.querySelectorAll('.access-tree li')] \
+                 .filter(li => li.offsetParent === null).map(li => li.dataset.path)",
+                vec![],
+            )
+            .await;
+        assert_eq!(hidden, json!(["Work"]));
     })
     .await;
 }

@@ -233,6 +233,7 @@ async fn nodes(admin: &Admin, viewer: &Viewer) -> Result<Vec<Node>, AppError> {
         .collect();
     albums.sort_by(|a, b| a.path.cmp(&b.path));
     let ids: BTreeMap<&str, AlbumId> = albums.iter().map(|a| (a.path.as_str(), a.id)).collect();
+    let paths: BTreeMap<AlbumId, &str> = albums.iter().map(|a| (a.id, a.path.as_str())).collect();
     // An administrator's gallery sees every album holding photos, with all of them counted.
     let counts: BTreeMap<AlbumId, i64> = viewer
         .gallery()?
@@ -267,10 +268,7 @@ async fn nodes(admin: &Admin, viewer: &Viewer) -> Result<Vec<Node>, AppError> {
         let mut via = Vec::new();
         let mut up = parent_in(&album.path, &ids);
         while let Some(above) = up {
-            let path = albums
-                .iter()
-                .find(|a| a.id == above)
-                .map(|a| a.path.as_str());
+            let path = paths.get(&above).copied();
             if let (true, Some(path)) = (sub_links.contains(&above), path) {
                 via.push(path.to_owned());
             }
@@ -323,24 +321,29 @@ pub struct TreeQuery {
     q: Option<String>,
 }
 
+/// The tree's albums by parent (`None`: the top), in path order.
+type Children<'a> = BTreeMap<Option<AlbumId>, Vec<&'a Node>>;
+
 /// The albums under `parent` (the top when `None`) as nested JSON; `keep` filters.
 fn subtree(
     people: &People,
-    nodes: &[Node],
+    children: &Children<'_>,
     parent: Option<&Node>,
     keep: &BTreeSet<AlbumId>,
     open: bool,
 ) -> Vec<Value> {
-    nodes
-        .iter()
-        .filter(|n| n.parent == parent.map(|p| p.id) && keep.contains(&n.id))
+    children
+        .get(&parent.map(|p| p.id))
+        .into_iter()
+        .flatten()
+        .filter(|n| keep.contains(&n.id))
         .map(|n| {
             let mut value = node_json(people, n, parent);
-            let children = subtree(people, nodes, Some(n), keep, open);
+            let below = subtree(people, children, Some(n), keep, open);
             if let Some(map) = value.as_object_mut() {
                 // Large libraries start folded below the top level; a filter opens its matches.
                 map.insert("open".into(), json!(open || parent.is_none()));
-                map.insert("children".into(), json!(children));
+                map.insert("children".into(), json!(below));
             }
             value
         })
@@ -365,6 +368,8 @@ async fn tree_page(
         .map(str::trim)
         .filter(|q| !q.is_empty())
         .map(str::to_lowercase);
+    let parents: BTreeMap<AlbumId, Option<AlbumId>> =
+        nodes.iter().map(|n| (n.id, n.parent)).collect();
     let mut keep: BTreeSet<AlbumId> = BTreeSet::new();
     for node in &nodes {
         if filter
@@ -373,12 +378,16 @@ async fn tree_page(
         {
             let mut at = Some(node.id);
             while let Some(id) = at.filter(|id| keep.insert(*id)) {
-                at = nodes.iter().find(|n| n.id == id).and_then(|n| n.parent);
+                at = parents.get(&id).copied().flatten();
             }
         }
     }
+    let mut children: Children<'_> = BTreeMap::new();
+    for node in &nodes {
+        children.entry(node.parent).or_default().push(node);
+    }
     let open = filter.is_some() || nodes.len() <= UNFOLDED;
-    let tree = subtree(&people, &nodes, None, &keep, open);
+    let tree = subtree(&people, &children, None, &keep, open);
     let now = unix_now();
     let links: Vec<Value> = admin
         .repo()
