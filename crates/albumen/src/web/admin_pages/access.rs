@@ -260,9 +260,16 @@ async fn nodes(admin: &Admin, viewer: &Viewer) -> Result<Vec<Node>, AppError> {
             }
         }
     }
+    let mut facts: BTreeMap<AlbumId, AlbumFacts> = admin
+        .repo()
+        .all_album_facts()
+        .await?
+        .into_iter()
+        .map(|f| (f.id, f))
+        .collect();
     let mut out = Vec::with_capacity(albums.len());
     for album in &albums {
-        let Some(facts) = admin.repo().album_facts(album.id).await? else {
+        let Some(facts) = facts.remove(&album.id) else {
             continue;
         };
         let mut via = Vec::new();
