@@ -64,3 +64,25 @@ document.addEventListener("focusin", (event) => {
   events.addEventListener("idle", end);
   events.onerror = () => events.close();
 })();
+
+// The access page's filter: as the administrator types, only the albums whose folder path
+// contains the text stay, with the albums above them, unfolded. Without JavaScript the form
+// filters on the server (`?q=`).
+(() => {
+  const input = document.getElementById("access-q");
+  const tree = document.querySelector(".access-tree");
+  if (!input || !tree) return;
+  const items = [...tree.querySelectorAll("li[data-path]")];
+  const details = (li) => li.querySelector(":scope > details");
+  const folded = new Map(items.map((li) => [li, details(li)?.open]));
+  input.addEventListener("input", () => {
+    const q = input.value.trim().toLowerCase();
+    // Deepest first, so each album knows whether one below it stayed.
+    for (const li of items.slice().reverse()) {
+      const below = [...li.querySelectorAll(":scope > details > ul > li")].some((c) => !c.hidden);
+      li.hidden = q !== "" && !below && !li.dataset.path.toLowerCase().includes(q);
+      const fold = details(li);
+      if (fold) fold.open = q === "" ? folded.get(li) : below || fold.open;
+    }
+  });
+})();

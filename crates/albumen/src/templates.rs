@@ -43,6 +43,18 @@ const BUILTIN: &[(&str, &str)] = &[
         "admin/scan.html",
         include_str!("../templates/admin/scan.html"),
     ),
+    (
+        "admin/access.html",
+        include_str!("../templates/admin/access.html"),
+    ),
+    (
+        "admin/access_album.html",
+        include_str!("../templates/admin/access_album.html"),
+    ),
+    (
+        "admin/access_macros.html",
+        include_str!("../templates/admin/access_macros.html"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -16,6 +16,7 @@ pub mod routes;
 pub mod scan_page;
 pub mod session;
 pub mod share;
+pub mod view_as;
 
 use std::time::Duration;
 

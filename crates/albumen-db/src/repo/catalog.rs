@@ -170,6 +170,9 @@ pub trait Catalog: Send + Sync + std::fmt::Debug {
     async fn media(&self, id: PhotoId) -> Result<Option<MediaRef>>;
     /// A present album's policy, for explaining decisions.
     async fn album_facts(&self, id: AlbumId) -> Result<Option<AlbumFacts>>;
+    /// Every present album's facts at once (policy with its lists, unlisted), by id: what the
+    /// admin's access tree shows, in three statements whatever the number of albums.
+    async fn all_album_facts(&self) -> Result<Vec<AlbumFacts>>;
     /// A present photo's policy and its album's, for explaining decisions.
     async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>>;
     /// A present album and every present album below it: what an album link with its

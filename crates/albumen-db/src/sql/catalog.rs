@@ -3,12 +3,12 @@
 
 use albumen_core::access::{AlbumFacts, MediaRef, PhotoFacts};
 use albumen_core::model::Photo;
-use albumen_core::{AlbumId, PhotoId};
+use albumen_core::{AlbumId, GroupId, PhotoId, UserId};
 use async_trait::async_trait;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row};
 
-use super::reader::{SqlReader, album_facts_from};
+use super::reader::{SqlReader, album_facts_from, album_policy};
 use super::{SqlRepo, trusted};
 use crate::repo::{
     AlbumUpsert, Catalog, CatalogAlbum, CatalogFile, PhotoUpsert, Problem, ProblemStage, Reader,
@@ -154,6 +154,47 @@ impl Catalog for SqlRepo {
             )),
             None => Ok(None),
         }
+    }
+
+    async fn all_album_facts(&self) -> Result<Vec<AlbumFacts>> {
+        let mut conn = self.pool.acquire().await?;
+        let rows = sqlx::query(
+            "SELECT a.id, ap.public, ap.inherit, a.unlisted FROM albums a \
+             LEFT JOIN album_policies ap ON ap.album_id = a.id \
+             WHERE a.missing_since IS NULL ORDER BY a.id",
+        )
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut facts = std::collections::BTreeMap::new();
+        for row in &rows {
+            let id = AlbumId::new(row.try_get("id")?);
+            let album = AlbumFacts {
+                id,
+                policy: album_policy(row, "public", "inherit")?,
+                unlisted: rows::flag(row, "unlisted")?,
+            };
+            facts.insert(id, album);
+        }
+        for (table, column) in [
+            ("album_policy_users", "user_id"),
+            ("album_policy_groups", "group_id"),
+        ] {
+            let sql = format!("SELECT album_id, {column} AS member FROM {table}");
+            for row in sqlx::query(trusted(sql)).fetch_all(&mut *conn).await? {
+                let album = AlbumId::new(row.try_get("album_id")?);
+                let member: i64 = row.try_get("member")?;
+                // Lists of missing albums, or of no policy (none: deleted with it), are skipped.
+                let Some(policy) = facts.get_mut(&album).and_then(|f| f.policy.as_mut()) else {
+                    continue;
+                };
+                if column == "user_id" {
+                    policy.policy.users.insert(UserId::new(member));
+                } else {
+                    policy.policy.groups.insert(GroupId::new(member));
+                }
+            }
+        }
+        Ok(facts.into_values().collect())
     }
 
     async fn photo_facts(&self, id: PhotoId) -> Result<Option<PhotoFacts>> {

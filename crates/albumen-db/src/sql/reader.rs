@@ -52,7 +52,11 @@ fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> 
 }
 
 /// An album policy from nullable `public` and `inherit` columns of a LEFT JOIN (lists empty).
-fn album_policy(row: &AnyRow, public: &str, inherit: &str) -> Result<Option<AlbumPolicy>> {
+pub(super) fn album_policy(
+    row: &AnyRow,
+    public: &str,
+    inherit: &str,
+) -> Result<Option<AlbumPolicy>> {
     let public = row.try_get::<Option<i64>, _>(public)?;
     let inherit = row.try_get::<Option<i64>, _>(inherit)?;
     Ok(public.zip(inherit).map(|(public, inherit)| AlbumPolicy {

@@ -49,6 +49,17 @@ async fn policies_are_set_replaced_and_deleted() {
             repo.album_facts(albums[0]).await.unwrap().unwrap().policy,
             Some(second.clone())
         );
+        // All at once: the same facts as one by one, for every present album.
+        repo.set_album_policy(albums[1], &first, 11).await.unwrap();
+        let mut one_by_one = Vec::new();
+        for album in repo.catalog_albums().await.unwrap() {
+            if let Some(facts) = repo.album_facts(album.id).await.unwrap() {
+                one_by_one.push(facts);
+            }
+        }
+        one_by_one.sort_by_key(|f| f.id);
+        assert_eq!(repo.all_album_facts().await.unwrap(), one_by_one);
+        repo.delete_album_policy(albums[1]).await.unwrap();
 
         let own = Policy {
             public: false,

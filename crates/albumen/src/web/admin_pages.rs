@@ -1,4 +1,4 @@
-//! The admin pages: people (accounts, login links, groups) and share links, server-rendered
+//! The admin pages: people (accounts, login links, groups), share links and access policies, server-rendered
 //! over the same domain functions as the JSON admin API (`web::admin`, `web::share`).
 //!
 //! Every route takes the [`Admin`] extractor first, so anyone else gets the API's 401 or 403
@@ -72,10 +72,15 @@ impl Fields {
     }
 
     fn user_ids(&self, name: &str) -> Result<Vec<UserId>, AppError> {
+        self.ids(name, "a user")
+    }
+
+    /// Every value of `name` as an id; one that is not is a 400 saying it is not `what`.
+    fn ids<T: std::str::FromStr>(&self, name: &str, what: &str) -> Result<Vec<T>, AppError> {
         self.all(name)
             .into_iter()
             .map(|raw| {
-                parse_id(raw).map_err(|_| AppError::BadRequest(format!("{raw:?} is not a user")))
+                parse_id(raw).map_err(|_| AppError::BadRequest(format!("{raw:?} is not {what}")))
             })
             .collect()
     }
@@ -100,6 +105,10 @@ fn notice(done: Option<&str>) -> Option<&'static str> {
         "group-deleted" => "Group deleted.",
         "link-revoked" => "Link revoked.",
         "album-links-revoked" => "Every link of the album revoked.",
+        "album-policies-set" => "Policy set on the chosen albums.",
+        "album-policies-removed" => "Policy removed: the chosen albums are private.",
+        "photo-policies-set" => "The chosen photos have their own policy.",
+        "photo-policies-removed" => "The chosen photos follow their album again.",
         _ => return None,
     })
 }
@@ -215,8 +224,10 @@ where
     Ok((status, page).into_response())
 }
 
+mod access;
 mod links;
 mod people;
 
+pub use access::*;
 pub use links::*;
 pub use people::*;

@@ -26,6 +26,10 @@ pub enum AppError {
     Forbidden,
     #[error("missing or invalid CSRF token")]
     Csrf,
+    /// An administrator viewing the gallery as someone else asked to change something (or to
+    /// use an admin page): nothing changes until they stop.
+    #[error("viewing the gallery as someone else: stop viewing as them to change anything")]
+    ViewingAs,
     #[error("{0}")]
     BadRequest(String),
     #[error("{0}")]
@@ -50,10 +54,13 @@ const LOG_IN: &str = "Please log in.";
 const REFUSED: &str = "This request was refused. Reload the page and try again.";
 const NOT_CARRIED_OUT: &str = "The request could not be carried out.";
 const TOO_MANY: &str = "Too many attempts. Wait a while and try again.";
+const VIEWING_AS: &str = "You are viewing the gallery as someone else, so nothing can be changed \
+                          and the admin pages are closed. Stop viewing as them first.";
 const WENT_WRONG: &str = "Something went wrong on the server.";
 /// Every message an error page shows, in English; the page translates it (see `i18n`).
 pub const PAGE_MESSAGES: &[&str] = &[
     NOT_FOUND,
+    VIEWING_AS,
     LOG_IN,
     REFUSED,
     NOT_CARRIED_OUT,
@@ -80,6 +87,7 @@ impl AppError {
             Self::InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid-credentials"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
             Self::Csrf => (StatusCode::FORBIDDEN, "csrf-failed"),
+            Self::ViewingAs => (StatusCode::FORBIDDEN, "viewing-as"),
             Self::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request"),
             Self::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type")
@@ -108,6 +116,7 @@ impl AppError {
             Self::NotFound => NOT_FOUND,
             Self::Unauthenticated | Self::InvalidCredentials => LOG_IN,
             Self::Forbidden | Self::Csrf => REFUSED,
+            Self::ViewingAs => VIEWING_AS,
             Self::BadRequest(_)
             | Self::UnsupportedMediaType(_)
             | Self::TooLarge(_)

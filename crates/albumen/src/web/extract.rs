@@ -20,6 +20,7 @@ use crate::i18n::Lang;
 use crate::state::AppState;
 use crate::web::error::AppError;
 use crate::web::session::Cookies;
+use crate::web::view_as::ViewAs;
 
 pub use crate::web::client::Client;
 
@@ -34,6 +35,9 @@ pub struct Viewer {
     pub cookies: Cookies,
     /// The language pages are written in for this request (`Accept-Language`).
     pub lang: Lang,
+    /// Set when an administrator views the gallery as someone else: `user` and the gallery
+    /// are then the target's (`web::view_as`), and nothing can be changed.
+    pub view_as: Option<ViewAs>,
     gallery: Option<Gallery>,
 }
 
@@ -46,6 +50,7 @@ impl Viewer {
             session_hash: None,
             cookies: Cookies::default(),
             lang: Lang::default(),
+            view_as: None,
             gallery: None,
         }
     }
@@ -64,8 +69,15 @@ impl Viewer {
             session_hash,
             cookies,
             lang: Lang::default(),
+            view_as: None,
             gallery: Some(gallery),
         }
+    }
+
+    /// The same viewer, as an administrator viewing as someone else.
+    pub(super) fn viewing_as(mut self, view_as: ViewAs) -> Self {
+        self.view_as = Some(view_as);
+        self
     }
 
     /// The catalog scoped to this viewer.
@@ -168,8 +180,13 @@ impl FromRequestParts<AppState> for Scanner {
     }
 }
 
+/// The logged-in user of a managed route. While an administrator views as someone else, every
+/// admin and scanner route is refused (stopping has its own route).
 async fn logged_in(parts: &mut Parts, state: &AppState) -> Result<User, AppError> {
     let Ok(viewer) = Viewer::from_request_parts(parts, state).await;
+    if viewer.view_as.is_some() {
+        return Err(AppError::ViewingAs);
+    }
     viewer.user.ok_or(AppError::Unauthenticated)
 }
 

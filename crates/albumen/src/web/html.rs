@@ -40,6 +40,11 @@ pub fn render(
             "script_messages".to_owned(),
             json!(script_messages(viewer.lang)),
         );
+        // The banner of an administrator viewing as someone else (base.html).
+        map.insert(
+            "view_as".to_owned(),
+            json!(viewer.view_as.as_ref().map(|v| v.label.as_str())),
+        );
     }
     state
         .templates

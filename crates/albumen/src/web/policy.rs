@@ -18,7 +18,7 @@ use crate::web::error::AppError;
 use crate::web::extract::{Admin, AppJson, PathId};
 
 /// The most objects one bulk request may name.
-const MAX_BULK: usize = 10_000;
+pub(crate) const MAX_BULK: usize = 10_000;
 
 const fn yes() -> bool {
     true

@@ -7,7 +7,9 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 
-use super::{admin, admin_pages, api, assets, html, login, media, policy, scan_page, share};
+use super::{
+    admin, admin_pages, api, assets, html, login, media, policy, scan_page, share, view_as,
+};
 use crate::state::AppState;
 
 /// Who may use a route.
@@ -224,6 +226,27 @@ pub fn table() -> Vec<Route> {
             "/admin/albums/{id}/revoke-links",
             Admin,
             admin_pages::revoke_album_links,
+        ),
+        route(M::POST, "/admin/view-as", Admin, view_as::start),
+        route(M::POST, "/admin/view-as/stop", Admin, view_as::stop),
+        route(M::GET, "/admin/access", Admin, admin_pages::access_page),
+        route(
+            M::POST,
+            "/admin/access/albums",
+            Admin,
+            admin_pages::set_album_access,
+        ),
+        route(
+            M::GET,
+            "/admin/access/albums/{id}",
+            Admin,
+            admin_pages::album_access_page,
+        ),
+        route(
+            M::POST,
+            "/admin/access/albums/{id}/photos",
+            Admin,
+            admin_pages::set_photo_access,
         ),
     ]
 }

@@ -16,6 +16,7 @@ use crate::state::AppState;
 use crate::web::client::Client;
 use crate::web::error::AppError;
 use crate::web::extract::Viewer;
+use crate::web::view_as;
 
 /// Header for the CSRF token on API requests.
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -63,6 +64,10 @@ async fn guard(state: &AppState, mut request: Request) -> Result<(Request, Viewe
         if let Some(expected) = &viewer.csrf_token {
             request = require_csrf_token(expected, request).await?;
         }
+        // Viewing as someone else changes nothing, whatever the route (`web::view_as`).
+        if viewer.view_as.is_some() && !view_as::allowed_while_viewing(request.uri().path()) {
+            return Err(AppError::ViewingAs);
+        }
     }
     request.extensions_mut().insert(viewer.clone());
     Ok((request, viewer))
@@ -103,6 +108,20 @@ async fn viewer_from_cookie(
         ),
         None => (Subject::anonymous(), None, None, None),
     };
+    // An administrator viewing as someone: the gallery is the target's alone.
+    if let (Some(admin), Some(hash)) = (&user, &session_hash) {
+        let value = cookies.named(headers, view_as::COOKIE);
+        if let Some(found) = view_as::resolve(state, repo.as_ref(), admin, hash, value).await? {
+            return Ok(Viewer::resolved(
+                found.user,
+                csrf_token,
+                session_hash,
+                cookies,
+                crate::gallery::Gallery::new(repo.clone(), found.subject),
+            )
+            .viewing_as(found.view_as));
+        }
+    }
     // Share links add to whoever the viewer is, logged in or not.
     let held = cookies.share_links(headers);
     for grant in share::held_grants(repo.as_ref(), held, &state.unlock_key).await? {
@@ -203,7 +222,12 @@ impl Cookies {
 
     /// The session token the browser sent, if any.
     pub fn session_token(self, headers: &HeaderMap) -> Option<&str> {
-        let name = format!("{}{SESSION_COOKIE}", self.prefix());
+        self.named(headers, SESSION_COOKIE)
+    }
+
+    /// The value of the cookie called `name` (prefixed as this scheme's cookies are), if sent.
+    pub fn named<'h>(self, headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+        let name = format!("{}{name}", self.prefix());
         all_cookies(headers).find_map(|(k, v)| (k == name).then_some(v))
     }
 
@@ -232,6 +256,11 @@ impl Cookies {
             value,
             max_age_seconds,
         )
+    }
+
+    /// `Set-Cookie` for the cookie called `name` (an empty value and 0 end it).
+    pub fn set_named(self, name: &str, value: &str, max_age_seconds: i64) -> HeaderValue {
+        self.set(name, value, max_age_seconds)
     }
 
     /// HttpOnly (no script access), SameSite=Lax (not sent on cross-site subrequests or form

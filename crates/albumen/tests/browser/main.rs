@@ -4,6 +4,7 @@
 //! Without Chromium the tests say so and pass, unless `ALBUMEN_REQUIRE_BROWSER` is set (CI).
 #![allow(clippy::unwrap_used, unreachable_pub)]
 
+mod access;
 mod admin;
 mod big_album;
 #[allow(dead_code)]

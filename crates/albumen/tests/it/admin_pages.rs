@@ -10,7 +10,12 @@ use crate::common::{PASSWORD, Reply, Session, TestApp};
 use crate::fixtures::{Exif, jpeg};
 
 /// Posts `fields` to `path` as a browser's form would, with the session's CSRF field.
-async fn post_form(t: &TestApp, path: &str, session: &Session, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn post_form(
+    t: &TestApp,
+    path: &str,
+    session: &Session,
+    fields: &[(&str, &str)],
+) -> Reply {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("csrf_token", &session.csrf);
     for (key, value) in fields {
@@ -19,7 +24,12 @@ async fn post_form(t: &TestApp, path: &str, session: &Session, fields: &[(&str, 
     send_form(t, path, Some(session), form.finish()).await
 }
 
-async fn send_form(t: &TestApp, path: &str, session: Option<&Session>, body: String) -> Reply {
+pub(crate) async fn send_form(
+    t: &TestApp,
+    path: &str,
+    session: Option<&Session>,
+    body: String,
+) -> Reply {
     let mut request = Request::builder()
         .method(Method::POST)
         .uri(path)
@@ -33,7 +43,7 @@ async fn send_form(t: &TestApp, path: &str, session: Option<&Session>, body: Str
 }
 
 /// A GET as a browser navigating to the page.
-async fn page(t: &TestApp, path: &str, session: &Session) -> Reply {
+pub(crate) async fn page(t: &TestApp, path: &str, session: &Session) -> Reply {
     let request = Request::builder()
         .uri(path)
         .header(header::HOST, "photos.example")
@@ -47,7 +57,7 @@ async fn page(t: &TestApp, path: &str, session: &Session) -> Reply {
 }
 
 /// Asserts a post/redirect/get answer back to `to`, and returns the page it leads to.
-async fn followed(t: &TestApp, reply: &Reply, to: &str, session: &Session) -> String {
+pub(crate) async fn followed(t: &TestApp, reply: &Reply, to: &str, session: &Session) -> String {
     assert_eq!(reply.status, 303, "{}", reply.html());
     let location = reply.header("location").unwrap();
     assert!(location.starts_with(to), "{location}");
@@ -60,7 +70,7 @@ async fn user_id(t: &TestApp, name: &str) -> i64 {
 }
 
 /// A page's text as a browser reads it: minijinja escapes `/` in values as `&#x2f;`.
-trait Html {
+pub(crate) trait Html {
     fn html(&self) -> String;
 }
 

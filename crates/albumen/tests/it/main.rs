@@ -4,6 +4,7 @@
 
 mod access;
 mod admin;
+mod admin_access;
 mod admin_pages;
 mod admin_scan;
 mod auth;
@@ -30,4 +31,5 @@ mod rate_limit;
 mod scan;
 mod share;
 mod videos;
+mod view_as;
 mod zip;

@@ -115,14 +115,24 @@ async fn links_error(
     error_page(err, form, |extra| links(admin, state, viewer, extra)).await
 }
 
-/// `GET /admin/links`
+#[derive(Debug, Default, Deserialize)]
+pub struct LinksQuery {
+    done: Option<String>,
+    /// The album the new-link form starts with (the access page's "Create link").
+    album: Option<String>,
+}
+
+/// `GET /admin/links[?album={id}]`
 pub async fn links_page(
     admin: Admin,
     State(state): State<AppState>,
     viewer: Viewer,
-    Query(done): Query<Done>,
+    Query(query): Query<LinksQuery>,
 ) -> Result<Response, AppError> {
-    let extra = json!({ "notice": notice(done.done.as_deref()) });
+    let extra = json!({
+        "notice": notice(query.done.as_deref()),
+        "form": { "album": query.album.unwrap_or_default() },
+    });
     Ok(links(&admin, &state, &viewer, extra).await?.into_response())
 }
 

@@ -181,8 +181,35 @@ fn managed_request(
         // The admin pages: their forms' fields (see `call`).
         (
             "GET",
-            "/admin" | "/admin/people" | "/admin/links" | "/admin/scan" | "/admin/scan/events",
+            "/admin" | "/admin/people" | "/admin/links" | "/admin/scan" | "/admin/scan/events"
+            | "/admin/access",
         ) => (path.to_owned(), None),
+        // Starting sets a cookie only the administrator's browser would keep; stopping clears it.
+        ("POST", "/admin/view-as") => (
+            path.to_owned(),
+            Some(json!({"target": format!("u{}", spare.user)})),
+        ),
+        ("POST", "/admin/view-as/stop") => (path.to_owned(), Some(json!({}))),
+        ("GET", "/admin/access/albums/{id}") => (with(album(Album::Family)), None),
+        // What the world already set: Sunny public (photos follow), PrivatePublic's own public.
+        ("POST", "/admin/access/albums") => (
+            path.to_owned(),
+            Some(json!({
+                "albums": album(Album::Sunny).to_string(),
+                "scope": "selected",
+                "action": "set",
+                "public": "on",
+                "inherit": "on",
+            })),
+        ),
+        ("POST", "/admin/access/albums/{id}/photos") => (
+            with(album(Album::Private)),
+            Some(json!({
+                "photos": photo(Photo::PrivatePublic).to_string(),
+                "action": "set",
+                "public": "on",
+            })),
+        ),
         ("POST", "/admin/scan") => (path.to_owned(), Some(json!({}))),
         ("POST", "/admin/users") => (
             path.to_owned(),
