@@ -5,9 +5,11 @@ of the measured categories that scored below 100, with the elements or resources
     python3 bench/lighthouse/report.py REPORT.json...
 
 Each report's file name is `FORM-PAGE.json` (e.g. `mobile-album.json`); the page label is taken
-from it. Standard library only.
+from it. Writes each report's final screenshot beside it (`FORM-PAGE.jpg`): what was measured.
+Standard library only.
 """
 
+import base64
 import json
 import os
 import sys
@@ -168,6 +170,13 @@ def print_findings(found):
                     print(f"    … and {len(lines) - MAX_ITEMS} more")
 
 
+def save_screenshot(path, report):
+    data = report["audits"].get("final-screenshot", {}).get("details", {}).get("data", "")
+    if data.startswith("data:image/jpeg;base64,"):
+        with open(path[: -len(".json")] + ".jpg", "wb") as f:
+            f.write(base64.b64decode(data.split(",", 1)[1]))
+
+
 def main():
     paths = sys.argv[1:]
     if not paths:
@@ -177,6 +186,7 @@ def main():
         report = load(path)
         if report.get("runtimeError"):
             print(f"{path}: Lighthouse runtime error: {report['runtimeError'].get('message')}", file=sys.stderr)
+        save_screenshot(path, report)
         reports.append((path, report))
     first = reports[0][1]
     print(f"Lighthouse {first.get('lighthouseVersion')}, {first.get('environment', {}).get('hostUserAgent', '')}")

@@ -21,7 +21,8 @@
 # plus each --url-extra PATH (logged out; a full http:// URL is measured as it is, so this can
 # point at another server) and each --admin-extra PATH (with the administrator's session).
 # Prints a table (scores, LCP, TBT, CLS, bytes, bytes before images) and every audit of the
-# categories below 100 with the elements it names. Keeps the JSON reports in a folder it prints.
+# categories below 100 with the elements it names. Keeps the JSON reports (and each page's final
+# screenshot) in a folder it prints.
 # Exits non-zero only when the tooling failed, never for a score.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -261,6 +262,6 @@ for form in "${forms[@]}"; do
 done
 "$python" bench/lighthouse/report.py "${ordered[@]}"
 echo
-echo "reports (Lighthouse JSON, one per page, and its log): $reports"
+echo "reports (Lighthouse JSON, its log and final screenshot, one each per page): $reports"
 echo "load at end:$(uptime | sed 's/.*load/ load/')"
 exit "$failed"
