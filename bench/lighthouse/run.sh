@@ -123,8 +123,9 @@ albumen previews --all >"$work/previews.log" 2>&1 || { cat "$work/previews.log" 
 
 password="bench admin password"
 # No background preview queue: every preview is made already, and it would compete for the CPU.
+# The binary itself in the background, not the shell function: $! must be the server's PID.
 ALBUMEN_ADMIN_PASSWORD="$password" ALBUMEN_LOG=warn ALBUMEN__PREVIEWS__BACKGROUND=false \
-  albumen serve --bind 127.0.0.1:0 >"$work/serve.out" 2>&1 &
+  "$bin" --library "$library" --data "$work/data" serve --bind 127.0.0.1:0 >"$work/serve.out" 2>&1 &
 server_pid=$!
 addr=
 for _ in $(seq 1 200); do
