@@ -89,6 +89,12 @@ pub struct Album {
     pub photo_count: i64,
     /// The first visible photo, shown as the album's cover.
     pub cover: Option<PhotoId>,
+    /// The cover's content fingerprint, which versions its preview URLs (not published).
+    #[serde(skip)]
+    pub cover_fingerprint: Option<String>,
+    /// The cover's mean colour, as [`PhotoEntry::colour`] (not published).
+    #[serde(skip)]
+    pub cover_colour: Option<u32>,
 }
 
 /// Image or video.
@@ -177,6 +183,9 @@ pub struct PhotoEntry {
     pub width: u32,
     pub height: u32,
     pub orientation: u8,
+    /// Mean colour (0xRRGGBB) of its previews, once made: the placeholder pages paint.
+    #[serde(skip)]
+    pub colour: Option<u32>,
 }
 
 impl PhotoEntry {

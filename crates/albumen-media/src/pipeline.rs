@@ -18,6 +18,8 @@ pub struct Rendered {
     pub height: u32,
     /// `"image/jpeg"` or `"image/webp"`, per the requested [`crate::Encoding`].
     pub mime: &'static str,
+    /// The rendition's mean colour (sRGB), for a placeholder painted while it loads.
+    pub colour: [u8; 3],
 }
 
 /// The bytes a [`render_outputs`] call with the same arguments holds at its peak, from the
@@ -151,6 +153,7 @@ pub fn render_outputs(
             width: shown.width,
             height: shown.height,
             mime: output.encoding.mime(),
+            colour: shown.mean_colour(),
         });
         if !plan.crop {
             sources.push(small);

@@ -20,6 +20,7 @@ pub fn placeholder(preset: &Preset) -> Rendered {
         width: w,
         height: h,
         mime: "image/jpeg",
+        colour: [BACKGROUND; 3],
     }
 }
 

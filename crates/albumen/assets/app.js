@@ -92,6 +92,15 @@ const shapeCell = (cell) => {
 };
 for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) shapeCell(cell);
 
+// The mean colour painted while a tile's or cover's image loads, where CSS cannot read it
+// from data-c itself (app.css); CSSOM, so the content security policy allows it.
+const paintPlaceholder = (element) => {
+  if (element.dataset.c && !CSS.supports("background-color", "attr(data-c type(<color>))")) {
+    element.style.backgroundColor = element.dataset.c;
+  }
+};
+for (const element of document.querySelectorAll("[data-c]")) paintPlaceholder(element);
+
 // Album page: square tiles instead of justified rows, as the person last chose (kept in the
 // browser). Square tiles show the thumbnails, which are cropped square and lighter; rows show
 // the grid previews, uncropped.
@@ -158,6 +167,8 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) s
     const cell = document.createElement("li");
     cell.dataset.w = photo.width;
     cell.dataset.h = photo.height;
+    if (photo.width && photo.height) cell.dataset.r = (photo.width / photo.height).toFixed(4);
+    if (photo.colour) cell.dataset.c = photo.colour;
     const link = document.createElement("a");
     link.href = `/photos/${photo.id}`;
     const img = document.createElement("img");
@@ -175,6 +186,7 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) s
     link.append(img);
     cell.append(link);
     shapeCell(cell);
+    paintPlaceholder(cell);
     return cell;
   };
   const newList = () => {

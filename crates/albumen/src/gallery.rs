@@ -49,9 +49,32 @@ pub struct AlbumPage {
     pub may_export: bool,
     /// Where the next chunk starts, when `photos` is a chunk and more follow.
     pub next: Option<PhotoKey>,
+    /// The albums before and after this one in the index (among those beside it), if the
+    /// viewer sees it listed there.
+    pub siblings: Siblings,
     /// Visible photos per month (`YYYY-MM`, oldest first; `None` last for undated ones), for a
     /// chunked page's date scrubber; empty on a whole page.
     pub months: Vec<(Option<String>, i64)>,
+}
+
+/// An album's neighbours in the index: the newer one listed before it, the older one after.
+#[derive(Debug, Default)]
+pub struct Siblings {
+    pub before: Option<(AlbumId, String)>,
+    pub after: Option<(AlbumId, String)>,
+}
+
+impl Siblings {
+    /// The neighbours of `id` in `listed`, in the index's order.
+    fn of(id: AlbumId, listed: &[(AlbumId, String)]) -> Self {
+        let Some(at) = listed.iter().position(|(a, _)| *a == id) else {
+            return Self::default();
+        };
+        Self {
+            before: at.checked_sub(1).map(|i| listed[i].clone()),
+            after: listed.get(at + 1).cloned(),
+        }
+    }
 }
 
 /// A chunk of an album's visible photos in album order, and where the next one starts.
@@ -147,6 +170,7 @@ impl Gallery {
             photos: read.album_entries(&self.scope, id).await?,
             sub_albums: read.sub_albums(&self.scope, id).await?,
             parents: read.album_parents(&self.scope, id).await?,
+            siblings: Siblings::of(id, &read.album_siblings(&self.scope, id).await?),
             next: None,
             months: Vec::new(),
         })
@@ -172,6 +196,7 @@ impl Gallery {
             months: read.album_months(&self.scope, id).await?,
             sub_albums: read.sub_albums(&self.scope, id).await?,
             parents: read.album_parents(&self.scope, id).await?,
+            siblings: Siblings::of(id, &read.album_siblings(&self.scope, id).await?),
         })
     }
 

@@ -128,7 +128,7 @@ pub struct Previews {
     /// Bytes all decodes at once may hold; each reserves its need before it starts.
     memory: DecodeBudget,
     in_flight: Mutex<HashMap<String, Weak<tokio::sync::Mutex<()>>>>,
-    /// Where files that cannot be rendered are recorded as problems.
+    /// Where files that cannot be rendered are recorded as problems, and photos' colours.
     problems: Arc<dyn Catalog>,
 }
 
@@ -330,7 +330,7 @@ impl Previews {
             Err(reason) => Err(reason),
         };
         match rendered {
-            Ok(made) => {
+            Ok((made, colour)) => {
                 for (preset, bytes) in presets.iter().zip(&made) {
                     storage
                         .store_preview(
@@ -343,6 +343,12 @@ impl Previews {
                     .clear_problem(media.path(), ProblemStage::Preview)
                     .await
                     .map_err(|e| PreviewError::Worker(e.to_string()))?;
+                if let Some(colour) = colour {
+                    self.problems
+                        .set_colour(media.fingerprint(), colour)
+                        .await
+                        .map_err(|e| PreviewError::Worker(e.to_string()))?;
+                }
                 Ok(Ok(made))
             }
             Err(reason) => {
@@ -369,7 +375,7 @@ impl Previews {
         &self,
         original: Bytes,
         outputs: Vec<Output>,
-    ) -> Result<Result<Vec<Bytes>, String>, PreviewError> {
+    ) -> Result<Result<(Vec<Bytes>, Option<u32>), String>, PreviewError> {
         let limits = self.limits;
         let (original, outputs, need) = tokio::task::spawn_blocking(move || {
             let need = albumen_media::memory_need(&original, &outputs, &limits);
@@ -391,7 +397,14 @@ impl Previews {
         .await
         .map_err(|e| PreviewError::Worker(e.to_string()))?;
         Ok(result
-            .map(|made| made.into_iter().map(|r| Bytes::from(r.bytes)).collect())
+            .map(|made| {
+                // The largest rendition's colour: the whole picture, uncropped.
+                let colour = made
+                    .iter()
+                    .max_by_key(|r| u64::from(r.width) * u64::from(r.height))
+                    .map(|r| r.colour.iter().fold(0u32, |rgb, &c| (rgb << 8) | u32::from(c)));
+                (made.into_iter().map(|r| Bytes::from(r.bytes)).collect(), colour)
+            })
             .map_err(|e: MediaError| e.to_string()))
     }
 

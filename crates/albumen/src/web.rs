@@ -12,6 +12,7 @@ pub mod html;
 pub mod login;
 pub mod media;
 pub mod policy;
+pub mod qr;
 pub mod routes;
 pub mod scan_page;
 pub mod session;

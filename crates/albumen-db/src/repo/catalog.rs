@@ -208,6 +208,9 @@ pub trait Catalog: Send + Sync + std::fmt::Debug {
     async fn purge_missing(&self, before: i64) -> Result<(u64, u64)>;
     /// Replaces the problems of one stage for one path (or adds it).
     async fn record_problem(&self, problem: &Problem) -> Result<()>;
+    /// Records the mean colour (0xRRGGBB) of the previews of the content with `fingerprint`,
+    /// on every photo with that content.
+    async fn set_colour(&self, fingerprint: &str, colour: u32) -> Result<()>;
     /// Forgets a stage's problem for a path once the file reads fine again.
     async fn clear_problem(&self, path: &str, stage: ProblemStage) -> Result<()>;
     async fn problems(&self) -> Result<Vec<Problem>>;
@@ -235,6 +238,14 @@ pub trait Reader: Send {
     /// Present child albums of `id` the scope may see that hold, in themselves or below, a
     /// photo it may see; counts and cover as in [`Reader::album`]; newest first.
     async fn sub_albums(&mut self, scope: &VisibilityScope, id: AlbumId) -> Result<Vec<Album>>;
+    /// The listed albums beside `id` (in the same folder, or at the top with it) that the scope
+    /// may see and that hold a photo it may see, `id` among them if so (id and name), in the
+    /// index's order: newest first.
+    async fn album_siblings(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<(AlbumId, String)>>;
     /// The albums above `id` that the scope may see (id and name), from the top down; hidden
     /// ones are left out.
     async fn album_parents(

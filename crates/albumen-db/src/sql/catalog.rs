@@ -38,6 +38,7 @@ const PHOTO_PARAMS: usize = 24;
 const PHOTO_CONFLICT_SET: &str = "fs_path = excluded.fs_path, filename = excluded.filename, \
      kind = excluded.kind, size = excluded.size, mtime_ns = excluded.mtime_ns, \
      fingerprint = excluded.fingerprint, taken_at = excluded.taken_at, \
+     colour = CASE WHEN photos.fingerprint = excluded.fingerprint THEN photos.colour END, \
      exif_taken_at = excluded.exif_taken_at, width = excluded.width, height = excluded.height, \
      orientation = excluded.orientation, camera = excluded.camera, lens = excluded.lens, \
      exposure_time = excluded.exposure_time, f_number = excluded.f_number, iso = excluded.iso, \
@@ -455,6 +456,18 @@ impl Catalog for SqlRepo {
         .bind(problem.stage.as_str())
         .bind(&problem.reason)
         .bind(problem.seen_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn set_colour(&self, fingerprint: &str, colour: u32) -> Result<()> {
+        sqlx::query(
+            "UPDATE photos SET colour = $1 WHERE fingerprint = $2 \
+               AND (colour IS NULL OR colour <> $1)",
+        )
+        .bind(i64::from(colour))
+        .bind(fingerprint)
         .execute(&self.pool)
         .await?;
         Ok(())

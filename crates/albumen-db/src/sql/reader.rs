@@ -26,7 +26,7 @@ pub(super) struct SqlReader {
 }
 
 /// Present albums matching `condition`, with the scope's date, photo count and cover (all over
-/// the photos the scope may see); `with_policy` adds the album's own policy flags as
+/// the photos the scope may see; the cover as `ID COLOUR FINGERPRINT`, one subquery for all three); `with_policy` adds the album's own policy flags as
 /// `policy_public` and `policy_inherit`.
 fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> String {
     let pv = visibility.photo();
@@ -43,8 +43,9 @@ fn album_select(visibility: &Visibility, with_policy: bool, condition: &str) -> 
         "SELECT a.id, a.path, a.category, a.name, {date} AS date, a.unlisted, \
            (SELECT COUNT(*) FROM photos p WHERE p.album_id = a.id \
               AND p.missing_since IS NULL AND {pv}) AS photo_count, \
-           (SELECT p.id FROM photos p WHERE p.album_id = a.id \
-              AND p.missing_since IS NULL AND {pv} \
+           (SELECT CAST(p.id AS TEXT) || ' ' || CAST(COALESCE(p.colour, -1) AS TEXT) || ' ' \
+                || p.fingerprint FROM photos p \
+              WHERE p.album_id = a.id AND p.missing_since IS NULL AND {pv} \
               ORDER BY p.taken_at ASC NULLS LAST, p.filename, p.id LIMIT 1) AS cover \
            {policy_columns} \
          FROM albums a {policy_join} WHERE a.missing_since IS NULL AND {condition}"
@@ -291,6 +292,35 @@ impl Reader for SqlReader {
             .fetch_all(&mut *self.conn)
             .await?;
         all.iter().map(rows::album).collect()
+    }
+
+    async fn album_siblings(
+        &mut self,
+        scope: &VisibilityScope,
+        id: AlbumId,
+    ) -> Result<Vec<(AlbumId, String)>> {
+        let visibility = Visibility::new(scope, 2);
+        // Only what the order needs: no counts or covers. `s` is the album itself, whose
+        // parent (NULL at the top) the siblings share.
+        let sql = format!(
+            "SELECT a.id, a.name, {date} AS date FROM albums s JOIN albums a \
+               ON a.parent_id = s.parent_id OR (a.parent_id IS NULL AND s.parent_id IS NULL) \
+             WHERE s.id = $1 AND a.missing_since IS NULL AND {listed} AND {album} \
+               AND EXISTS (SELECT 1 FROM photos p WHERE p.album_id = a.id \
+                 AND p.missing_since IS NULL AND {photo}) \
+             ORDER BY date DESC NULLS LAST, a.name, a.id",
+            date = visibility.album_date(),
+            listed = visibility.listed(),
+            album = visibility.album(),
+            photo = visibility.photo(),
+        );
+        let rows = visibility
+            .bind(sqlx::query(trusted(sql)).bind(id.get()))
+            .fetch_all(&mut *self.conn)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((AlbumId::new(row.try_get("id")?), row.try_get("name")?)))
+            .collect()
     }
 
     async fn album_parents(

@@ -62,7 +62,8 @@ pub struct PhotoDto {
     /// Displayed size, after EXIF orientation.
     width: u32,
     height: u32,
-    /// `srcset` (preset, `v`, width), `sizes` and `thumb_v`: what an album page's tile shows.
+    /// `srcset` (preset, `v`, width), `sizes`, `thumb_v` and `colour` (`#rrggbb` once the
+    /// previews are made, else null): what an album page's tile shows.
     #[serde(flatten)]
     tile: Tile,
 }

@@ -17,6 +17,7 @@ const ICON: &str = include_str!("../../assets/icon.svg");
 const ADMIN_CSS: &str = include_str!("../../assets/admin.css");
 const ADMIN_JS: &str = include_str!("../../assets/admin.js");
 const VIEWER_JS: &str = include_str!("../../assets/viewer.js");
+const NOSCRIPT_CSS: &str = include_str!("../../assets/noscript.css");
 
 pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     let mut hasher = blake3::Hasher::new();
@@ -26,6 +27,7 @@ pub static ASSET_VERSION: LazyLock<String> = LazyLock::new(|| {
     hasher.update(ADMIN_CSS.as_bytes());
     hasher.update(ADMIN_JS.as_bytes());
     hasher.update(VIEWER_JS.as_bytes());
+    hasher.update(NOSCRIPT_CSS.as_bytes());
     hasher.finalize().to_hex()[..12].to_owned()
 });
 
@@ -38,6 +40,7 @@ pub async fn asset(Path(name): Path<String>) -> Result<Response, AppError> {
         "admin.css" => ("text/css; charset=utf-8", ADMIN_CSS),
         "admin.js" => ("text/javascript; charset=utf-8", ADMIN_JS),
         "viewer.js" => ("text/javascript; charset=utf-8", VIEWER_JS),
+        "noscript.css" => ("text/css; charset=utf-8", NOSCRIPT_CSS),
         _ => return Err(AppError::NotFound),
     };
     Ok((

@@ -162,6 +162,13 @@ pub struct Tile {
     pub srcset: Vec<Source>,
     pub sizes: String,
     pub thumb_v: String,
+    /// `#rrggbb`, the previews' mean colour (painted while they load), once known.
+    pub colour: Option<String>,
+}
+
+/// `#rrggbb` of a stored 0xRRGGBB colour.
+pub fn css_colour(colour: Option<u32>) -> Option<String> {
+    colour.map(|rgb| format!("#{rgb:06x}"))
 }
 
 /// The tile of `photo`, whose displayed size is `(width, height)`.
@@ -191,6 +198,7 @@ pub fn tile(state: &AppState, photo: &PhotoEntry) -> Tile {
         srcset,
         sizes: row_sizes(width, height),
         thumb_v: crate::web::html::preview_version(state, &photo.fingerprint, "thumb"),
+        colour: css_colour(photo.colour),
     }
 }
 

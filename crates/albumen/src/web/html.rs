@@ -103,13 +103,50 @@ mod tests {
     }
 }
 
+/// An album as a card shows it: with its cover's previews by width (`thumb`, `grid`,
+/// `standard`, those configured), each URL versioned so browsers keep it for good.
+#[derive(Serialize)]
+pub struct Listed {
+    #[serde(flatten)]
+    album: Album,
+    cover_colour: Option<String>,
+    cover_src: Option<String>,
+    cover_srcset: Option<String>,
+}
+
+pub fn listed(state: &AppState, album: Album) -> Listed {
+    let sources: Vec<(String, u32)> = match (album.cover, album.cover_fingerprint.as_deref()) {
+        (Some(id), Some(fp)) => ["thumb", "grid", "standard"]
+            .into_iter()
+            .filter_map(|name| {
+                let preset = state.previews.preset(name)?;
+                let url = format!("/media/photos/{id}/preview/{name}?v={}", preset.version(fp));
+                Some((url, preset.preset.width))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Listed {
+        cover_colour: crate::web::chunks::css_colour(album.cover_colour),
+        cover_src: sources.first().map(|(url, _)| url.clone()),
+        cover_srcset: (!sources.is_empty()).then(|| {
+            sources
+                .iter()
+                .map(|(url, width)| format!("{url} {width}w"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
+        album,
+    }
+}
+
 /// An index card: a top-level album (one with no listed ancestor) and the listed albums below
 /// it, newest first, reachable from the card.
 #[derive(Serialize)]
 struct Card {
     #[serde(flatten)]
-    album: Album,
-    subs: Vec<Album>,
+    album: Listed,
+    subs: Vec<Listed>,
 }
 
 #[derive(Serialize)]
@@ -120,8 +157,8 @@ struct Year {
 
 /// Groups `albums` (newest first) into cards: each album goes under its topmost listed
 /// ancestor (by folder path), or gets a card of its own. Order is kept within both levels.
-fn cards(albums: Vec<Album>) -> Vec<Card> {
-    let listed: std::collections::HashSet<String> = albums.iter().map(|a| a.path.clone()).collect();
+fn cards(albums: Vec<Listed>) -> Vec<Card> {
+    let listed: std::collections::HashSet<String> = albums.iter().map(|a| a.album.path.clone()).collect();
     let root_of = |path: &str| -> Option<String> {
         path.match_indices('/')
             .map(|(at, _)| &path[..at])
@@ -129,9 +166,9 @@ fn cards(albums: Vec<Album>) -> Vec<Card> {
             .map(str::to_owned)
     };
     let mut cards: Vec<Card> = Vec::new();
-    let mut below: Vec<(String, Album)> = Vec::new();
+    let mut below: Vec<(String, Listed)> = Vec::new();
     for album in albums {
-        match root_of(&album.path) {
+        match root_of(&album.album.path) {
             Some(root) => below.push((root, album)),
             None => cards.push(Card {
                 album,
@@ -140,7 +177,7 @@ fn cards(albums: Vec<Album>) -> Vec<Card> {
         }
     }
     for (root, album) in below {
-        if let Some(card) = cards.iter_mut().find(|c| c.album.path == root) {
+        if let Some(card) = cards.iter_mut().find(|c| c.album.album.path == root) {
             card.subs.push(album);
         }
     }
@@ -152,9 +189,11 @@ pub async fn index_page(
     viewer: Viewer,
 ) -> Result<Html<String>, AppError> {
     let albums = viewer.gallery()?.albums().await?;
+    let albums = albums.into_iter().map(|a| listed(&state, a)).collect();
     let mut years: Vec<Year> = Vec::new();
     for card in cards(albums) {
         let year = card
+            .album
             .album
             .date
             .as_deref()
@@ -172,6 +211,10 @@ pub async fn index_page(
     }
     render(&state, &viewer, "index.html", json!({ "years": years }))
 }
+
+/// How many of an album page's first tiles load without waiting to be scrolled near: about a
+/// phone's first screen of justified rows.
+const EAGER_TILES: usize = 6;
 
 /// `?after=CURSOR` (the chunk after a photo, the "More photos" link) or `?from=YYYY-MM`
 /// (the scrubber: from a month on) on an album page.
@@ -217,7 +260,7 @@ pub async fn album_page(
             groups.push(json!({"heading": heading, "photos": std::mem::take(tiles)}));
         }
     };
-    for p in &page.photos {
+    for (i, p) in page.photos.iter().enumerate() {
         let this = chunks::month_of(p.taken_at.as_deref()).map(str::to_owned);
         if month.as_ref() != Some(&this) {
             flush(heading.take(), &mut tiles);
@@ -237,6 +280,11 @@ pub async fn album_page(
             "v": tile.thumb_v,
             "srcset": tile.srcset,
             "sizes": tile.sizes,
+            "colour": tile.colour,
+            // The first screen's tiles load at once (the page's largest paint is among them);
+            // the first of all first.
+            "eager": i < EAGER_TILES,
+            "first": i == 0,
         }));
     }
     flush(heading, &mut tiles);
@@ -296,7 +344,7 @@ pub async fn album_page(
         json!({
             "album": page.album,
             "parents": parents,
-            "sub_albums": page.sub_albums,
+            "sub_albums": page.sub_albums.into_iter().map(|a| listed(&state, a)).collect::<Vec<_>>(),
             "photos": !groups.is_empty(),
             "groups": groups,
             "years": if page.months.len() > 1 { years } else { Vec::new() },
@@ -306,6 +354,8 @@ pub async fn album_page(
             "limit": chunks::PAGE_CHUNK,
             "may_export": may_export,
             "link": link,
+            "before": page.siblings.before.map(|(id, name)| json!({"id": id, "name": name})),
+            "after": page.siblings.after.map(|(id, name)| json!({"id": id, "name": name})),
         }),
     )
 }

@@ -168,6 +168,12 @@ async fn album_pages_come_in_small_chunks_that_cover_every_visible_photo_once() 
         let html = reply.text();
         let photos = numbers_after(&html, "href=\"/photos/");
         assert!(photos.len() <= 120, "{path}: {} photos", photos.len());
+        // About a screen loads at once (the largest paint is there), the rest as it nears.
+        assert_eq!(
+            html.matches("loading=\"lazy\"").count(),
+            photos.len().saturating_sub(6),
+            "{path}"
+        );
         // The album's count is of all its visible photos, on every chunk.
         assert!(html.contains(&format!("{} photos", big.visible.len())));
         for hidden in &big.hidden {

@@ -36,9 +36,18 @@ async fn the_index_lists_albums_newest_first_with_thumbnails() {
     );
     assert!(html.contains("19 January 2013"));
     assert_eq!(html.matches("<img src=\"/media/photos/").count(), 3);
-    // Sharp on high-density screens: the standard preview is offered next to the thumbnail.
-    assert_eq!(html.matches("/preview/standard 1600w").count(), 3);
-    assert_eq!(html.matches("loading=\"lazy\"").count(), 3);
+    // Sharp on high-density screens, light on phones: the grid and standard previews are
+    // offered by width next to the thumbnail, each URL versioned so browsers keep it.
+    for (preset, width) in [("thumb", 256), ("grid", 800), ("standard", 1600)] {
+        let offered = html
+            .match_indices(&format!("/preview/{preset}?v="))
+            .filter(|(at, _)| html[*at..].split(',').next().unwrap().ends_with(&format!(" {width}w")))
+            .count();
+        assert_eq!(offered, 3, "{preset} {width}w: {html}");
+    }
+    // The first screen's covers load at once (the largest paint is among them).
+    assert_eq!(html.matches("loading=\"lazy\"").count(), 0);
+    assert_eq!(html.matches("fetchpriority=\"high\"").count(), 3);
     assert!(
         html.contains("alt=\"Snow in Paris\""),
         "covers are described"
@@ -246,7 +255,11 @@ async fn album_pages_lay_photos_out_by_aspect_ratio_and_offer_the_zip() {
         html.contains("width=\"64\" height=\"32\""),
         "no layout shift"
     );
-    assert_eq!(html.matches("loading=\"lazy\"").count(), 2);
+    // The rows' ratios are in the markup (CSS reads them before any script runs), and the
+    // first screen loads at once, the first photo first.
+    assert!(html.contains("data-r=\"2.0\"") && html.contains("data-r=\"0.5\""), "{html}");
+    assert_eq!(html.matches("loading=\"lazy\"").count(), 0);
+    assert_eq!(html.matches("fetchpriority=\"high\"").count(), 1);
     assert!(html.contains(&format!("href=\"/albums/{album}/export.zip\"")));
     // Anonymous visitors of a private album see nothing, and no ZIP.
     let page = t.get(&format!("/albums/{album}"), None).await;
@@ -320,7 +333,6 @@ async fn album_rows_load_the_grid_preview_and_offer_the_standard_one_by_width() 
     let small = t.photo_id("small.jpg").await;
     let (src, srcset, _) = row_image(&html, small);
     assert_eq!(srcset, format!("{src} 600w"));
-    assert_eq!(html.matches("loading=\"lazy\"").count(), 3);
     assert!(
         html.contains("width=\"3000\" height=\"2000\""),
         "no layout shift"
@@ -356,4 +368,119 @@ async fn album_rows_fall_back_to_the_standard_preview_without_a_grid_preset() {
     assert!(!html.contains("/preview/grid"), "{html}");
     let preview = t.get(&src, Some(&admin)).await;
     assert_eq!(preview.status, 200);
+}
+
+#[tokio::test]
+async fn album_pages_lead_to_the_albums_beside_them_that_the_viewer_may_see() {
+    let t = TestApp::new().await;
+    for path in [
+        "2011_05_01_Spring/a.jpg",
+        "2012_05_01_Hidden from ann/a.jpg",
+        "2013_05_01_Summer/a.jpg",
+        "2014_05_01_Autumn/a.jpg",
+        "2013_05_01_Summer/Beach/a.jpg",
+        "2013_05_01_Summer/Boat/a.jpg",
+    ] {
+        t.add(path, &jpeg(32, 24, &Exif::default()));
+    }
+    t.scan().await;
+    let admin = t.admin().await;
+    let ann = t.api_user(&admin, "ann", serde_json::json!([])).await;
+    let albums = t.get("/api/v1/albums", Some(&admin)).await.json();
+    let id = |name: &str| {
+        albums.as_array().unwrap().iter().find(|a| a["name"] == name).unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    for name in ["Spring", "Summer", "Autumn", "Beach", "Boat"] {
+        t.put_ok(
+            &admin,
+            &format!("/api/v1/albums/{}/policy", id(name)),
+            serde_json::json!({"users": [ann]}),
+        )
+        .await;
+    }
+    let nav = |html: &str| -> Vec<(String, String)> {
+        let Some(at) = html.find("<nav class=\"album-nav\"") else {
+            return Vec::new();
+        };
+        let nav = &html[at..at + html[at..].find("</nav>").unwrap()];
+        nav.split("<a class=\"")
+            .skip(1)
+            .map(|a| {
+                let class = a.split('"').next().unwrap().to_owned();
+                let href = a.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+                (class, href.to_owned())
+            })
+            .collect()
+    };
+    let link = |class: &str, name: &str| (class.to_owned(), format!("/albums/{}", id(name)));
+    // The index's order, newest first: Autumn, Summer, (Hidden from ann,) Spring.
+    let ann = t.login("ann").await;
+    let summer = t.get(&format!("/albums/{}", id("Summer")), Some(&ann)).await.text();
+    assert_eq!(nav(&summer), [link("before", "Autumn"), link("after", "Spring")]);
+    assert!(summer.contains("Previous album") && summer.contains("Next album"));
+    let spring = t.get(&format!("/albums/{}", id("Spring")), Some(&ann)).await.text();
+    assert_eq!(nav(&spring), [link("before", "Summer")], "ann never hears of the hidden album");
+    assert!(!spring.contains("Hidden from ann"));
+    let everything = t.get(&format!("/albums/{}", id("Spring")), Some(&admin)).await.text();
+    assert_eq!(nav(&everything), [link("before", "Hidden from ann")]);
+    // Sub-albums lead to the albums of their own folder.
+    let beach = t.get(&format!("/albums/{}", id("Beach")), Some(&ann)).await.text();
+    assert_eq!(nav(&beach), [link("after", "Boat")]);
+}
+
+/// A JPEG of one colour.
+fn solid_jpeg(rgb: [u8; 3]) -> Vec<u8> {
+    let img = image::ImageBuffer::from_pixel(64, 48, image::Rgb(rgb));
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+/// The `data-c` colour on the element carrying `marker`'s nearest `<li` or `<img` before it.
+fn painted(html: &str, tag_start: &str, marker: &str) -> Option<[u8; 3]> {
+    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} missing in {html}"));
+    let start = html[..at].rfind(tag_start).unwrap();
+    let tag = &html[start..start + html[start..].find('>').unwrap()];
+    let hex = tag.split(" data-c=\"#").nth(1)?.get(..6)?;
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
+    Some([byte(0), byte(2), byte(4)])
+}
+
+#[tokio::test]
+async fn tiles_and_covers_are_painted_their_photos_colour_until_the_image_loads() {
+    let t = TestApp::new().await;
+    t.add("Red/a.jpg", &solid_jpeg([200, 40, 10]));
+    t.add("Red/b.jpg", &solid_jpeg([10, 40, 200]));
+    t.scan().await;
+    let admin = t.admin().await;
+    let album = t.repo().list_albums(&VisibilityScope::Everything).await.unwrap()[0].id;
+    let (a, b) = (t.photo_id("a.jpg").await, t.photo_id("b.jpg").await);
+    let page = format!("/albums/{album}");
+    let tile = |html: &str, id: i64| painted(html, "<li", &format!("href=\"/photos/{id}\""));
+    // Unknown until the previews are made: no colour rather than a wrong one.
+    assert_eq!(tile(&t.get(&page, Some(&admin)).await.text(), a), None);
+    let made = t.get(&format!("/media/photos/{a}/preview/thumb"), Some(&admin)).await;
+    assert_eq!(made.status, 200);
+    let html = t.get(&page, Some(&admin)).await.text();
+    let near = |got: Option<[u8; 3]>, want: [u8; 3]| {
+        let got = got.unwrap_or_else(|| panic!("no colour, want {want:?}"));
+        assert!(got.iter().zip(want).all(|(g, w)| g.abs_diff(w) <= 4), "{got:?} vs {want:?}");
+    };
+    near(tile(&html, a), [200, 40, 10]);
+    assert_eq!(tile(&html, b), None, "b's previews are not made yet");
+    // The index's cover (the album's first photo) too.
+    let index = t.get("/", Some(&admin)).await.text();
+    near(painted(&index, "<img", "alt=\"Red\""), [200, 40, 10]);
+    // New content forgets the old colour until its previews are made.
+    let changed = t.add("Red/a.jpg", &solid_jpeg([10, 200, 40]));
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(60);
+    crate::common::set_modified(&changed, later);
+    t.scan().await;
+    assert_eq!(tile(&t.get(&page, Some(&admin)).await.text(), a), None);
+    t.get(&format!("/media/photos/{a}/preview/thumb"), Some(&admin)).await;
+    near(tile(&t.get(&page, Some(&admin)).await.text(), a), [10, 200, 40]);
 }

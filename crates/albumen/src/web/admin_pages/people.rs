@@ -218,9 +218,11 @@ pub async fn create_login_link(
         .await?
         .map(|u| u.username)
         .unwrap_or_default();
+    let url = absolute(client, &headers, &link.path());
     let extra = json!({
         "login_link": {
-            "url": absolute(client, &headers, &link.path()),
+            "qr": crate::web::qr::svg(&url, &format!("QR code of the login link for {username}")),
+            "url": url,
             "username": username,
             "expires": when(link.expires_at),
             "single_use": single_use,
