@@ -198,6 +198,46 @@ async fn browsing_the_index_an_album_and_a_photo() {
         assert_justified(browser).await;
         assert_eq!(browser.text(".album-head a.button").await, "Download ZIP");
         browser.screenshot("gallery-album-dark").await;
+        // Chromium lays the rows out from the markup's data-r, before any script: without
+        // app.js's --r, the same rows.
+        browser
+            .script(
+                "for (const li of document.querySelectorAll('ul.grid li')) li.style.removeProperty('--r')",
+                vec![],
+            )
+            .await;
+        assert_justified(browser).await;
+        // Its previews made, each tile is painted its photo's colour until its image loads.
+        browser.goto(&world.url(&format!("/albums/{beach}"))).await;
+        let painted = browser
+            .script(
+                "return [...document.querySelectorAll('ul.grid li')].map(li => {
+                   const hex = li.dataset.c || '';
+                   const rgb = hex.match(/[0-9a-f]{2}/g) || [];
+                   return [`rgb(${rgb.map(h => parseInt(h, 16)).join(', ')})`,
+                           getComputedStyle(li).backgroundColor]; });",
+                vec![],
+            )
+            .await;
+        let painted: Vec<(String, String)> = serde_json::from_value(painted).expect("tiles");
+        assert!(!painted.is_empty());
+        for (want, got) in &painted {
+            assert_eq!(want, got, "{painted:?}");
+        }
+        // The album's neighbours in the index, at the end of the page.
+        let href = browser
+            .script(
+                "return document.querySelector('.album-nav a').getAttribute('href')",
+                vec![],
+            )
+            .await;
+        let label = browser.text(".album-nav a").await;
+        browser.click(".album-nav a").await;
+        browser.wait_for_path(href.as_str().expect("a link")).await;
+        let name = browser.text("main h1").await;
+        assert!(label.ends_with(&name), "{label:?} leads to {name:?}");
+        browser.back().await;
+        browser.wait_for_path(&format!("/albums/{beach}")).await;
 
         // Square tiles, as an option: thumbnails in a grid of squares, and back to rows.
         browser.click("#layout-toggle").await;
