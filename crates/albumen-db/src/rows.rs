@@ -83,8 +83,7 @@ pub(crate) fn media(row: &AnyRow) -> Result<MediaRef> {
     ))
 }
 
-pub(crate) const ENTRY_COLUMNS: &str =
-    "p.id, p.filename, p.kind, p.fingerprint, p.taken_at, p.width, p.height, p.orientation, \
+pub(crate) const ENTRY_COLUMNS: &str = "p.id, p.filename, p.kind, p.fingerprint, p.taken_at, p.width, p.height, p.orientation, \
      p.colour";
 
 /// Expects [`ENTRY_COLUMNS`].
@@ -105,27 +104,30 @@ pub(crate) fn entry(row: &AnyRow) -> Result<PhotoEntry> {
 
 /// A stored 0xRRGGBB colour; anything else (never written) as unknown.
 fn colour(value: Option<i64>) -> Option<u32> {
-    value.and_then(|v| u32::try_from(v).ok()).filter(|v| *v <= 0xFF_FFFF)
+    value
+        .and_then(|v| u32::try_from(v).ok())
+        .filter(|v| *v <= 0xFF_FFFF)
 }
 
 /// Expects `a.*` columns plus `photo_count` and `cover` (`ID COLOUR FINGERPRINT`, the colour
 /// -1 when unknown).
 pub(crate) fn album(row: &AnyRow) -> Result<Album> {
-    let (cover, cover_colour, cover_fingerprint) = match row.try_get::<Option<String>, _>("cover")? {
-        Some(text) => {
-            let mut parts = text.splitn(3, ' ');
-            let mut number = || parts.next().and_then(|n| n.parse::<i64>().ok());
-            let (id, colour_value) = (number(), number());
-            let fingerprint = parts.next();
-            match (id, colour_value, fingerprint) {
-                (Some(id), Some(c), Some(fp)) => {
-                    (Some(PhotoId::new(id)), colour(Some(c)), Some(fp.to_owned()))
+    let (cover, cover_colour, cover_fingerprint) =
+        match row.try_get::<Option<String>, _>("cover")? {
+            Some(text) => {
+                let mut parts = text.splitn(3, ' ');
+                let mut number = || parts.next().and_then(|n| n.parse::<i64>().ok());
+                let (id, colour_value) = (number(), number());
+                let fingerprint = parts.next();
+                match (id, colour_value, fingerprint) {
+                    (Some(id), Some(c), Some(fp)) => {
+                        (Some(PhotoId::new(id)), colour(Some(c)), Some(fp.to_owned()))
+                    }
+                    _ => return Err(RepoError::Corrupt(format!("album cover {text:?}"))),
                 }
-                _ => return Err(RepoError::Corrupt(format!("album cover {text:?}"))),
             }
-        }
-        None => (None, None, None),
-    };
+            None => (None, None, None),
+        };
     Ok(Album {
         id: AlbumId::new(row.try_get("id")?),
         path: row.try_get("path")?,

@@ -39,6 +39,13 @@ impl Rgb8 {
     }
 }
 
+// Hand-written so a stray `{:?}` never dumps megabytes of pixels.
+impl fmt::Debug for Rgb8 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Rgb8({}x{})", self.width, self.height)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::Rgb8;
@@ -53,17 +60,18 @@ mod tests {
                     pixels.extend(if x < w / 2 { [200, 0, 0] } else { [0, 0, 100] });
                 }
             }
-            let image = Rgb8 { width: w, height: h, pixels };
+            let image = Rgb8 {
+                width: w,
+                height: h,
+                pixels,
+            };
             assert_eq!(image.mean_colour(), [100, 0, 50], "{w}x{h}");
         }
-        let empty = Rgb8 { width: 0, height: 0, pixels: Vec::new() };
+        let empty = Rgb8 {
+            width: 0,
+            height: 0,
+            pixels: Vec::new(),
+        };
         assert_eq!(empty.mean_colour(), [0, 0, 0]);
-    }
-}
-
-// Hand-written so a stray `{:?}` never dumps megabytes of pixels.
-impl fmt::Debug for Rgb8 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Rgb8({}x{})", self.width, self.height)
     }
 }

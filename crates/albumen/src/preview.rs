@@ -402,8 +402,15 @@ impl Previews {
                 let colour = made
                     .iter()
                     .max_by_key(|r| u64::from(r.width) * u64::from(r.height))
-                    .map(|r| r.colour.iter().fold(0u32, |rgb, &c| (rgb << 8) | u32::from(c)));
-                (made.into_iter().map(|r| Bytes::from(r.bytes)).collect(), colour)
+                    .map(|r| {
+                        r.colour
+                            .iter()
+                            .fold(0u32, |rgb, &c| (rgb << 8) | u32::from(c))
+                    });
+                (
+                    made.into_iter().map(|r| Bytes::from(r.bytes)).collect(),
+                    colour,
+                )
             })
             .map_err(|e: MediaError| e.to_string()))
     }

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::state::AppState;
 use crate::web::assets::ASSET_VERSION;
+use crate::web::chunks;
 use crate::web::error::{AppError, ErrorInfo};
 use crate::web::extract::{PathId, Viewer};
 
@@ -104,38 +105,34 @@ mod tests {
 }
 
 /// An album as a card shows it: with its cover's previews by width (`thumb`, `grid`,
-/// `standard`, those configured), each URL versioned so browsers keep it for good.
-#[derive(Serialize)]
+/// `standard`, those configured), each URL versioned so browsers keep it for good, and its
+/// colour.
+#[derive(Debug, Serialize)]
 pub struct Listed {
     #[serde(flatten)]
     album: Album,
     cover_colour: Option<String>,
-    cover_src: Option<String>,
-    cover_srcset: Option<String>,
+    cover_srcset: Vec<chunks::Source>,
 }
 
 pub fn listed(state: &AppState, album: Album) -> Listed {
-    let sources: Vec<(String, u32)> = match (album.cover, album.cover_fingerprint.as_deref()) {
-        (Some(id), Some(fp)) => ["thumb", "grid", "standard"]
+    let cover_srcset = match album.cover_fingerprint.as_deref() {
+        Some(fp) => ["thumb", "grid", "standard"]
             .into_iter()
             .filter_map(|name| {
                 let preset = state.previews.preset(name)?;
-                let url = format!("/media/photos/{id}/preview/{name}?v={}", preset.version(fp));
-                Some((url, preset.preset.width))
+                Some(chunks::Source {
+                    preset: name,
+                    v: preset.version(fp),
+                    width: preset.preset.width,
+                })
             })
             .collect(),
-        _ => Vec::new(),
+        None => Vec::new(),
     };
     Listed {
-        cover_colour: crate::web::chunks::css_colour(album.cover_colour),
-        cover_src: sources.first().map(|(url, _)| url.clone()),
-        cover_srcset: (!sources.is_empty()).then(|| {
-            sources
-                .iter()
-                .map(|(url, width)| format!("{url} {width}w"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }),
+        cover_colour: chunks::css_colour(album.cover_colour),
+        cover_srcset,
         album,
     }
 }
@@ -147,7 +144,14 @@ struct Card {
     #[serde(flatten)]
     album: Listed,
     subs: Vec<Listed>,
+    /// Among the first screen's cards, whose covers load at once (the first one first).
+    eager: bool,
+    first: bool,
 }
+
+/// How many of the index's first cards load their covers without waiting to be scrolled
+/// near: about a first screen's worth.
+const EAGER_CARDS: usize = 4;
 
 #[derive(Serialize)]
 struct Year {
@@ -158,7 +162,8 @@ struct Year {
 /// Groups `albums` (newest first) into cards: each album goes under its topmost listed
 /// ancestor (by folder path), or gets a card of its own. Order is kept within both levels.
 fn cards(albums: Vec<Listed>) -> Vec<Card> {
-    let listed: std::collections::HashSet<String> = albums.iter().map(|a| a.album.path.clone()).collect();
+    let listed: std::collections::HashSet<String> =
+        albums.iter().map(|a| a.album.path.clone()).collect();
     let root_of = |path: &str| -> Option<String> {
         path.match_indices('/')
             .map(|(at, _)| &path[..at])
@@ -173,6 +178,8 @@ fn cards(albums: Vec<Listed>) -> Vec<Card> {
             None => cards.push(Card {
                 album,
                 subs: Vec::new(),
+                eager: cards.len() < EAGER_CARDS,
+                first: cards.is_empty(),
             }),
         }
     }
@@ -231,7 +238,6 @@ pub async fn album_page(
     axum::extract::Query(query): axum::extract::Query<AlbumQuery>,
     headers: axum::http::HeaderMap,
 ) -> Result<Html<String>, AppError> {
-    use crate::web::chunks;
     let (start, after) = match (&query.after, &query.from) {
         (Some(after), None) => {
             let key = chunks::decode_cursor(after)?;

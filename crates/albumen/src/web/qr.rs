@@ -41,13 +41,21 @@ mod tests {
     #[test]
     fn a_link_becomes_a_square_svg_with_a_quiet_zone_and_a_label() {
         let url = "https://photos.example/login/0123456789abcdef0123456789abcdef";
-        let svg = svg(url, "QR code of the \"login\" link").unwrap();
-        let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).unwrap();
+        let svg = svg(url, "QR code of the \"login\" link").expect("as drawn");
+        let code =
+            QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M).expect("as drawn");
         let side = code.width() + 8;
-        assert!(svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")), "{svg}");
+        assert!(
+            svg.contains(&format!("viewBox=\"0 0 {side} {side}\"")),
+            "{svg}"
+        );
         assert!(svg.contains("aria-label=\"QR code of the &quot;login&quot; link\""));
         // One unit square per dark module, none in the quiet zone.
-        let dark = code.to_colors().iter().filter(|c| **c == Color::Dark).count();
+        let dark = code
+            .to_colors()
+            .iter()
+            .filter(|c| **c == Color::Dark)
+            .count();
         assert_eq!(svg.matches("h1v1h-1z").count(), dark);
         assert!(!svg.contains("M3 ") && !svg.contains(" 3h1"));
         // The finder pattern's corner is the first module inside the quiet zone.
@@ -56,15 +64,27 @@ mod tests {
 
     /// The SVG's unit squares drawn at 4 px a module, as a camera would see the code.
     fn rasterize(svg: &str) -> image::GrayImage {
-        let side: u32 = svg.split("viewBox=\"0 0 ").nth(1).unwrap().split(' ').next().unwrap()
+        let side: u32 = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .expect("as drawn")
+            .split(' ')
+            .next()
+            .expect("as drawn")
             .parse()
-            .unwrap();
+            .expect("as drawn");
         let mut img = image::GrayImage::from_pixel(side * 4, side * 4, image::Luma([255]));
-        let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        let path = svg
+            .split(" d=\"")
+            .nth(1)
+            .expect("as drawn")
+            .split('"')
+            .next()
+            .expect("as drawn");
         for square in path.split('M').filter(|s| !s.is_empty()) {
-            let corner = square.strip_suffix("h1v1h-1z").unwrap();
-            let (x, y) = corner.split_once(' ').unwrap();
-            let (x, y): (u32, u32) = (x.parse().unwrap(), y.parse().unwrap());
+            let corner = square.strip_suffix("h1v1h-1z").expect("as drawn");
+            let (x, y) = corner.split_once(' ').expect("as drawn");
+            let (x, y): (u32, u32) = (x.parse().expect("as drawn"), y.parse().expect("as drawn"));
             for dy in 0..4 {
                 for dx in 0..4 {
                     img.put_pixel(x * 4 + dx, y * 4 + dy, image::Luma([0]));
@@ -80,11 +100,11 @@ mod tests {
             "http://127.0.0.1:8080/login/link/ab",
             "https://photos.example/login/link/0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         ] {
-            let img = rasterize(&svg(url, "code").unwrap());
+            let img = rasterize(&svg(url, "code").expect("as drawn"));
             let mut prepared = rqrr::PreparedImage::prepare(img);
             let grids = prepared.detect_grids();
             assert_eq!(grids.len(), 1, "{url}");
-            let (_, content) = grids[0].decode().unwrap();
+            let (_, content) = grids[0].decode().expect("as drawn");
             assert_eq!(content, url);
         }
     }

@@ -579,6 +579,7 @@ impl Browser {
     /// is 390 × 844, a laptop 1280 × 800).
     pub async fn viewport(&self, width: u32, height: u32) {
         let mut outer = (i64::from(width), i64::from(height));
+        let mut seen = (0, 0);
         for _ in 0..3 {
             let size = (
                 u32::try_from(outer.0).unwrap_or(width),
@@ -587,10 +588,20 @@ impl Browser {
             if let Err(e) = self.client.set_window_size(size.0, size.1).await {
                 self.fail("sizing the window", &e);
             }
-            let inner = self
-                .script("return [innerWidth, innerHeight]", vec![])
-                .await;
-            let (w, h): (i64, i64) = serde_json::from_value(inner).expect("viewport size");
+            // The page may learn its new size a moment later (a busy machine): give it time
+            // before taking a difference as the window's frame.
+            let deadline = Instant::now() + Duration::from_secs(2);
+            let (w, h) = loop {
+                let inner = self
+                    .script("return [innerWidth, innerHeight]", vec![])
+                    .await;
+                let now: (i64, i64) = serde_json::from_value(inner).expect("viewport size");
+                if now == (i64::from(width), i64::from(height)) || Instant::now() > deadline {
+                    break now;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            seen = (w, h);
             if (w, h) == (i64::from(width), i64::from(height)) {
                 return;
             }
@@ -602,7 +613,10 @@ impl Browser {
         }
         self.fail(
             "sizing the viewport",
-            &format!("cannot make it {width} × {height}"),
+            &format!(
+                "cannot make it {width} × {height} (it stays {} × {})",
+                seen.0, seen.1
+            ),
         );
     }
 

@@ -455,7 +455,8 @@ async fn a_login_link_is_shown_once_and_logs_the_user_in() {
     assert!(html.contains("data-copy=\"#login-link-url\""), "{html}");
     // And as a QR code for a phone (`web::qr` checks that it reads back).
     assert!(
-        html.contains("<svg class=\"qr\"") && html.contains("aria-label=\"QR code of the login link for ann\""),
+        html.contains("<svg class=\"qr\"")
+            && html.contains("aria-label=\"QR code of the login link for ann\""),
         "{html}"
     );
     let token = shown_token(&html, "value=\"http://photos.example/login/link/");

@@ -39,15 +39,20 @@ async fn the_index_lists_albums_newest_first_with_thumbnails() {
     // Sharp on high-density screens, light on phones: the grid and standard previews are
     // offered by width next to the thumbnail, each URL versioned so browsers keep it.
     for (preset, width) in [("thumb", 256), ("grid", 800), ("standard", 1600)] {
+        let marker = format!("/preview/{preset}?v=");
         let offered = html
-            .match_indices(&format!("/preview/{preset}?v="))
-            .filter(|(at, _)| html[*at..].split(',').next().unwrap().ends_with(&format!(" {width}w")))
+            .match_indices(&marker)
+            .filter(|(at, _)| {
+                let version = &html[at + marker.len()..];
+                let end = version.find(|c: char| !c.is_ascii_hexdigit()).unwrap();
+                version[end..].starts_with(&format!(" {width}w"))
+            })
             .count();
         assert_eq!(offered, 3, "{preset} {width}w: {html}");
     }
     // The first screen's covers load at once (the largest paint is among them).
     assert_eq!(html.matches("loading=\"lazy\"").count(), 0);
-    assert_eq!(html.matches("fetchpriority=\"high\"").count(), 3);
+    assert_eq!(html.matches("fetchpriority=\"high\"").count(), 1);
     assert!(
         html.contains("alt=\"Snow in Paris\""),
         "covers are described"
@@ -257,7 +262,10 @@ async fn album_pages_lay_photos_out_by_aspect_ratio_and_offer_the_zip() {
     );
     // The rows' ratios are in the markup (CSS reads them before any script runs), and the
     // first screen loads at once, the first photo first.
-    assert!(html.contains("data-r=\"2.0\"") && html.contains("data-r=\"0.5\""), "{html}");
+    assert!(
+        html.contains("data-r=\"2.0\"") && html.contains("data-r=\"0.5\""),
+        "{html}"
+    );
     assert_eq!(html.matches("loading=\"lazy\"").count(), 0);
     assert_eq!(html.matches("fetchpriority=\"high\"").count(), 1);
     assert!(html.contains(&format!("href=\"/albums/{album}/export.zip\"")));
@@ -373,22 +381,27 @@ async fn album_rows_fall_back_to_the_standard_preview_without_a_grid_preset() {
 #[tokio::test]
 async fn album_pages_lead_to_the_albums_beside_them_that_the_viewer_may_see() {
     let t = TestApp::new().await;
-    for path in [
-        "2011_05_01_Spring/a.jpg",
-        "2012_05_01_Hidden from ann/a.jpg",
-        "2013_05_01_Summer/a.jpg",
-        "2014_05_01_Autumn/a.jpg",
-        "2013_05_01_Summer/Beach/a.jpg",
-        "2013_05_01_Summer/Boat/a.jpg",
+    for (path, taken) in [
+        ("Spring/a.jpg", "2011:05:01 10:00:00"),
+        ("Hidden from ann/a.jpg", "2012:05:01 10:00:00"),
+        ("Summer/a.jpg", "2013:05:01 10:00:00"),
+        ("Autumn/a.jpg", "2014:05:01 10:00:00"),
+        ("Summer/Boat/a.jpg", "2013:05:02 10:00:00"),
+        ("Summer/Beach/a.jpg", "2013:05:02 10:00:00"),
     ] {
-        t.add(path, &jpeg(32, 24, &Exif::default()));
+        t.add(path, &jpeg(32, 24, &Exif::taken(taken)));
     }
     t.scan().await;
     let admin = t.admin().await;
     let ann = t.api_user(&admin, "ann", serde_json::json!([])).await;
     let albums = t.get("/api/v1/albums", Some(&admin)).await.json();
     let id = |name: &str| {
-        albums.as_array().unwrap().iter().find(|a| a["name"] == name).unwrap()["id"]
+        albums
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == name)
+            .unwrap_or_else(|| panic!("{name} in {albums}"))["id"]
             .as_i64()
             .unwrap()
     };
@@ -409,7 +422,13 @@ async fn album_pages_lead_to_the_albums_beside_them_that_the_viewer_may_see() {
             .skip(1)
             .map(|a| {
                 let class = a.split('"').next().unwrap().to_owned();
-                let href = a.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+                let href = a
+                    .split("href=\"")
+                    .nth(1)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap();
                 (class, href.to_owned())
             })
             .collect()
@@ -417,16 +436,35 @@ async fn album_pages_lead_to_the_albums_beside_them_that_the_viewer_may_see() {
     let link = |class: &str, name: &str| (class.to_owned(), format!("/albums/{}", id(name)));
     // The index's order, newest first: Autumn, Summer, (Hidden from ann,) Spring.
     let ann = t.login("ann").await;
-    let summer = t.get(&format!("/albums/{}", id("Summer")), Some(&ann)).await.text();
-    assert_eq!(nav(&summer), [link("before", "Autumn"), link("after", "Spring")]);
+    let summer = t
+        .get(&format!("/albums/{}", id("Summer")), Some(&ann))
+        .await
+        .text();
+    assert_eq!(
+        nav(&summer),
+        [link("before", "Autumn"), link("after", "Spring")]
+    );
     assert!(summer.contains("Previous album") && summer.contains("Next album"));
-    let spring = t.get(&format!("/albums/{}", id("Spring")), Some(&ann)).await.text();
-    assert_eq!(nav(&spring), [link("before", "Summer")], "ann never hears of the hidden album");
+    let spring = t
+        .get(&format!("/albums/{}", id("Spring")), Some(&ann))
+        .await
+        .text();
+    assert_eq!(
+        nav(&spring),
+        [link("before", "Summer")],
+        "ann never hears of the hidden album"
+    );
     assert!(!spring.contains("Hidden from ann"));
-    let everything = t.get(&format!("/albums/{}", id("Spring")), Some(&admin)).await.text();
+    let everything = t
+        .get(&format!("/albums/{}", id("Spring")), Some(&admin))
+        .await
+        .text();
     assert_eq!(nav(&everything), [link("before", "Hidden from ann")]);
     // Sub-albums lead to the albums of their own folder.
-    let beach = t.get(&format!("/albums/{}", id("Beach")), Some(&ann)).await.text();
+    let beach = t
+        .get(&format!("/albums/{}", id("Beach")), Some(&ann))
+        .await
+        .text();
     assert_eq!(nav(&beach), [link("after", "Boat")]);
 }
 
@@ -442,7 +480,9 @@ fn solid_jpeg(rgb: [u8; 3]) -> Vec<u8> {
 
 /// The `data-c` colour on the element carrying `marker`'s nearest `<li` or `<img` before it.
 fn painted(html: &str, tag_start: &str, marker: &str) -> Option<[u8; 3]> {
-    let at = html.find(marker).unwrap_or_else(|| panic!("{marker} missing in {html}"));
+    let at = html
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} missing in {html}"));
     let start = html[..at].rfind(tag_start).unwrap();
     let tag = &html[start..start + html[start..].find('>').unwrap()];
     let hex = tag.split(" data-c=\"#").nth(1)?.get(..6)?;
@@ -457,18 +497,28 @@ async fn tiles_and_covers_are_painted_their_photos_colour_until_the_image_loads(
     t.add("Red/b.jpg", &solid_jpeg([10, 40, 200]));
     t.scan().await;
     let admin = t.admin().await;
-    let album = t.repo().list_albums(&VisibilityScope::Everything).await.unwrap()[0].id;
+    let album = t
+        .repo()
+        .list_albums(&VisibilityScope::Everything)
+        .await
+        .unwrap()[0]
+        .id;
     let (a, b) = (t.photo_id("a.jpg").await, t.photo_id("b.jpg").await);
     let page = format!("/albums/{album}");
     let tile = |html: &str, id: i64| painted(html, "<li", &format!("href=\"/photos/{id}\""));
     // Unknown until the previews are made: no colour rather than a wrong one.
     assert_eq!(tile(&t.get(&page, Some(&admin)).await.text(), a), None);
-    let made = t.get(&format!("/media/photos/{a}/preview/thumb"), Some(&admin)).await;
+    let made = t
+        .get(&format!("/media/photos/{a}/preview/thumb"), Some(&admin))
+        .await;
     assert_eq!(made.status, 200);
     let html = t.get(&page, Some(&admin)).await.text();
     let near = |got: Option<[u8; 3]>, want: [u8; 3]| {
         let got = got.unwrap_or_else(|| panic!("no colour, want {want:?}"));
-        assert!(got.iter().zip(want).all(|(g, w)| g.abs_diff(w) <= 4), "{got:?} vs {want:?}");
+        assert!(
+            got.iter().zip(want).all(|(g, w)| g.abs_diff(w) <= 4),
+            "{got:?} vs {want:?}"
+        );
     };
     near(tile(&html, a), [200, 40, 10]);
     assert_eq!(tile(&html, b), None, "b's previews are not made yet");
@@ -481,6 +531,10 @@ async fn tiles_and_covers_are_painted_their_photos_colour_until_the_image_loads(
     crate::common::set_modified(&changed, later);
     t.scan().await;
     assert_eq!(tile(&t.get(&page, Some(&admin)).await.text(), a), None);
-    t.get(&format!("/media/photos/{a}/preview/thumb"), Some(&admin)).await;
-    near(tile(&t.get(&page, Some(&admin)).await.text(), a), [10, 200, 40]);
+    t.get(&format!("/media/photos/{a}/preview/thumb"), Some(&admin))
+        .await;
+    near(
+        tile(&t.get(&page, Some(&admin)).await.text(), a),
+        [10, 200, 40],
+    );
 }

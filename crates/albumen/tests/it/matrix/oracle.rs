@@ -205,6 +205,29 @@ pub fn sub_albums(role: Role, album: Album) -> Vec<Album> {
         .collect()
 }
 
+/// The albums an album page leads to at its end: those just before and after it in the
+/// index's order (newest first, then by name) among the listed albums of its folder, when it
+/// is listed itself.
+pub fn album_neighbours(role: Role, album: Album) -> (Option<Album>, Option<Album>) {
+    let mut row: Vec<Album> = ALBUMS
+        .iter()
+        .copied()
+        .filter(|&a| a.parent() == album.parent() && album_listed(role, a))
+        .collect();
+    row.sort_by(|&a, &b| {
+        album_date(role, b)
+            .cmp(&album_date(role, a))
+            .then(a.name().cmp(b.name()))
+    });
+    match row.iter().position(|&a| a == album) {
+        Some(at) => (
+            at.checked_sub(1).map(|i| row[i]),
+            row.get(at + 1).copied(),
+        ),
+        None => (None, None),
+    }
+}
+
 /// The breadcrumbs of an album page: the ancestors the viewer may see, from the top down.
 pub fn breadcrumbs(role: Role, album: Album) -> Vec<Album> {
     album
