@@ -96,7 +96,7 @@ for (const cell of document.querySelectorAll(".justified li[data-w][data-h]")) s
 // from data-c itself (app.css); CSSOM, so the content security policy allows it.
 const paintPlaceholder = (element) => {
   if (element.dataset.c && !CSS.supports("background-color", "attr(data-c type(<color>))")) {
-    element.style.backgroundColor = element.dataset.c;
+    element.style.setProperty("--placeholder", element.dataset.c);
   }
 };
 for (const element of document.querySelectorAll("[data-c]")) paintPlaceholder(element);

@@ -270,10 +270,13 @@ pub async fn album_page(
         let this = chunks::month_of(p.taken_at.as_deref()).map(str::to_owned);
         if month.as_ref() != Some(&this) {
             flush(heading.take(), &mut tiles);
-            heading = Some(json!({
-                "month": this.as_deref().unwrap_or("undated"),
-                "label": chunks::month_label(viewer.lang, this.as_deref()),
-            }));
+            // An album of one month (most events) needs no month heading: its date says it.
+            heading = (page.months.len() > 1).then(|| {
+                json!({
+                    "month": this.as_deref().unwrap_or("undated"),
+                    "label": chunks::month_label(viewer.lang, this.as_deref()),
+                })
+            });
             month = Some(this);
         }
         let (width, height) = p.display_size();

@@ -465,39 +465,3 @@ async fn access_forms_need_the_csrf_token_and_an_administrator() {
     }
     assert_eq!(w.facts().await, before);
 }
-
-/// How long the tree takes for a large library: 40 folders of 50 albums (2,040 albums), half
-/// with a policy. Prints the figure; run with `-- --ignored --nocapture`.
-#[tokio::test]
-#[ignore = "a measurement, not a check"]
-async fn tree_of_two_thousand_albums_timing() {
-    let t = TestApp::new().await;
-    let photo = jpeg(16, 16, &Exif::default());
-    for folder in 0..40 {
-        for album in 0..50 {
-            t.add(&format!("Year {folder}/Event {album}/p.jpg"), &photo);
-        }
-    }
-    t.scan().await;
-    let admin = t.admin().await;
-    let albums = t.repo().catalog_albums().await.unwrap();
-    let half: Vec<AlbumId> = albums.iter().step_by(2).map(|a| a.id).collect();
-    let uri = "/api/v1/policies/albums";
-    let body = json!({"album_ids": half, "policy": {"public": true}});
-    t.put_ok(&admin, uri, body).await;
-    let mut times = Vec::new();
-    for _ in 0..5 {
-        let start = std::time::Instant::now();
-        let reply = page(&t, "/admin/access", &admin).await;
-        times.push(start.elapsed());
-        assert!(reply.html().contains("Event 49"));
-    }
-    times.sort();
-    eprintln!(
-        "/admin/access with {} albums: median {:?} (min {:?}, max {:?})",
-        albums.len(),
-        times[2],
-        times[0],
-        times[4]
-    );
-}

@@ -10,8 +10,8 @@ use serde_json::Value;
 use super::Tally;
 use super::catalog::{Album, Object, Photo, Role, long_date, objects};
 use super::oracle::{
-    album_date, album_listed, album_neighbours, album_visible, breadcrumbs, cover, photo_downloadable, sub_albums,
-    visible, visible_photos,
+    album_date, album_listed, album_neighbours, album_visible, breadcrumbs, cover,
+    photo_downloadable, sub_albums, visible, visible_photos,
 };
 use super::world::World;
 use crate::common::Reply;
@@ -128,10 +128,7 @@ fn album_card(w: &World, tally: &mut Tally, cell: (&str, Role), html: &str, albu
         None => count,
     };
     let cover = match cover(role, album) {
-        Some(photo) => format!(
-            "src=\"/media/photos/{}/preview/thumb?v=",
-            w.photo_id(photo)
-        ),
+        Some(photo) => format!("src=\"/media/photos/{}/preview/thumb?v=", w.photo_id(photo)),
         None => "<span class=\"nocover\">".to_owned(),
     };
     for part in [
@@ -255,14 +252,18 @@ pub fn album_page(
     );
     let (before, after) = album_neighbours(role, album);
     for (class, neighbour) in [("before", before), ("after", after)] {
-        let link = neighbour.map(|a| format!("<a class=\"{class}\" href=\"/albums/{}\"", w.album_id(a)));
+        let link =
+            neighbour.map(|a| format!("<a class=\"{class}\" href=\"/albums/{}\"", w.album_id(a)));
         assert_eq!(
             html.contains(&format!("<a class=\"{class}\"")),
             link.is_some(),
             "{role:?} {album:?}: the album {class} it"
         );
         if let Some(link) = link {
-            assert!(html.contains(&link), "{role:?} {album:?}: not {link}\n{html}");
+            assert!(
+                html.contains(&link),
+                "{role:?} {album:?}: not {link}\n{html}"
+            );
         }
     }
     let linked: BTreeSet<i64> = breadcrumbs(role, album)

@@ -220,10 +220,7 @@ pub fn album_neighbours(role: Role, album: Album) -> (Option<Album>, Option<Albu
             .then(a.name().cmp(b.name()))
     });
     match row.iter().position(|&a| a == album) {
-        Some(at) => (
-            at.checked_sub(1).map(|i| row[i]),
-            row.get(at + 1).copied(),
-        ),
+        Some(at) => (at.checked_sub(1).map(|i| row[i]), row.get(at + 1).copied()),
         None => (None, None),
     }
 }
