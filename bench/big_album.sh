@@ -21,7 +21,10 @@ echo "bench: $(nproc) CPUs; at start:$(uptime | sed 's/.*load/ load/')"
 command -v chromium >/dev/null || { echo "bench: chromium is not installed" >&2; exit 1; }
 python3 -c 'import PIL' 2>/dev/null ||
   { echo "bench: the generator needs: python3 -m pip install pillow" >&2; exit 1; }
-nice -n 10 cargo build --release --locked -q -p albumen
+# With `heif` when its libraries are there, as the other benches build: one release binary.
+heif=()
+pkg-config --exists libde265 dav1d 2>/dev/null && heif=(--features albumen/heif)
+nice -n 10 cargo build --release --locked -q -p albumen "${heif[@]}"
 bin=${CARGO_TARGET_DIR:-target}/release/albumen
 
 if [ ! -f "$library/.complete-$photos" ]; then
