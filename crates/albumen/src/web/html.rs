@@ -397,16 +397,13 @@ pub async fn photo_page(
         None => None,
     };
     let (width, height) = page.photo.display_size();
-    // The standard preview, and the larger ones for high-DPI and large screens.
-    let standard_box = state
-        .previews
-        .preset("standard")
-        .map_or(0, |p| p.preset.width);
+    // Every uncropped preview by width (`grid` for phones, `standard`, the larger ones for
+    // high-DPI and large screens): the browser takes the one the screen needs.
     let mut srcset: Vec<Value> = Vec::new();
     let mut widths = Vec::new();
     for preset in state.previews.presets().iter().rev() {
         let (w, _) = preset.preset.output_size((width, height));
-        if preset.preset.width < standard_box || widths.contains(&w) {
+        if preset.preset.fit == albumen_media::Fit::Crop || widths.contains(&w) {
             continue;
         }
         widths.push(w);
