@@ -146,8 +146,8 @@ for (const element of document.querySelectorAll("[data-c]")) paintPlaceholder(el
 // nears, appended with DOM APIs (file names are the library's, never markup) in the markup the
 // server renders. Each chunk gets lists of its own, so appending lays out only the new ones and
 // `content-visibility: auto` lets the browser skip those far from view; the last row of the
-// list before moves into the new one, so rows stay justified across chunks. Without
-// JavaScript, "More photos" is a plain link to the next chunk's page.
+// list before moves into the new one, so rows stay justified across chunks. A page grows to
+// PAGE_MAX tiles; then, as without JavaScript, "More photos" is a plain link to the next page.
 (() => {
   const photos = document.getElementById("photos");
   const more = document.getElementById("more-photos");
@@ -156,6 +156,8 @@ for (const element of document.querySelectorAll("[data-c]")) paintPlaceholder(el
   let cursor = more.dataset.cursor;
   let month = more.dataset.month;
   let busy = false;
+  const PAGE_MAX = 1200;
+  let shown = photos.querySelectorAll("li").length;
   const monthLabel = (key) => {
     if (key === "undated") return tr("Undated");
     const [year, number] = key.split("-").map(Number);
@@ -240,8 +242,15 @@ for (const element of document.querySelectorAll("[data-c]")) paintPlaceholder(el
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const chunk = await response.json();
       append(chunk.photos);
+      shown += chunk.photos.length;
       cursor = chunk.next_cursor || null;
-      if (cursor) {
+      if (cursor && shown >= PAGE_MAX) {
+        // A page holds at most PAGE_MAX tiles: past that, the document's size (style, layout
+        // and garbage collection over every tile) makes tasks long. The link goes on as a page.
+        more.href = `?after=${cursor}`;
+        more.dataset.paused = "1";
+        observer.disconnect();
+      } else if (cursor) {
         more.href = `?after=${cursor}`;
         more.dataset.cursor = cursor;
         // Still near the end (a short chunk, a tall window): observing again reports it.
