@@ -266,7 +266,7 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
         .await;
     assert_eq!(stale.header("cache-control"), Some("public, max-age=3600"));
 
-    // The photo page offers the standard and the large preview by width.
+    // The photo page offers the grid (phones), standard and large previews by width.
     let photo_page = t.get(&format!("/photos/{id}"), None).await.text();
     let srcset = photo_page
         .split("srcset=\"")
@@ -277,9 +277,10 @@ async fn pages_link_versioned_previews_that_public_caches_may_keep() {
         .unwrap()
         .replace("&amp;", "&");
     let entries: Vec<&str> = srcset.split(", ").collect();
-    assert_eq!(entries.len(), 2, "{srcset}");
-    assert!(entries[0].contains("/preview/standard?v=") && entries[0].ends_with(" 1600w"));
-    assert!(entries[1].contains("/preview/large?v=") && entries[1].ends_with(" 2560w"));
+    assert_eq!(entries.len(), 3, "{srcset}");
+    assert!(entries[0].contains("/preview/grid?v=") && entries[0].ends_with(" 800w"));
+    assert!(entries[1].contains("/preview/standard?v=") && entries[1].ends_with(" 1600w"));
+    assert!(entries[2].contains("/preview/large?v=") && entries[2].ends_with(" 2560w"));
     // A photo smaller than the standard box: one size only.
     let small = t.photo_id("small.jpg").await;
     let small_page = t.get(&format!("/photos/{small}"), None).await.text();
