@@ -1,3 +1,12 @@
+// Messages in the page's language, from the JSON block the server writes (English without it),
+// as app.js reads them: `SCRIPT_MESSAGES` in i18n.rs lists those used here. Not called `tr`:
+// app.js, a classic script on the same page, already declares that name globally.
+const trAdmin = (() => {
+  let messages = {};
+  try { messages = JSON.parse(document.getElementById("messages")?.textContent || "{}"); } catch { /* English */ }
+  return (message) => messages[message] || message;
+})();
+
 // The admin pages' copy buttons: a button with `data-copy="#id"` copies that field's text (a
 // new login or share link, shown once). Without the clipboard API (plain HTTP, old browsers)
 // the text is selected for the person to copy.
@@ -11,11 +20,11 @@ document.addEventListener("click", async (event) => {
   try {
     if (!navigator.clipboard || !window.isSecureContext) throw new Error("no clipboard");
     await navigator.clipboard.writeText(field.value);
-    say("Copied.");
+    say(trAdmin("Copied."));
   } catch {
     field.focus();
     field.select();
-    say("Selected: press Ctrl+C (⌘C) to copy.");
+    say(trAdmin("Selected: press Ctrl+C (⌘C) to copy."));
   }
 });
 
@@ -45,7 +54,7 @@ document.addEventListener("focusin", (event) => {
     show(data);
     bar.max = Math.max(data.to_read, 1);
     bar.value = data.read;
-    state.textContent = `Scanning (${data.phase})…`;
+    state.textContent = trAdmin("Scanning ({phase})…").replace("{phase}", trAdmin(data.phase));
     state.className = "admin-state admin-state-live";
     section.dataset.running = "";
     live.hidden = false;
@@ -55,7 +64,7 @@ document.addEventListener("focusin", (event) => {
     if (event.type === "idle" && !("running" in section.dataset)) return;
     bar.max = 1;
     bar.value = 1;
-    state.textContent = "Done";
+    state.textContent = trAdmin("Done");
     state.className = "admin-state admin-state-on";
     // The report, the problems and the queue are the server's to render.
     setTimeout(() => window.location.replace("/admin/scan?done=finished"), 300);

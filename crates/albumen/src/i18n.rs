@@ -60,8 +60,9 @@ const MONTHS_SHORT_FR: [&str; 12] = [
     "déc.",
 ];
 
-/// The messages the scripts show (the header's theme toggle, the viewer, the slideshow): the
-/// page hands them over translated, in a JSON block the scripts read.
+/// The messages the scripts show (the header's theme toggle, the viewer, the slideshow, the
+/// admin pages' copy buttons and scan progress): the page hands them over translated, in a
+/// JSON block the scripts read.
 pub const SCRIPT_MESSAGES: &[&str] = &[
     "Switch to dark theme",
     "Switch to light theme",
@@ -77,6 +78,14 @@ pub const SCRIPT_MESSAGES: &[&str] = &[
     "This album",
     "With sub-albums",
     "Undated",
+    "Copied.",
+    "Selected: press Ctrl+C (⌘C) to copy.",
+    "Scanning ({phase})…",
+    // The phases of a running scan (`web::scan_page`), also shown by the scan page itself.
+    "listing",
+    "reading",
+    "saving",
+    "Done",
 ];
 
 impl Lang {
@@ -222,8 +231,9 @@ mod tests {
         assert!(!Lang::En.singular(0) && Lang::En.singular(1));
     }
 
-    /// Every message the templates and scripts ask for has a French entry, and every entry is
-    /// asked for: a new English message cannot ship untranslated, nor a stale one linger.
+    /// Every message the templates, scripts, error pages and admin pages ask for has a French
+    /// entry, and every entry is asked for: a new English message cannot ship untranslated, nor
+    /// a stale one linger. The admin handlers' own text is found by its `t("…"` calls.
     #[test]
     fn the_french_catalogue_matches_what_the_pages_ask_for() {
         let catalogue: HashMap<String, String> =
@@ -232,8 +242,21 @@ mod tests {
         let mut asked: Vec<String> = SCRIPT_MESSAGES
             .iter()
             .chain(crate::web::error::PAGE_MESSAGES)
-            .map(|m| (*m).to_owned())
+            .chain(crate::web::admin_pages::INPUT_ERRORS)
+            .copied()
+            .chain(crate::web::admin_pages::notices())
+            .map(str::to_owned)
             .collect();
+        let admin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/web");
+        let mut sources = vec![admin.join("admin_pages.rs")];
+        for entry in std::fs::read_dir(admin.join("admin_pages")).expect("admin_pages") {
+            sources.push(entry.expect("entry").path());
+        }
+        for path in sources {
+            #[expect(clippy::disallowed_methods, reason = "reads the crate's sources")]
+            let text = std::fs::read_to_string(&path).expect("a source");
+            asked.extend(messages_in(&text));
+        }
         let mut dirs = vec![root];
         while let Some(dir) = dirs.pop() {
             for entry in std::fs::read_dir(&dir).expect("templates") {
@@ -265,8 +288,8 @@ mod tests {
         }
     }
 
-    /// The string literals given to `t(` and `tn(` in a template (both forms of a plural), in
-    /// either quotes.
+    /// The string literals given to `t(` and `tn(` in a template or a Rust source (both forms of
+    /// a plural), in either quotes, on the call's line or the next.
     fn messages_in(text: &str) -> Vec<String> {
         let mut found = Vec::new();
         for (at, call) in text.match_indices("t(").chain(text.match_indices("tn(")) {
@@ -274,7 +297,7 @@ mod tests {
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
                 continue;
             }
-            let mut rest = &text[at + call.len()..];
+            let mut rest = text[at + call.len()..].trim_start();
             let arguments = if call == "tn(" { 2 } else { 1 };
             for _ in 0..arguments {
                 let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
@@ -282,7 +305,7 @@ mod tests {
                 };
                 let end = rest[1..].find(quote).expect("a closed string") + 1;
                 found.push(rest[1..end].to_owned());
-                rest = rest[end + 1..].trim_start_matches([',', ' ']);
+                rest = rest[end + 1..].trim_start_matches(|c: char| c == ',' || c.is_whitespace());
             }
         }
         found

@@ -15,14 +15,16 @@ use albumen_db::Group;
 use super::*;
 use crate::web::policy::MAX_BULK;
 
-/// Enabled accounts with the subject their session would have, and every group.
+/// Enabled accounts with the subject their session would have, every group, and the page's
+/// language for what is said about them.
 struct People {
     users: Vec<(User, Subject)>,
     groups: Vec<Group>,
+    lang: Lang,
 }
 
 impl People {
-    async fn load(admin: &Admin) -> Result<Self, AppError> {
+    async fn load(admin: &Admin, lang: Lang) -> Result<Self, AppError> {
         let mut users = Vec::new();
         for user in admin.repo().list_users().await? {
             if !user.disabled {
@@ -31,12 +33,21 @@ impl People {
             }
         }
         let groups = admin.repo().list_groups().await?;
-        Ok(Self { users, groups })
+        Ok(Self {
+            users,
+            groups,
+            lang,
+        })
     }
 
     fn user_name(&self, id: UserId) -> String {
         self.users.iter().find(|(u, _)| u.id == id).map_or_else(
-            || format!("user {id} (disabled)"),
+            || {
+                fill(
+                    t("user {id} (disabled)", self.lang),
+                    &[("id", &id.to_string())],
+                )
+            },
             |(u, _)| u.username.clone(),
         )
     }
@@ -45,16 +56,18 @@ impl People {
         self.groups
             .iter()
             .find(|g| g.id == id)
-            .map_or_else(|| format!("group {id}"), |g| g.name.clone())
+            .map_or_else(|| id.to_string(), |g| g.name.clone())
     }
 
     /// Who a policy names, as "alice, bob and the group Family".
     fn named(&self, policy: &Policy) -> Vec<String> {
         let users = policy.users.iter().map(|id| self.user_name(*id));
-        let groups = policy
-            .groups
-            .iter()
-            .map(|id| format!("group {}", self.group_name(*id)));
+        let groups = policy.groups.iter().map(|id| {
+            fill(
+                t("group {name}", self.lang),
+                &[("name", &self.group_name(*id))],
+            )
+        });
         users.chain(groups).collect()
     }
 
@@ -82,28 +95,74 @@ impl People {
 
     /// Why a rule lets someone in, in a few words.
     fn rule_words(&self, rule: &Rule) -> String {
+        let lang = self.lang;
         match rule {
-            Rule::AlbumPublic | Rule::PhotoOwnPublic => "public".to_owned(),
-            Rule::AlbumListsUser | Rule::PhotoOwnListsUser => "named".to_owned(),
+            Rule::AlbumPublic | Rule::PhotoOwnPublic => t("public", lang).to_owned(),
+            Rule::AlbumListsUser | Rule::PhotoOwnListsUser => t("named", lang).to_owned(),
             Rule::AlbumListsGroup(g) | Rule::PhotoOwnListsGroup(g) => {
-                format!("in {}", self.group_name(*g))
+                fill(t("in {group}", lang), &[("group", &self.group_name(*g))])
             }
-            Rule::PhotoInheritsAlbum(album) => {
-                format!("{}, from the album", self.rule_words(album))
-            }
-            other => other.to_string(),
+            Rule::PhotoInheritsAlbum(album) => fill(
+                t("{words}, from the album", lang),
+                &[("words", &self.rule_words(album))],
+            ),
+            other => self.rule_sentence(other),
         }
     }
 
-    /// The rule that decided, as a sentence, groups by name.
+    /// The rule that decided, as a sentence, groups by name: in English the rule's own words
+    /// (its `Display`, which the CLI and the API print), in the page's language here.
     fn rule_sentence(&self, rule: &Rule) -> String {
-        let text = rule.to_string();
-        match rule.group() {
-            Some(g) => text.replace(
-                &format!("group {g}"),
-                &format!("group {}", self.group_name(g)),
+        let lang = self.lang;
+        let group = |g: &GroupId| self.group_name(*g);
+        let link = |id: &Option<ShareId>| match id {
+            Some(id) => fill(t("share link {id}", lang), &[("id", &id.to_string())]),
+            None => t("a share link", lang).to_owned(),
+        };
+        match rule {
+            Rule::SeesAll => t("the user can see all photos", lang).to_owned(),
+            Rule::AlbumPublic => t("album policy is public", lang).to_owned(),
+            Rule::AlbumListsUser => t("album policy lists the user", lang).to_owned(),
+            Rule::AlbumListsGroup(g) => fill(
+                t("album policy lists group {group}", lang),
+                &[("group", &group(g))],
             ),
-            None => text,
+            Rule::AlbumNoPolicy => t("album has no policy (private)", lang).to_owned(),
+            Rule::AlbumPolicyExcludes => t(
+                "album policy is not public and lists neither the user nor their groups",
+                lang,
+            )
+            .to_owned(),
+            Rule::AlbumUnlisted => t(
+                "album is unlisted: a public policy opens it to link holders only, and the policy names neither the user nor their groups",
+                lang,
+            )
+            .to_owned(),
+            Rule::PhotoOwnPublic => t("photo's own policy is public", lang).to_owned(),
+            Rule::PhotoOwnListsUser => t("photo's own policy lists the user", lang).to_owned(),
+            Rule::PhotoOwnListsGroup(g) => fill(
+                t("photo's own policy lists group {group}", lang),
+                &[("group", &group(g))],
+            ),
+            Rule::PhotoOwnPolicyExcludes => t(
+                "photo's own policy (which overrides the album's) is not public and lists neither the user nor their groups",
+                lang,
+            )
+            .to_owned(),
+            Rule::PhotoInheritsAlbum(album) => fill(
+                t("{rule}, photo inherits", lang),
+                &[("rule", &self.rule_sentence(album))],
+            ),
+            Rule::AlbumDoesNotInherit => t(
+                "photo has no policy of its own and its album's policy does not pass to photos",
+                lang,
+            )
+            .to_owned(),
+            Rule::ShareLink(id) => fill(t("{link} allows it", lang), &[("link", &link(id))]),
+            Rule::ShareWithholds(id, policy) => fill(
+                t("{link} shows it but does not allow this; {rule}", lang),
+                &[("link", &link(id)), ("rule", &self.rule_sentence(policy))],
+            ),
         }
     }
 
@@ -171,29 +230,49 @@ fn badges(facts: &AlbumFacts) -> Vec<&'static str> {
 
 /// Why the album is open to whom, sentence by sentence, from its own facts only.
 fn reasons(people: &People, facts: &AlbumFacts) -> Vec<String> {
+    let lang = people.lang;
     let Some(AlbumPolicy { policy, inherit }) = &facts.policy else {
-        return vec!["No policy: private to those who see everything and to link holders.".into()];
+        return vec![
+            t(
+                "No policy: private to those who see everything and to link holders.",
+                lang,
+            )
+            .to_owned(),
+        ];
     };
-    let named = people.named(policy);
+    let named = people.named(policy).join(", ");
     let mut out = Vec::new();
     out.push(match (policy.public, facts.unlisted, named.is_empty()) {
-        (true, false, _) => "Own policy: public, everyone may see it.".to_owned(),
-        (true, true, true) => {
-            "Own policy: public, but the album is unlisted, so only link holders get in.".to_owned()
-        }
-        (true, true, false) => format!(
-            "Own policy: public, but the album is unlisted, so only {} and link holders get in.",
-            named.join(", ")
+        (true, false, _) => t("Own policy: public, everyone may see it.", lang).to_owned(),
+        (true, true, true) => t(
+            "Own policy: public, but the album is unlisted, so only link holders get in.",
+            lang,
+        )
+        .to_owned(),
+        (true, true, false) => fill(
+            t(
+                "Own policy: public, but the album is unlisted, so only {names} and link holders get in.",
+                lang,
+            ),
+            &[("names", &named)],
         ),
-        (false, _, true) => "Own policy: names nobody, so it is private.".to_owned(),
-        (false, _, false) => format!("Own policy: {}.", named.join(", ")),
+        (false, _, true) => t("Own policy: names nobody, so it is private.", lang).to_owned(),
+        (false, _, false) => fill(t("Own policy: {names}.", lang), &[("names", &named)]),
     });
-    out.push(if *inherit {
-        "Its photos follow it, unless a photo has a policy of its own.".to_owned()
-    } else {
-        "Its photos do not follow it: only photos with a policy of their own are visible."
-            .to_owned()
-    });
+    out.push(
+        if *inherit {
+            t(
+                "Its photos follow it, unless a photo has a policy of its own.",
+                lang,
+            )
+        } else {
+            t(
+                "Its photos do not follow it: only photos with a policy of their own are visible.",
+                lang,
+            )
+        }
+        .to_owned(),
+    );
     out
 }
 
@@ -298,15 +377,23 @@ async fn nodes(admin: &Admin, viewer: &Viewer) -> Result<Vec<Node>, AppError> {
 fn node_json(people: &People, node: &Node, parent: Option<&Node>) -> Value {
     let name = node.path.rsplit('/').next().unwrap_or(&node.path);
     let mut why = reasons(people, &node.facts);
+    let lang = people.lang;
     if let Some(parent) = parent.filter(|p| p.facts.policy.is_some() && p.facts != node.facts) {
-        why.push(format!(
-            "Nothing is inherited from {}: each album has its own policy.",
-            parent.path
+        why.push(fill(
+            t(
+                "Nothing is inherited from {path}: each album has its own policy.",
+                lang,
+            ),
+            &[("path", &parent.path)],
         ));
     }
     for path in &node.via {
-        why.push(format!(
-            "Also open to holders of a link to {path} with its sub-albums."
+        why.push(fill(
+            t(
+                "Also open to holders of a link to {path} with its sub-albums.",
+                lang,
+            ),
+            &[("path", path)],
         ));
     }
     json!({
@@ -367,7 +454,7 @@ async fn tree_page(
     query: &TreeQuery,
     extra: Value,
 ) -> Result<axum::response::Html<String>, AppError> {
-    let people = People::load(admin).await?;
+    let people = People::load(admin, viewer.lang).await?;
     let nodes = nodes(admin, viewer).await?;
     let filter = query
         .q
@@ -404,7 +491,7 @@ async fn tree_page(
         .filter(|l| l.is_live(now))
         .map(|l| {
             let label = if l.label.is_empty() {
-                format!("link {}", l.id)
+                fill(t("link {id}", viewer.lang), &[("id", &l.id.to_string())])
             } else {
                 l.label.clone()
             };
@@ -445,32 +532,37 @@ pub async fn access_page(
 }
 
 /// A policy form's choice: set the policy the form describes, or remove it.
-fn wants_set(f: &Fields) -> Result<bool, AppError> {
+fn wants_set(f: &Fields, lang: Lang) -> Result<bool, AppError> {
     match f.text("action") {
         "set" => Ok(true),
         "remove" => Ok(false),
         _ => Err(AppError::BadRequest(
-            "choose to set or to remove a policy".to_owned(),
+            t("choose to set or to remove a policy", lang).to_owned(),
         )),
     }
 }
 
 /// The policy a form describes: `public`, `users`, `groups`.
-fn form_policy(f: &Fields) -> Result<Policy, AppError> {
+fn form_policy(f: &Fields, lang: Lang) -> Result<Policy, AppError> {
     Ok(Policy {
         public: f.checked("public"),
-        users: f.ids("users", "a user")?.into_iter().collect(),
-        groups: f.ids("groups", "a group")?.into_iter().collect(),
+        users: f.user_ids("users", lang)?.into_iter().collect(),
+        groups: f
+            .ids("groups", t("{value} is not a group", lang))?
+            .into_iter()
+            .collect(),
     })
 }
 
-fn bounded<T>(ids: &BTreeSet<T>, what: &str) -> Result<(), AppError> {
+/// At least one and at most [`MAX_BULK`] ids; `none` and `too_many` (with `{n}`) say otherwise.
+fn bounded<T>(ids: &BTreeSet<T>, none: &str, too_many: &str) -> Result<(), AppError> {
     if ids.is_empty() {
-        return Err(AppError::BadRequest(format!("tick at least one {what}")));
+        return Err(AppError::BadRequest(none.to_owned()));
     }
     if ids.len() > MAX_BULK {
-        return Err(AppError::BadRequest(format!(
-            "at most {MAX_BULK} {what}s at once"
+        return Err(AppError::BadRequest(fill(
+            too_many,
+            &[("n", &MAX_BULK.to_string())],
         )));
     }
     Ok(())
@@ -501,9 +593,13 @@ pub async fn set_album_access(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
+    let lang = viewer.lang;
     let result = async {
-        let set = wants_set(&f)?;
-        let mut ids: BTreeSet<AlbumId> = f.ids("albums", "an album")?.into_iter().collect();
+        let set = wants_set(&f, lang)?;
+        let mut ids: BTreeSet<AlbumId> = f
+            .ids("albums", t("{value} is not an album", lang))?
+            .into_iter()
+            .collect();
         match f.text("scope") {
             "selected" | "" => {}
             "subtree" => {
@@ -511,13 +607,17 @@ pub async fn set_album_access(
                     ids.extend(admin.repo().album_subtree(id).await?);
                 }
             }
-            _ => return Err(AppError::BadRequest("unknown scope".to_owned())),
+            _ => return Err(AppError::BadRequest(t("unknown scope", lang).to_owned())),
         }
-        bounded(&ids, "album")?;
+        bounded(
+            &ids,
+            t("tick at least one album", lang),
+            t("at most {n} albums at once", lang),
+        )?;
         let ids: Vec<AlbumId> = ids.into_iter().collect();
         if set {
             let policy = AlbumPolicy {
-                policy: form_policy(&f)?,
+                policy: form_policy(&f, lang)?,
                 inherit: f.checked("inherit"),
             };
             admin
@@ -544,14 +644,14 @@ pub async fn set_album_access(
         }
         (Ok(set), None) => see_other(&format!("/admin/access?done={}", done(set))),
         (Err(err), Some(album)) => {
-            error_page(err, typed(&f), |extra| {
+            error_page(err, lang, typed(&f), |extra| {
                 album_access(&admin, &state, &viewer, album, None, extra)
             })
             .await
         }
         (Err(err), None) => {
             let query = TreeQuery::default();
-            error_page(err, typed(&f), |extra| {
+            error_page(err, lang, typed(&f), |extra| {
                 tree_page(&admin, &state, &viewer, &query, extra)
             })
             .await
@@ -561,15 +661,19 @@ pub async fn set_album_access(
 
 /// One photo's own policy, in words.
 fn photo_policy_words(people: &People, own: Option<&Policy>, unlisted: bool) -> String {
+    let lang = people.lang;
     match own {
-        None => "inherits".to_owned(),
-        Some(p) if p.public && !unlisted => "own policy: public".to_owned(),
+        None => t("inherits", lang).to_owned(),
+        Some(p) if p.public && !unlisted => t("own policy: public", lang).to_owned(),
         Some(p) => {
             let named = people.named(p);
             if named.is_empty() {
-                "own policy: nobody".to_owned()
+                t("own policy: nobody", lang).to_owned()
             } else {
-                format!("own policy: {}", named.join(", "))
+                fill(
+                    t("own policy: {names}", lang),
+                    &[("names", &named.join(", "))],
+                )
             }
         }
     }
@@ -584,7 +688,7 @@ async fn album_access(
     explain_for: Option<UserId>,
     extra: Value,
 ) -> Result<axum::response::Html<String>, AppError> {
-    let people = People::load(admin).await?;
+    let people = People::load(admin, viewer.lang).await?;
     // "Why can … see this?": the subject of the chosen account, as its session would have it.
     let asked = explain_for.and_then(|user| people.users.iter().find(|(u, _)| u.id == user));
     let why = |target: Target<'_>| {
@@ -695,22 +799,30 @@ pub async fn set_photo_access(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
+    let lang = viewer.lang;
     let result = async {
-        let set = wants_set(&f)?;
-        let ids: BTreeSet<PhotoId> = f.ids("photos", "a photo")?.into_iter().collect();
-        bounded(&ids, "photo")?;
+        let set = wants_set(&f, lang)?;
+        let ids: BTreeSet<PhotoId> = f
+            .ids("photos", t("{value} is not a photo", lang))?
+            .into_iter()
+            .collect();
+        bounded(
+            &ids,
+            t("tick at least one photo", lang),
+            t("at most {n} photos at once", lang),
+        )?;
         let (_, in_album) = viewer.gallery()?.album(album).await?;
         let in_album: BTreeSet<PhotoId> = in_album.iter().map(|p| p.id).collect();
         if !ids.is_subset(&in_album) {
             return Err(AppError::BadRequest(
-                "some of the photos are not in this album".to_owned(),
+                t("some of the photos are not in this album", lang).to_owned(),
             ));
         }
         let ids: Vec<PhotoId> = ids.into_iter().collect();
         if set {
             admin
                 .repo()
-                .set_photo_policies(&ids, &form_policy(&f)?, unix_now())
+                .set_photo_policies(&ids, &form_policy(&f, lang)?, unix_now())
                 .await?;
         } else {
             admin.repo().delete_photo_policies(&ids).await?;
@@ -728,10 +840,49 @@ pub async fn set_photo_access(
             }
         )),
         Err(err) => {
-            error_page(err, typed(&f), |extra| {
+            error_page(err, lang, typed(&f), |extra| {
                 album_access(&admin, &state, &viewer, album, None, extra)
             })
             .await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use albumen_core::ShareId;
+
+    use super::*;
+
+    /// In English, the page words a rule as the CLI and the API do (its `Display`).
+    #[test]
+    fn english_rules_read_as_their_display() {
+        let people = People {
+            users: Vec::new(),
+            groups: Vec::new(),
+            lang: Lang::En,
+        };
+        let rules = [
+            Rule::SeesAll,
+            Rule::AlbumPublic,
+            Rule::AlbumListsUser,
+            Rule::AlbumNoPolicy,
+            Rule::AlbumPolicyExcludes,
+            Rule::AlbumUnlisted,
+            Rule::PhotoOwnPublic,
+            Rule::PhotoOwnListsUser,
+            Rule::PhotoOwnPolicyExcludes,
+            Rule::PhotoInheritsAlbum(Box::new(Rule::AlbumPublic)),
+            Rule::AlbumDoesNotInherit,
+            Rule::ShareLink(Some(ShareId::new(4))),
+            Rule::ShareLink(None),
+            Rule::ShareWithholds(Some(ShareId::new(4)), Box::new(Rule::AlbumNoPolicy)),
+            Rule::ShareWithholds(None, Box::new(Rule::AlbumDoesNotInherit)),
+        ];
+        for rule in rules {
+            assert_eq!(people.rule_sentence(&rule), rule.to_string());
+        }
+        let group = Rule::AlbumListsGroup(GroupId::new(7));
+        assert_eq!(people.rule_sentence(&group), group.to_string());
     }
 }

@@ -20,6 +20,7 @@ async fn links(
     extra: Value,
 ) -> Result<axum::response::Html<String>, AppError> {
     let now = unix_now();
+    let lang = viewer.lang;
     let mut albums: Vec<_> = admin
         .repo()
         .catalog_albums()
@@ -54,24 +55,18 @@ async fn links(
                     id,
                     include_sub_albums,
                 } => {
-                    let name = album_paths
-                        .get(id)
-                        .map_or_else(|| format!("album {id} (gone)"), |p| (*p).to_owned());
+                    let name = album_paths.get(id).map_or_else(
+                        || fill(t("album {id} (gone)", lang), &[("id", &id.to_string())]),
+                        |p| (*p).to_owned(),
+                    );
                     let name = if *include_sub_albums {
-                        format!("{name} and its sub-albums")
+                        fill(t("{name} and its sub-albums", lang), &[("name", &name)])
                     } else {
                         name
                     };
                     (name, Some(id.get()))
                 }
-                ShareTarget::Photos(ids) => (
-                    format!(
-                        "{} photo{}",
-                        ids.len(),
-                        if ids.len() == 1 { "" } else { "s" }
-                    ),
-                    None,
-                ),
+                ShareTarget::Photos(ids) => (tn("{n} photo", "{n} photos", ids.len(), lang), None),
             };
             json!({
                 "id": link.id,
@@ -112,7 +107,10 @@ async fn links_error(
     err: AppError,
     form: Value,
 ) -> Result<Response, AppError> {
-    error_page(err, form, |extra| links(admin, state, viewer, extra)).await
+    error_page(err, viewer.lang, form, |extra| {
+        links(admin, state, viewer, extra)
+    })
+    .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -151,16 +149,22 @@ pub async fn create_link(
     let days_text = f.text("expires_in_days").trim();
     // Posted from the photo picker: a link to the photos ticked, not to the album.
     let selection = f.checked("selection");
+    let lang = viewer.lang;
     let result = async {
         let album: AlbumId = parse_id(f.text("album"))
-            .map_err(|_| AppError::BadRequest("choose an album".to_owned()))?;
+            .map_err(|_| AppError::BadRequest(t("choose an album", lang).to_owned()))?;
         let target = if selection {
             let photos = f
                 .all("photos")
                 .into_iter()
                 .map(|raw| {
-                    parse_id::<PhotoId>(raw)
-                        .map_err(|_| AppError::BadRequest(format!("{raw:?} is not a photo")))
+                    parse_id::<PhotoId>(raw).map_err(|_| {
+                        let raw = format!("{raw:?}");
+                        AppError::BadRequest(fill(
+                            t("{value} is not a photo", lang),
+                            &[("value", &raw)],
+                        ))
+                    })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             ShareTarget::Photos(photos)
@@ -179,7 +183,11 @@ pub async fn create_link(
                 .filter(|d| (1..=3650).contains(d))
                 .ok_or_else(|| {
                     AppError::BadRequest(
-                        "expiry is a number of days from 1 to 3650, or empty for never".to_owned(),
+                        t(
+                            "expiry is a number of days from 1 to 3650, or empty for never",
+                            lang,
+                        )
+                        .to_owned(),
                     )
                 })?;
             Some(unix_now() + i64::from(days) * 86_400)
@@ -225,7 +233,7 @@ pub async fn create_link(
             let album = parse_id::<AlbumId>(f.text("album"));
             match album {
                 Ok(album) if selection => {
-                    let (status, message) = form_error(err)?;
+                    let (status, message) = form_error(err, lang)?;
                     let extra = json!({ "error": message, "form": form });
                     let page = picker(&state, &viewer, album, extra).await?;
                     Ok((status, page).into_response())
@@ -330,7 +338,7 @@ mod tests {
         assert_eq!(f.text("missing"), "");
         assert!(f.checked("can_scan") && !f.checked("admin"));
         assert_eq!(
-            f.user_ids("members").unwrap_or_default(),
+            f.user_ids("members", Lang::En).unwrap_or_default(),
             [UserId::new(3), UserId::new(5)]
         );
     }
@@ -348,5 +356,28 @@ mod tests {
             capitalised("passwords need at least 8 characters"),
             "Passwords need at least 8 characters."
         );
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        let text = fill(
+            "{name} and {other}, {unknown}",
+            &[("name", "{other}"), ("other", "b")],
+        );
+        assert_eq!(text, "{other} and b, {unknown}");
+    }
+
+    #[test]
+    fn input_errors_speak_the_pages_language() {
+        assert_eq!(
+            input_error("passwords need at least 8 characters", Lang::Fr),
+            "les mots de passe comptent au moins 8 caractères"
+        );
+        assert_eq!(
+            input_error("a link password cannot be empty", Lang::En),
+            "a link password cannot be empty"
+        );
+        let unknown = "passwords need at least many characters";
+        assert_eq!(input_error(unknown, Lang::Fr), unknown);
     }
 }

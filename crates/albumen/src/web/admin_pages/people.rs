@@ -63,7 +63,10 @@ async fn people_error(
     err: AppError,
     form: Value,
 ) -> Result<Response, AppError> {
-    error_page(err, form, |extra| people(admin, state, viewer, extra)).await
+    error_page(err, viewer.lang, form, |extra| {
+        people(admin, state, viewer, extra)
+    })
+    .await
 }
 
 /// `GET /admin/people`
@@ -105,18 +108,16 @@ pub async fn create_user(
 }
 
 /// Disables, enables or sets the permissions of another account: changing one's own from
-/// this page could lock the last administrator out.
+/// this page could lock the last administrator out. `refusal` says so, in the page's language.
 async fn update_other(
     admin: &Admin,
     id: UserId,
-    what: &str,
+    refusal: &str,
     disabled: Option<bool>,
     permissions: Option<Permissions>,
 ) -> Result<(), AppError> {
     if admin.user.id == id {
-        return Err(AppError::BadRequest(format!(
-            "you cannot {what} your own account here (use `albumen user` on the server)"
-        )));
+        return Err(AppError::BadRequest(refusal.to_owned()));
     }
     auth::update_user(admin.repo(), id, disabled, None, permissions).await?;
     Ok(())
@@ -132,7 +133,11 @@ pub async fn set_disabled(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let disabled = f.text("disabled") == "true";
-    match update_other(&admin, id, "disable", Some(disabled), None).await {
+    let refusal = t(
+        "you cannot disable your own account here (use `albumen user` on the server)",
+        viewer.lang,
+    );
+    match update_other(&admin, id, refusal, Some(disabled), None).await {
         Ok(_) if disabled => see_other("/admin/people?done=user-disabled"),
         Ok(_) => see_other("/admin/people?done=user-enabled"),
         Err(err) => people_error(&admin, &state, &viewer, err, json!({ "user": id })).await,
@@ -164,7 +169,11 @@ pub async fn set_permissions(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let permissions = Some(f.permissions());
-    match update_other(&admin, id, "change the permissions of", None, permissions).await {
+    let refusal = t(
+        "you cannot change the permissions of your own account here (use `albumen user` on the server)",
+        viewer.lang,
+    );
+    match update_other(&admin, id, refusal, None, permissions).await {
         Ok(_) => see_other("/admin/people?done=permissions-set"),
         Err(err) => people_error(&admin, &state, &viewer, err, json!({ "user": id })).await,
     }
@@ -192,9 +201,9 @@ pub async fn create_login_link(
             .ok()
             .filter(|d| *d >= 1)
             .ok_or_else(|| {
-                AppError::BadRequest(format!(
-                    "a login link lasts 1 to {} days",
-                    auth::login_link::MAX_DAYS
+                AppError::BadRequest(fill(
+                    t("a login link lasts 1 to {n} days", viewer.lang),
+                    &[("n", &auth::login_link::MAX_DAYS.to_string())],
                 ))
             })
     };
@@ -221,7 +230,13 @@ pub async fn create_login_link(
     let url = absolute(client, &headers, &link.path());
     let extra = json!({
         "login_link": {
-            "qr": crate::web::qr::svg(&url, &format!("QR code of the login link for {username}")),
+            "qr": crate::web::qr::svg(
+                &url,
+                &fill(
+                    t("QR code of the login link for {name}", viewer.lang),
+                    &[("name", &username)],
+                ),
+            ),
             "url": url,
             "username": username,
             "expires": when(link.expires_at),
@@ -232,11 +247,11 @@ pub async fn create_login_link(
     Ok(secret_page(StatusCode::OK, page))
 }
 
-fn group_name(raw: &str) -> Result<&str, AppError> {
+fn group_name(raw: &str, lang: Lang) -> Result<&str, AppError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 64 || name.chars().any(char::is_control) {
         return Err(AppError::BadRequest(
-            "group names are 1 to 64 printable characters".to_owned(),
+            t("group names are 1 to 64 printable characters", lang).to_owned(),
         ));
     }
     Ok(name)
@@ -251,8 +266,8 @@ pub async fn create_group(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let result = async {
-        let name = group_name(f.text("name"))?;
-        let members = f.user_ids("members")?;
+        let name = group_name(f.text("name"), viewer.lang)?;
+        let members = f.user_ids("members", viewer.lang)?;
         let id = admin.repo().create_group(name, unix_now()).await?;
         if let Err(err) = admin.repo().set_group_members(id, &members).await {
             admin.repo().delete_group(id).await?;
@@ -284,7 +299,7 @@ pub async fn set_group_members(
 ) -> Result<Response, AppError> {
     let f = Fields::parse(&body);
     let result = async {
-        let members = f.user_ids("members")?;
+        let members = f.user_ids("members", viewer.lang)?;
         admin.repo().set_group_members(id, &members).await?;
         Ok::<_, AppError>(())
     }
